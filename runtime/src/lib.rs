@@ -1,0 +1,16 @@
+//! The bottom layer of lazyxp: everything a kernel needs at run time and
+//! nothing about graphs. `compiler` builds on it; `frontend` glues both.
+
+pub mod buffer;
+pub mod dtype;
+pub mod error;
+pub mod launch;
+pub mod parallel;
+pub mod scalar;
+pub mod shape;
+
+pub use buffer::Buffer;
+pub use dtype::DType;
+pub use error::{Error, Result};
+pub use scalar::Scalar;
+pub use shape::Shape;
