@@ -1,0 +1,286 @@
+//! Translation of one kernel IR instruction into Cranelift instructions,
+//! for the scalar path (`lanes == 1`) and the vector path alike.
+
+use super::types::{scalar_type, value_type};
+use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, UnaryOp};
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    types, InstBuilder, MemFlagsData, Type, Value as CValue,
+};
+use cranelift_frontend::FunctionBuilder;
+use lazyxp_runtime::{DType, Scalar};
+
+pub struct Emitter<'k> {
+    pub kernel: &'k Kernel,
+    pub lanes: u32,
+    /// Lane width of the vector path (also the width of bool masks).
+    pub lane_bytes: u32,
+}
+
+fn little() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(cranelift_codegen::ir::Endianness::Little)
+}
+
+impl Emitter<'_> {
+    pub fn vty(&self, d: DType) -> Type {
+        value_type(d, self.lanes, self.lane_bytes)
+    }
+    fn vector(&self) -> bool {
+        self.lanes > 1
+    }
+
+    /// A constant, splatted across lanes in the vector path.
+    pub fn constant(&self, fb: &mut FunctionBuilder, c: Scalar) -> CValue {
+        let d = c.dtype();
+        let scalar = match c {
+            Scalar::F32(v) => fb.ins().f32const(v),
+            Scalar::F64(v) => fb.ins().f64const(v),
+            Scalar::Bool(b) if self.vector() => {
+                let lane = self.vty(d).lane_type();
+                fb.ins().iconst(lane, if b { -1 } else { 0 })
+            }
+            other => {
+                let t = scalar_type(d);
+                // Imm64 holds the value zero-extended from the type's width.
+                let bits = other.to_bits() as u64 as i64;
+                let masked = if t.bits() == 64 { bits } else { bits & ((1i64 << t.bits()) - 1) };
+                fb.ins().iconst(t, masked)
+            }
+        };
+        if self.vector() {
+            fb.ins().splat(self.vty(d), scalar)
+        } else {
+            scalar
+        }
+    }
+
+    /// A value of type `d` whose every lane is zero.
+    fn zero(&self, fb: &mut FunctionBuilder, d: DType) -> CValue {
+        self.constant(fb, Scalar::from_bits(d, 0))
+    }
+
+    /// Bool (0/1 byte or lane mask) -> value of type `to` that is 1 or 0.
+    fn bool_to(&self, fb: &mut FunctionBuilder, b: CValue, to: DType) -> CValue {
+        if to.is_bool() {
+            return b;
+        }
+        let one = self.constant(fb, Scalar::U8(1).cast(to));
+        if self.vector() {
+            let zero = self.zero(fb, to);
+            let mask = self.as_type(fb, b, self.vty(to));
+            fb.ins().bitselect(mask, one, zero)
+        } else {
+            let zero = self.zero(fb, to);
+            fb.ins().select(b, one, zero)
+        }
+    }
+
+    /// Reinterprets a vector as another vector type of the same width.
+    fn as_type(&self, fb: &mut FunctionBuilder, v: CValue, t: Type) -> CValue {
+        if fb.func.dfg.value_type(v) == t {
+            v
+        } else {
+            fb.ins().bitcast(t, little(), v)
+        }
+    }
+
+    /// Emits instruction `idx` of the kernel; `arg(v)` yields operand values.
+    pub fn emit(&self, fb: &mut FunctionBuilder, idx: usize, arg: &dyn Fn(crate::kernel_ir::Value) -> CValue) -> CValue {
+        let inst = &self.kernel.insts[idx];
+        let ty = inst.ty;
+        let k = self.kernel;
+        match inst.op {
+            Op::Load(_) => unreachable!("loads are emitted by the loop skeleton"),
+            Op::Const(c) => self.constant(fb, c),
+            Op::Unary(u, a) => self.unary(fb, u, ty, arg(a)),
+            Op::Binary(b, x, y) => {
+                let shift_amount = matches!(b, BinaryOp::Shl | BinaryOp::Shr) && self.vector();
+                let yv = if shift_amount {
+                    // Vector shifts take one scalar amount for all lanes;
+                    // lanes.rs only sends constant amounts down this path.
+                    match k.insts[y.0 as usize].op {
+                        Op::Const(c) => fb.ins().iconst(types::I32, (c.to_bits() as i64) & (ty.size() as i64 * 8 - 1)),
+                        _ => unreachable!("lanes.rs allows only constant vector shifts"),
+                    }
+                } else {
+                    arg(y)
+                };
+                self.binary(fb, b, ty, arg(x), yv)
+            }
+            Op::Fma(a, b, c) => fb.ins().fma(arg(a), arg(b), arg(c)),
+            Op::Cmp(c, x, y) => self.compare(fb, c, k.ty(x), arg(x), arg(y)),
+            Op::Select(c, a, b) => {
+                let (cv, av, bv) = (arg(c), arg(a), arg(b));
+                if self.vector() {
+                    let t = fb.func.dfg.value_type(av);
+                    let mask = self.as_type(fb, cv, t);
+                    fb.ins().bitselect(mask, av, bv)
+                } else {
+                    fb.ins().select(cv, av, bv)
+                }
+            }
+            Op::Cast(a) => self.cast(fb, k.ty(a), ty, arg(a)),
+            Op::Bitcast(a) => {
+                let flags = if self.vector() { little() } else { MemFlagsData::new() };
+                fb.ins().bitcast(self.vty(ty), flags, arg(a))
+            }
+        }
+    }
+
+    fn unary(&self, fb: &mut FunctionBuilder, u: UnaryOp, ty: DType, a: CValue) -> CValue {
+        let f = ty.is_float();
+        match u {
+            UnaryOp::Neg if f => fb.ins().fneg(a),
+            UnaryOp::Neg => fb.ins().ineg(a),
+            UnaryOp::Abs if f => fb.ins().fabs(a),
+            UnaryOp::Abs if ty.is_unsigned_int() => a,
+            UnaryOp::Abs => fb.ins().iabs(a),
+            UnaryOp::Sqrt => fb.ins().sqrt(a),
+            UnaryOp::Floor => fb.ins().floor(a),
+            UnaryOp::Ceil => fb.ins().ceil(a),
+            UnaryOp::Trunc => fb.ins().trunc(a),
+            UnaryOp::RoundEven => fb.ins().nearest(a),
+            UnaryOp::Not if ty.is_bool() && !self.vector() => fb.ins().bxor_imm_s(a, 1),
+            UnaryOp::Not => fb.ins().bnot(a),
+            UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Exp | UnaryOp::Log | UnaryOp::Tanh => {
+                unreachable!("math ops are expanded before code generation")
+            }
+        }
+    }
+
+    fn binary(&self, fb: &mut FunctionBuilder, b: BinaryOp, ty: DType, x: CValue, y: CValue) -> CValue {
+        let f = ty.is_float();
+        let s = ty.is_signed_int();
+        let ins = fb.ins();
+        match b {
+            BinaryOp::Add if f => ins.fadd(x, y),
+            BinaryOp::Add => ins.iadd(x, y),
+            BinaryOp::Sub if f => ins.fsub(x, y),
+            BinaryOp::Sub => ins.isub(x, y),
+            BinaryOp::Mul if f => ins.fmul(x, y),
+            BinaryOp::Mul => ins.imul(x, y),
+            BinaryOp::Div => ins.fdiv(x, y),
+            BinaryOp::Min if f => ins.fmin(x, y),
+            BinaryOp::Min if s => ins.smin(x, y),
+            BinaryOp::Min => ins.umin(x, y),
+            BinaryOp::Max if f => ins.fmax(x, y),
+            BinaryOp::Max if s => ins.smax(x, y),
+            BinaryOp::Max => ins.umax(x, y),
+            BinaryOp::And => ins.band(x, y),
+            BinaryOp::Or => ins.bor(x, y),
+            BinaryOp::Xor => ins.bxor(x, y),
+            BinaryOp::Shl => ins.ishl(x, y),
+            BinaryOp::Shr if s => ins.sshr(x, y),
+            BinaryOp::Shr => ins.ushr(x, y),
+        }
+    }
+
+    fn compare(&self, fb: &mut FunctionBuilder, c: CmpOp, operand: DType, x: CValue, y: CValue) -> CValue {
+        if operand.is_float() {
+            let cc = match c {
+                CmpOp::Eq => FloatCC::Equal,
+                CmpOp::Ne => FloatCC::NotEqual,
+                CmpOp::Lt => FloatCC::LessThan,
+                CmpOp::Le => FloatCC::LessThanOrEqual,
+                CmpOp::Gt => FloatCC::GreaterThan,
+                CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+            };
+            return fb.ins().fcmp(cc, x, y);
+        }
+        let signed = operand.is_signed_int();
+        let cc = match (c, signed) {
+            (CmpOp::Eq, _) => IntCC::Equal,
+            (CmpOp::Ne, _) => IntCC::NotEqual,
+            (CmpOp::Lt, true) => IntCC::SignedLessThan,
+            (CmpOp::Le, true) => IntCC::SignedLessThanOrEqual,
+            (CmpOp::Gt, true) => IntCC::SignedGreaterThan,
+            (CmpOp::Ge, true) => IntCC::SignedGreaterThanOrEqual,
+            (CmpOp::Lt, false) => IntCC::UnsignedLessThan,
+            (CmpOp::Le, false) => IntCC::UnsignedLessThanOrEqual,
+            (CmpOp::Gt, false) => IntCC::UnsignedGreaterThan,
+            (CmpOp::Ge, false) => IntCC::UnsignedGreaterThanOrEqual,
+        };
+        fb.ins().icmp(cc, x, y)
+    }
+
+    /// Conversions with `Scalar::cast` semantics: wrapping between integers,
+    /// saturating float -> integer with NaN -> 0, `!= 0` to bool.
+    fn cast(&self, fb: &mut FunctionBuilder, from: DType, to: DType, a: CValue) -> CValue {
+        if from == to {
+            return a;
+        }
+        if from.is_bool() {
+            return self.bool_to(fb, a, to);
+        }
+        if to.is_bool() {
+            let zero = self.zero(fb, from);
+            return self.compare(fb, CmpOp::Ne, from, a, zero);
+        }
+        let t = self.vty(to);
+        match (from.is_float(), to.is_float()) {
+            (true, true) => {
+                if to.size() > from.size() {
+                    fb.ins().fpromote(t, a)
+                } else {
+                    fb.ins().fdemote(t, a)
+                }
+            }
+            (false, true) => {
+                // Cranelift converts from 32/64-bit integers; narrower ones
+                // are widened first, which is exact.
+                let (a, from) = if from.size() < 4 {
+                    let w = if from.is_signed_int() { DType::Int32 } else { DType::UInt32 };
+                    (self.int_resize(fb, from, w, a), w)
+                } else {
+                    (a, from)
+                };
+                if from.is_signed_int() {
+                    fb.ins().fcvt_from_sint(t, a)
+                } else {
+                    fb.ins().fcvt_from_uint(t, a)
+                }
+            }
+            (true, false) => {
+                if to.size() >= 4 {
+                    if to.is_signed_int() {
+                        fb.ins().fcvt_to_sint_sat(t, a)
+                    } else {
+                        fb.ins().fcvt_to_uint_sat(t, a)
+                    }
+                } else {
+                    // Saturate to the narrow range in float (NaN survives
+                    // fmin/fmax and converts to 0), then convert exactly.
+                    let (lo, hi) = narrow_range(to);
+                    let lo = self.constant(fb, Scalar::F64(lo).cast(from));
+                    let hi = self.constant(fb, Scalar::F64(hi).cast(from));
+                    let c = fb.ins().fmin(a, hi);
+                    let c = fb.ins().fmax(c, lo);
+                    let i32t = self.vty(DType::Int32);
+                    let wide = fb.ins().fcvt_to_sint_sat(i32t, c);
+                    fb.ins().ireduce(t, wide)
+                }
+            }
+            (false, false) => self.int_resize(fb, from, to, a),
+        }
+    }
+
+    fn int_resize(&self, fb: &mut FunctionBuilder, from: DType, to: DType, a: CValue) -> CValue {
+        let t = self.vty(to);
+        match from.size().cmp(&to.size()) {
+            std::cmp::Ordering::Equal => a,
+            std::cmp::Ordering::Greater => fb.ins().ireduce(t, a),
+            std::cmp::Ordering::Less if from.is_signed_int() => fb.ins().sextend(t, a),
+            std::cmp::Ordering::Less => fb.ins().uextend(t, a),
+        }
+    }
+}
+
+fn narrow_range(to: DType) -> (f64, f64) {
+    match to {
+        DType::Int8 => (i8::MIN as f64, i8::MAX as f64),
+        DType::UInt8 => (0.0, u8::MAX as f64),
+        DType::Int16 => (i16::MIN as f64, i16::MAX as f64),
+        DType::UInt16 => (0.0, u16::MAX as f64),
+        _ => unreachable!("only 1- and 2-byte integers are narrow"),
+    }
+}

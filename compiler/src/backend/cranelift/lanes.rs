@@ -1,0 +1,78 @@
+//! Which kernels run in SIMD and with how many lanes.
+//!
+//! Cranelift's x86-64 backend has 128-bit vectors only, and not every
+//! operation exists for every lane type (no 64-bit lane conversions or
+//! multiplies without AVX-512, shifts by a scalar amount only). A kernel
+//! whose every instruction has a vector lowering runs `16 / size` lanes per
+//! step; any other kernel runs one element per step. Both paths compute the
+//! same bits, so the choice is invisible to the user except in speed.
+
+use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, UnaryOp};
+use lazyxp_runtime::DType;
+
+/// Lanes per step for `k`: 1 for the scalar path.
+pub fn choose_lanes(k: &Kernel, has_fma: bool) -> u32 {
+    let Some(size) = common_size(k) else { return 1 };
+    if !matches!(size, 4 | 8) {
+        return 1;
+    }
+    let ok = k.insts.iter().all(|inst| vector_ok(k, &inst.op, inst.ty, has_fma))
+        && k.inputs.iter().all(|i| !i.dtype.is_bool())
+        && k.outputs.iter().all(|&v| !k.ty(v).is_bool());
+    if ok {
+        16 / size as u32
+    } else {
+        1
+    }
+}
+
+/// The element size shared by every non-bool value, if there is one.
+fn common_size(k: &Kernel) -> Option<usize> {
+    let mut size = None;
+    for t in k.insts.iter().map(|i| i.ty).chain(k.inputs.iter().map(|i| i.dtype)) {
+        if t.is_bool() {
+            continue;
+        }
+        match size {
+            None => size = Some(t.size()),
+            Some(s) if s != t.size() => return None,
+            _ => {}
+        }
+    }
+    size.or(Some(4))
+}
+
+fn is_const(k: &Kernel, v: crate::kernel_ir::Value) -> bool {
+    matches!(k.insts[v.0 as usize].op, Op::Const(_))
+}
+
+fn vector_ok(k: &Kernel, op: &Op, ty: DType, has_fma: bool) -> bool {
+    let wide = ty.size() == 8;
+    match *op {
+        Op::Load(_) | Op::Const(_) | Op::Select(..) | Op::Bitcast(_) => true,
+        Op::Unary(u, _) => match u {
+            UnaryOp::Abs => ty.is_float() || !wide,
+            UnaryOp::Neg | UnaryOp::Not => true,
+            _ => ty.is_float(),
+        },
+        Op::Binary(b, _, y) => match b {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Div => true,
+            BinaryOp::Mul | BinaryOp::Min | BinaryOp::Max => ty.is_float() || !wide,
+            // Vector shifts take one shift amount for all lanes.
+            BinaryOp::Shl | BinaryOp::Shr => is_const(k, y),
+        },
+        Op::Fma(..) => has_fma,
+        Op::Cmp(c, x, _) => {
+            let t = k.ty(x);
+            let wide_int = t.is_int() && t.size() == 8;
+            !wide_int || t.is_signed_int() || matches!(c, CmpOp::Eq | CmpOp::Ne)
+        }
+        Op::Cast(a) => {
+            let from = k.ty(a);
+            from.is_bool()
+                || ty.is_bool()
+                || (from.size() == ty.size() && !wide && !(from.is_float() && ty.is_float()))
+                || from == ty
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The loop around a kernel body: argument unpacking, the element loop,
+//! input addressing per access pattern, and the tail.
+//!
+//! The body is emitted once. Full steps load `lanes` elements per input and
+//! store whole vectors; the last partial step loads with clamped indices
+//! (repeating the last valid element, so no load leaves the range) and
+//! stores lane by lane. One copy of the body keeps compile time low: the
+//! math library's polynomials are most of a kernel's instructions.
+
+use super::emit::Emitter;
+use super::types::scalar_type;
+use crate::kernel_ir::{Access, Op, Value};
+use cranelift_codegen::ir::{
+    condcodes::IntCC, types, AbiParam, BlockArg, Function, InstBuilder, MemFlagsData, Signature, Value as CValue,
+};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+
+/// Per input: how its elements are reached inside the loop.
+enum InputPlan {
+    /// Loop-invariant value, loaded once before the loop.
+    Invariant(CValue),
+    Contiguous { base: CValue },
+    Strided { base: CValue, strides: Vec<CValue> },
+}
+
+pub fn signature(call_conv: cranelift_codegen::isa::CallConv) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    for _ in 0..3 {
+        sig.params.push(AbiParam::new(types::I64));
+    }
+    sig
+}
+
+fn mem() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
+}
+
+pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig) {
+    let k = em.kernel;
+    let lanes = em.lanes as i64;
+    let mut fctx = FunctionBuilderContext::new();
+    let mut fb = FunctionBuilder::new(func, &mut fctx);
+
+    let entry = fb.create_block();
+    let head = fb.create_block();
+    let full = fb.create_block();
+    let tail = fb.create_block();
+    let body = fb.create_block();
+    let next = fb.create_block();
+    let partial_store = fb.create_block();
+    let exit = fb.create_block();
+
+    fb.append_block_params_for_function_params(entry);
+    fb.switch_to_block(entry);
+    let (args, start, end) = {
+        let p = fb.block_params(entry);
+        (p[0], p[1], p[2])
+    };
+    let word = |fb: &mut FunctionBuilder, i: usize| fb.ins().load(types::I64, MemFlagsData::trusted(), args, (i * 8) as i32);
+    let n_in = k.inputs.len();
+    let bases: Vec<CValue> = (0..n_in + k.outputs.len()).map(|i| word(&mut fb, i)).collect();
+    let rank = k.rank as usize;
+    let dims: Vec<CValue> = (0..rank).map(|d| word(&mut fb, n_in + k.outputs.len() + d)).collect();
+    let mut next_word = n_in + k.outputs.len() + rank;
+    let mut plans = Vec::with_capacity(n_in);
+    for (i, input) in k.inputs.iter().enumerate() {
+        plans.push(match input.access {
+            Access::Scalar => {
+                let v = fb.ins().load(scalar_type(input.dtype), mem(), bases[i], 0);
+                let v = if lanes > 1 { fb.ins().splat(em.vty(input.dtype), v) } else { v };
+                InputPlan::Invariant(v)
+            }
+            Access::Contiguous => InputPlan::Contiguous { base: bases[i] },
+            Access::Strided => {
+                let strides = (0..rank).map(|d| word(&mut fb, next_word + d)).collect();
+                next_word += rank;
+                InputPlan::Strided { base: bases[i], strides }
+            }
+        });
+    }
+    fb.ins().jump(head, &[BlockArg::Value(start)]);
+
+    // head(i): a full step if i + lanes <= end, else the tail.
+    let i = fb.append_block_param(head, types::I64);
+    fb.switch_to_block(head);
+    let step_end = fb.ins().iadd_imm_s(i, lanes);
+    let has_full = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, step_end, end);
+    fb.ins().brif(has_full, full, &[BlockArg::Value(i)], tail, &[BlockArg::Value(i)]);
+
+    // Body parameters: i, the count of valid lanes, then one value per
+    // non-invariant input.
+    let body_i = fb.append_block_param(body, types::I64);
+    let body_valid = fb.append_block_param(body, types::I64);
+    let mut body_inputs = Vec::new();
+    for (n, input) in k.inputs.iter().enumerate() {
+        if !matches!(plans[n], InputPlan::Invariant(_)) {
+            body_inputs.push((n, fb.append_block_param(body, em.vty(input.dtype))));
+        }
+    }
+
+    // full(i): every lane valid.
+    let fi = fb.append_block_param(full, types::I64);
+    fb.switch_to_block(full);
+    let mut vals = vec![BlockArg::Value(fi), BlockArg::Value(fb.ins().iconst(types::I64, lanes))];
+    for (n, _) in &body_inputs {
+        let v = load_input(&mut fb, em, &plans[*n], k.inputs[*n].dtype, fi, &dims, None);
+        vals.push(BlockArg::Value(v));
+    }
+    fb.ins().jump(body, &vals);
+
+    // tail(i): fewer than `lanes` elements remain (possibly none).
+    let ti = fb.append_block_param(tail, types::I64);
+    fb.switch_to_block(tail);
+    let remaining = fb.ins().isub(end, ti);
+    let any = fb.ins().icmp_imm_s(IntCC::SignedGreaterThan, remaining, 0);
+    let tail_work = fb.create_block();
+    fb.ins().brif(any, tail_work, &[], exit, &[]);
+    fb.switch_to_block(tail_work);
+    let last = fb.ins().iadd_imm_s(end, -1);
+    let mut vals = vec![BlockArg::Value(ti), BlockArg::Value(remaining)];
+    for (n, _) in &body_inputs {
+        let v = load_input(&mut fb, em, &plans[*n], k.inputs[*n].dtype, ti, &dims, Some(last));
+        vals.push(BlockArg::Value(v));
+    }
+    fb.ins().jump(body, &vals);
+
+    // body: the kernel's instructions, once.
+    fb.switch_to_block(body);
+    let mut cv: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    let live = k.live();
+    for (idx, inst) in k.insts.iter().enumerate() {
+        if !live[idx] {
+            continue;
+        }
+        let v = match inst.op {
+            Op::Load(n) => match &plans[n as usize] {
+                InputPlan::Invariant(v) => *v,
+                _ => body_inputs.iter().find(|(m, _)| *m == n as usize).unwrap().1,
+            },
+            _ => {
+                let get = |v: Value| cv[v.0 as usize].expect("operands precede their uses");
+                em.emit(&mut fb, idx, &get)
+            }
+        };
+        cv[idx] = Some(v);
+    }
+    let outs: Vec<CValue> = k.outputs.iter().map(|v| cv[v.0 as usize].unwrap()).collect();
+    let out_bases = &bases[n_in..];
+    let complete = fb.ins().icmp_imm_s(IntCC::Equal, body_valid, lanes);
+    fb.ins().brif(complete, next, &[], partial_store, &[]);
+
+    // next: whole-vector stores, then the following step.
+    fb.switch_to_block(next);
+    for (o, &v) in outs.iter().enumerate() {
+        let size = k.ty(k.outputs[o]).size() as i64;
+        let addr = element_addr(&mut fb, out_bases[o], body_i, size);
+        fb.ins().store(mem(), v, addr, 0);
+    }
+    let ni = fb.ins().iadd_imm_s(body_i, lanes);
+    fb.ins().jump(head, &[BlockArg::Value(ni)]);
+
+    // partial_store: lane-by-lane stores of the valid lanes, then exit.
+    fb.switch_to_block(partial_store);
+    for (o, &v) in outs.iter().enumerate() {
+        let size = k.ty(k.outputs[o]).size() as i64;
+        let addr = element_addr(&mut fb, out_bases[o], body_i, size);
+        if lanes == 1 {
+            fb.ins().store(mem(), v, addr, 0);
+            continue;
+        }
+        for lane in 0..lanes {
+            let e = fb.ins().extractlane(v, lane as u8);
+            if lane == 0 {
+                fb.ins().store(mem(), e, addr, 0);
+                continue;
+            }
+            let store_blk = fb.create_block();
+            let after = fb.create_block();
+            let wanted = fb.ins().icmp_imm_s(IntCC::SignedGreaterThan, body_valid, lane);
+            fb.ins().brif(wanted, store_blk, &[], after, &[]);
+            fb.switch_to_block(store_blk);
+            fb.ins().store(mem(), e, addr, (lane * size) as i32);
+            fb.ins().jump(after, &[]);
+            fb.switch_to_block(after);
+        }
+    }
+    fb.ins().jump(exit, &[]);
+
+    fb.switch_to_block(exit);
+    fb.ins().return_(&[]);
+    fb.seal_all_blocks();
+    fb.finalize(target);
+}
+
+fn element_addr(fb: &mut FunctionBuilder, base: CValue, index: CValue, size: i64) -> CValue {
+    let off = fb.ins().imul_imm_s(index, size);
+    fb.ins().iadd(base, off)
+}
+
+/// Loads `lanes` elements starting at flat index `i`. With `clamp` (the
+/// tail), lane indices stop at that last valid index, so every address
+/// stays inside the input.
+fn load_input(
+    fb: &mut FunctionBuilder,
+    em: &Emitter,
+    plan: &InputPlan,
+    dtype: lazyxp_runtime::DType,
+    i: CValue,
+    dims: &[CValue],
+    clamp: Option<CValue>,
+) -> CValue {
+    let lanes = em.lanes as i64;
+    let et = scalar_type(dtype);
+    let size = dtype.size() as i64;
+    if let (InputPlan::Contiguous { base }, None) = (plan, clamp) {
+        let addr = element_addr(fb, *base, i, size);
+        return fb.ins().load(em.vty(dtype), mem(), addr, 0);
+    }
+    let mut vec: Option<CValue> = None;
+    for lane in 0..lanes {
+        let mut idx = fb.ins().iadd_imm_s(i, lane);
+        if let Some(last) = clamp {
+            idx = fb.ins().umin(idx, last);
+        }
+        let addr = match plan {
+            InputPlan::Contiguous { base } => element_addr(fb, *base, idx, size),
+            InputPlan::Strided { base, strides } => {
+                let off = strided_offset(fb, idx, dims, strides);
+                element_addr(fb, *base, off, size)
+            }
+            InputPlan::Invariant(_) => unreachable!("invariant inputs are not loaded in the loop"),
+        };
+        let e = fb.ins().load(et, mem(), addr, 0);
+        vec = Some(match (lanes, vec) {
+            (1, _) => e,
+            (_, None) => fb.ins().splat(em.vty(dtype), e),
+            (_, Some(v)) => fb.ins().insertlane(v, e, lane as u8),
+        });
+    }
+    vec.unwrap()
+}
+
+/// Element offset of flat index `idx`: unravel over `dims` (row-major) and
+/// dot with `strides`.
+fn strided_offset(fb: &mut FunctionBuilder, idx: CValue, dims: &[CValue], strides: &[CValue]) -> CValue {
+    let mut rest = idx;
+    let mut off = fb.ins().iconst(types::I64, 0);
+    for d in (0..dims.len()).rev() {
+        let coord = if d == 0 { rest } else { fb.ins().urem(rest, dims[d]) };
+        if d > 0 {
+            rest = fb.ins().udiv(rest, dims[d]);
+        }
+        let term = fb.ins().imul(coord, strides[d]);
+        off = fb.ins().iadd(off, term);
+    }
+    off
+}

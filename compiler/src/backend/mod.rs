@@ -1,0 +1,5 @@
+//! Code generators for kernel IR. Each consumes kernels whose math has
+//! already been expanded (`crate::math::expand`), so they only lower
+//! primitive arithmetic.
+
+pub mod cranelift;

@@ -1,0 +1,122 @@
+//! Appends instructions to a kernel with their types worked out, the one
+//! way lowering and the math library create IR.
+
+use super::{Access, BinaryOp, CmpOp, Input, Inst, Kernel, Op, UnaryOp, Value};
+use hashbrown::HashMap;
+use lazyxp_runtime::{DType, Scalar};
+
+pub struct KernelBuilder {
+    kernel: Kernel,
+    /// Identical instructions are emitted once (local value numbering), so
+    /// constants and loads repeated by the math library cost nothing.
+    numbering: HashMap<Inst, Value>,
+}
+
+impl KernelBuilder {
+    pub fn new(name: impl Into<String>, rank: u32) -> Self {
+        KernelBuilder {
+            kernel: Kernel {
+                name: name.into(),
+                rank,
+                inputs: Vec::new(),
+                insts: Vec::new(),
+                outputs: Vec::new(),
+            },
+            numbering: HashMap::new(),
+        }
+    }
+
+    pub fn input(&mut self, dtype: DType, access: Access) -> u32 {
+        self.kernel.inputs.push(Input { dtype, access });
+        (self.kernel.inputs.len() - 1) as u32
+    }
+
+    pub fn ty(&self, v: Value) -> DType {
+        self.kernel.ty(v)
+    }
+
+    /// Appends `op` producing `ty`; returns an earlier identical value if any.
+    pub fn push(&mut self, op: Op, ty: DType) -> Value {
+        let inst = Inst { op, ty };
+        if let Some(&v) = self.numbering.get(&inst) {
+            return v;
+        }
+        let v = Value(self.kernel.insts.len() as u32);
+        self.kernel.insts.push(inst.clone());
+        self.numbering.insert(inst, v);
+        v
+    }
+
+    pub fn load(&mut self, input: u32) -> Value {
+        let ty = self.kernel.inputs[input as usize].dtype;
+        self.push(Op::Load(input), ty)
+    }
+    pub fn konst(&mut self, c: Scalar) -> Value {
+        self.push(Op::Const(c), c.dtype())
+    }
+    /// A float constant of type `ty` (f32 or f64), for the math library.
+    pub fn fconst(&mut self, ty: DType, v: f64) -> Value {
+        let c = if ty == DType::Float32 { Scalar::F32(v as f32) } else { Scalar::F64(v) };
+        self.konst(c)
+    }
+    /// An integer constant of type `ty`, given by its bits.
+    pub fn iconst(&mut self, ty: DType, bits: i64) -> Value {
+        self.konst(Scalar::from_bits(ty, bits as u64 as u128))
+    }
+    pub fn unary(&mut self, op: UnaryOp, a: Value) -> Value {
+        let ty = self.ty(a);
+        self.push(Op::Unary(op, a), ty)
+    }
+    pub fn binary(&mut self, op: BinaryOp, a: Value, b: Value) -> Value {
+        debug_assert_eq!(self.ty(a), self.ty(b), "{op} on mixed types");
+        let ty = self.ty(a);
+        self.push(Op::Binary(op, a, b), ty)
+    }
+    pub fn fma(&mut self, a: Value, b: Value, c: Value) -> Value {
+        let ty = self.ty(a);
+        self.push(Op::Fma(a, b, c), ty)
+    }
+    pub fn cmp(&mut self, op: CmpOp, a: Value, b: Value) -> Value {
+        debug_assert_eq!(self.ty(a), self.ty(b), "{op} on mixed types");
+        self.push(Op::Cmp(op, a, b), DType::Bool)
+    }
+    pub fn select(&mut self, cond: Value, a: Value, b: Value) -> Value {
+        let ty = self.ty(a);
+        self.push(Op::Select(cond, a, b), ty)
+    }
+    /// Conversion; a no-op when the type already matches.
+    pub fn cast(&mut self, a: Value, to: DType) -> Value {
+        if self.ty(a) == to {
+            return a;
+        }
+        self.push(Op::Cast(a), to)
+    }
+    pub fn bitcast(&mut self, a: Value, to: DType) -> Value {
+        if self.ty(a) == to {
+            return a;
+        }
+        self.push(Op::Bitcast(a), to)
+    }
+
+    // Shorthands that make the math library read like the formulas.
+    pub fn add(&mut self, a: Value, b: Value) -> Value {
+        self.binary(BinaryOp::Add, a, b)
+    }
+    pub fn sub(&mut self, a: Value, b: Value) -> Value {
+        self.binary(BinaryOp::Sub, a, b)
+    }
+    pub fn mul(&mut self, a: Value, b: Value) -> Value {
+        self.binary(BinaryOp::Mul, a, b)
+    }
+    pub fn div(&mut self, a: Value, b: Value) -> Value {
+        self.binary(BinaryOp::Div, a, b)
+    }
+
+    pub fn store(&mut self, v: Value) {
+        self.kernel.outputs.push(v);
+    }
+
+    pub fn finish(self) -> Kernel {
+        self.kernel
+    }
+}

@@ -1,0 +1,179 @@
+//! Kernel IR: one fused kernel as a loop body over a flat index space.
+//!
+//! A kernel reads each input at the current element (through its
+//! [`Access`] pattern), computes a DAG of scalar instructions in SSA form,
+//! and stores some values to contiguous outputs. The loop itself, vector
+//! width and threading are the backend's business, so the same IR drives the
+//! Cranelift backend, the CUDA backend and the reference interpreter.
+//!
+//! The text form (see `display.rs`, parsed back by `parse.rs`):
+//!
+//! ```text
+//! kernel fused_sin_add_log_f32(rank 1) {
+//!   in0: f32 contiguous
+//!   in1: f32 scalar
+//!   v0: f32 = load in0
+//!   v1: f32 = sin v0
+//!   v2: f32 = load in1
+//!   v3: f32 = add v1, v2
+//!   v4: f32 = log v3
+//!   store out0, v4
+//! }
+//! ```
+
+mod builder;
+mod display;
+mod ops;
+mod parse;
+mod verify;
+
+pub use builder::KernelBuilder;
+pub use ops::{BinaryOp, CmpOp, UnaryOp};
+pub use parse::parse_kernel;
+pub use verify::verify;
+
+use lazyxp_runtime::{DType, Scalar};
+
+/// An SSA value: the index of the instruction that defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Value(pub u32);
+
+/// How an input is indexed from the kernel's flat element index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Same shape as the index space and row-major contiguous: element `i`.
+    Contiguous,
+    /// One element for the whole index space (a broadcast scalar, or a
+    /// constant passed by value so `x+5` and `x+6` share one kernel).
+    Scalar,
+    /// Any other layout: the flat index is unravelled over the dimensions
+    /// and dotted with this input's runtime strides (broadcasts have 0).
+    Strided,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Input {
+    pub dtype: DType,
+    pub access: Access,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Op {
+    Load(u32),
+    Const(Scalar),
+    Unary(UnaryOp, Value),
+    Binary(BinaryOp, Value, Value),
+    /// `a * b + c` with one rounding; emitted only where the IR says so
+    /// (the math library), never contracted behind the user's back, so every
+    /// backend produces the same bits.
+    Fma(Value, Value, Value),
+    Cmp(CmpOp, Value, Value),
+    /// `cond ? a : b` with `cond` a bool.
+    Select(Value, Value, Value),
+    /// Value conversion with `Scalar::cast` semantics.
+    Cast(Value),
+    /// Reinterpretation of the bits as another type of the same size.
+    Bitcast(Value),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Inst {
+    pub op: Op,
+    pub ty: DType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Kernel {
+    /// Named after what it fuses (`fused_sin_add_log_f32`), so a profile or
+    /// a dump maps back to the user's expression.
+    pub name: String,
+    /// Rank of the index space; dimensions are runtime arguments.
+    pub rank: u32,
+    pub inputs: Vec<Input>,
+    pub insts: Vec<Inst>,
+    /// Values stored, in output order, to contiguous buffers of their type.
+    pub outputs: Vec<Value>,
+}
+
+impl Kernel {
+    pub fn ty(&self, v: Value) -> DType {
+        self.insts[v.0 as usize].ty
+    }
+
+    /// Inputs whose strides travel in the launch arguments.
+    pub fn strided_inputs(&self) -> impl Iterator<Item = usize> + '_ {
+        self.inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.access == Access::Strided)
+            .map(|(k, _)| k)
+    }
+
+    /// Whether any instruction still needs the math library's expansion.
+    pub fn has_math(&self) -> bool {
+        self.insts.iter().any(|i| match i.op {
+            Op::Unary(u, _) => u.is_math(),
+            Op::Binary(b, _, _) => b.is_math(),
+            _ => false,
+        })
+    }
+
+    /// A structural hash that is the same in every process and on every run
+    /// (FNV-1a over the IR text), shown in dumps and used to name the kernel
+    /// in the cache and in `LAZYXP_DUMP` files.
+    pub fn stable_hash(&self) -> u64 {
+        let text = self.to_string();
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in text.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        h
+    }
+
+    /// Instructions that reach an output; the rest is dead code.
+    pub fn live(&self) -> Vec<bool> {
+        let mut live = vec![false; self.insts.len()];
+        for v in &self.outputs {
+            live[v.0 as usize] = true;
+        }
+        for i in (0..self.insts.len()).rev() {
+            if live[i] {
+                self.insts[i].op.for_each_operand(|v| live[v.0 as usize] = true);
+            }
+        }
+        live
+    }
+}
+
+impl Op {
+    pub fn for_each_operand(&self, mut f: impl FnMut(Value)) {
+        match *self {
+            Op::Load(_) | Op::Const(_) => {}
+            Op::Unary(_, a) | Op::Cast(a) | Op::Bitcast(a) => f(a),
+            Op::Binary(_, a, b) | Op::Cmp(_, a, b) => {
+                f(a);
+                f(b)
+            }
+            Op::Fma(a, b, c) | Op::Select(a, b, c) => {
+                f(a);
+                f(b);
+                f(c)
+            }
+        }
+    }
+
+    pub fn map_operands(&self, mut f: impl FnMut(Value) -> Value) -> Op {
+        match *self {
+            Op::Load(i) => Op::Load(i),
+            Op::Const(c) => Op::Const(c),
+            Op::Unary(u, a) => Op::Unary(u, f(a)),
+            Op::Cast(a) => Op::Cast(f(a)),
+            Op::Bitcast(a) => Op::Bitcast(f(a)),
+            Op::Binary(o, a, b) => Op::Binary(o, f(a), f(b)),
+            Op::Cmp(o, a, b) => Op::Cmp(o, f(a), f(b)),
+            Op::Fma(a, b, c) => Op::Fma(f(a), f(b), f(c)),
+            Op::Select(a, b, c) => Op::Select(f(a), f(b), f(c)),
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Type and SSA checks for kernel IR, run on parsed text and in tests, so a
+//! malformed kernel is an error before any backend sees it.
+
+use super::{Access, BinaryOp, Kernel, Op, UnaryOp};
+use lazyxp_runtime::{DType, Error, Result};
+
+pub fn verify(k: &Kernel) -> Result<()> {
+    let err = |i: usize, msg: String| Error::Compile {
+        kernel: k.name.clone(),
+        message: format!("v{i}: {msg}"),
+    };
+    for (i, inst) in k.insts.iter().enumerate() {
+        let mut bad_operand = None;
+        inst.op.for_each_operand(|v| {
+            if v.0 as usize >= i {
+                bad_operand = Some(v.0);
+            }
+        });
+        if let Some(v) = bad_operand {
+            return Err(err(i, format!("uses v{v}, which is not defined before it")));
+        }
+        let ty = inst.ty;
+        if ty.is_complex() {
+            return Err(err(i, "complex values are not supported in kernels yet".into()));
+        }
+        let same = |a: super::Value| k.ty(a) == ty;
+        let ok = match inst.op {
+            Op::Load(n) => k.inputs.get(n as usize).is_some_and(|input| input.dtype == ty),
+            Op::Const(c) => c.dtype() == ty,
+            Op::Unary(u, a) => {
+                same(a)
+                    && match u {
+                        UnaryOp::Not => ty.is_int() || ty.is_bool(),
+                        UnaryOp::Neg | UnaryOp::Abs => !ty.is_bool(),
+                        _ => ty.is_float(),
+                    }
+            }
+            Op::Binary(b, x, y) => {
+                same(x)
+                    && same(y)
+                    && match b {
+                        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Min | BinaryOp::Max => {
+                            !ty.is_bool()
+                        }
+                        BinaryOp::Div => ty.is_float(),
+                        BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => ty.is_int() || ty.is_bool(),
+                        BinaryOp::Shl | BinaryOp::Shr => ty.is_int(),
+                    }
+            }
+            Op::Cmp(_, x, y) => ty == DType::Bool && k.ty(x) == k.ty(y),
+            Op::Fma(a, b, c) => same(a) && same(b) && same(c) && ty.is_float(),
+            Op::Select(c, a, b) => k.ty(c) == DType::Bool && same(a) && same(b),
+            Op::Cast(_) => true,
+            Op::Bitcast(a) => k.ty(a).size() == ty.size() && !ty.is_bool() && !k.ty(a).is_bool(),
+        };
+        if !ok {
+            return Err(err(i, format!("ill-typed instruction {:?} producing {ty}", inst.op)));
+        }
+    }
+    for (i, v) in k.outputs.iter().enumerate() {
+        if v.0 as usize >= k.insts.len() {
+            return Err(Error::Compile {
+                kernel: k.name.clone(),
+                message: format!("out{i} stores undefined v{}", v.0),
+            });
+        }
+    }
+    if k.rank == 0 && k.inputs.iter().any(|i| i.access == Access::Strided) {
+        return Err(Error::Compile {
+            kernel: k.name.clone(),
+            message: "a rank-0 kernel cannot have strided inputs".into(),
+        });
+    }
+    Ok(())
+}
