@@ -1,0 +1,214 @@
+//! Accuracy of the math library in ULPs, through the reference interpreter.
+//!
+//! f32 results are compared with the f64 std function of the same input,
+//! which is exact to ~2^-52 relative, so the error is measured in fractions
+//! of an f32 ulp of the true value. f64 results are compared with std
+//! (glibc), measured as the distance in ulps to glibc's result; glibc's own
+//! error (< 0.5+ ulp for exp/log/sin/cos, up to ~2 for tanh) comes on top.
+//! Printed tables: `cargo test -p lazyxp-compiler --test math_accuracy -- --nocapture`.
+
+use lazyxp_compiler::interp;
+use lazyxp_compiler::kernel_ir::{Access, KernelBuilder, UnaryOp};
+use lazyxp_runtime::launch::LaunchArgs;
+use lazyxp_runtime::{Buffer, DType, Scalar};
+
+/// `v0 = load in0; v1 = op v0; store out0, v1` for `ty`.
+fn kernel(op: UnaryOp, ty: DType) -> lazyxp_compiler::kernel_ir::Kernel {
+    let mut b = KernelBuilder::new(format!("{op}_{}", ty.short_name()), 1);
+    let i = b.input(ty, Access::Contiguous);
+    let x = b.load(i);
+    let y = b.unary(op, x);
+    b.store(y);
+    b.finish()
+}
+
+/// Runs the kernel over all of `xs` (through real buffers and launch words,
+/// as a backend kernel would) and returns the outputs as f64.
+fn run(op: UnaryOp, ty: DType, xs: &[f64]) -> Vec<f64> {
+    let k = kernel(op, ty);
+    let size = ty.size();
+    let mut bytes = vec![0u8; xs.len() * size];
+    for (i, &x) in xs.iter().enumerate() {
+        let s = if ty == DType::Float32 { Scalar::F32(x as f32) } else { Scalar::F64(x) };
+        s.write(&mut bytes[i * size..]);
+    }
+    let input = Buffer::from_bytes(&bytes).unwrap();
+    let output = Buffer::uninit(xs.len() * size).unwrap();
+    let mut args = LaunchArgs::default();
+    args.push_ptr(input.as_ptr());
+    args.push_ptr(output.as_ptr());
+    args.push_usize(xs.len());
+    unsafe { interp::run(&k, args.as_ptr(), 0, xs.len()) };
+    output
+        .as_bytes()
+        .chunks(size)
+        .map(|c| Scalar::read(ty, c).as_f64())
+        .collect()
+}
+
+fn reference(op: UnaryOp) -> fn(f64) -> f64 {
+    match op {
+        UnaryOp::Sin => f64::sin,
+        UnaryOp::Cos => f64::cos,
+        UnaryOp::Exp => f64::exp,
+        UnaryOp::Log => f64::ln,
+        UnaryOp::Tanh => f64::tanh,
+        _ => unreachable!(),
+    }
+}
+
+/// Size of one ulp of `ty` at the magnitude of `v` (the subnormal ulp below).
+fn ulp(ty: DType, v: f64) -> f64 {
+    let (mant, min_exp) = if ty == DType::Float32 { (23, -126) } else { (52, -1022) };
+    let e = if v == 0.0 { min_exp } else { (v.abs().log2().floor() as i32).max(min_exp) };
+    // log2 can be off by one at binade edges; fix it with exact comparisons.
+    let mut e = e;
+    while e > min_exp && pow2(e) > v.abs() {
+        e -= 1;
+    }
+    while e < 1023 && pow2(e + 1) <= v.abs() {
+        e += 1;
+    }
+    pow2(e - mant)
+}
+
+/// 2^e for e in [-1074, 1023], built from bits (powi underflows through
+/// its reciprocal for large negative e).
+fn pow2(e: i32) -> f64 {
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
+}
+
+/// Error of `got` against the reference, in ulps of `ty`. f32: fractional
+/// distance to the (nearly exact) f64 value; f64: distance to glibc.
+fn ulp_error(ty: DType, got: f64, want: f64) -> f64 {
+    if got.is_nan() && want.is_nan() {
+        return 0.0;
+    }
+    if got == want {
+        return 0.0;
+    }
+    if !got.is_finite() || !want.is_finite() || got.is_nan() || want.is_nan() {
+        // inf against a finite value that rounds to inf in f32 is exact.
+        if ty == DType::Float32 && (want as f32) == (got as f32) {
+            return 0.0;
+        }
+        return f64::INFINITY;
+    }
+    (got - want).abs() / ulp(ty, want)
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // splitmix64: deterministic, so a failure reproduces.
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+    /// Any finite value of `ty`, uniform over bit patterns, so every binade
+    /// is sampled as often as every other.
+    fn any_finite(&mut self, ty: DType) -> f64 {
+        loop {
+            let v = if ty == DType::Float32 {
+                f32::from_bits(self.next() as u32) as f64
+            } else {
+                f64::from_bits(self.next())
+            };
+            if v.is_finite() {
+                return v;
+            }
+        }
+    }
+}
+
+/// Samples: a dense sweep and uniform randoms over `[lo, hi]`, plus
+/// bit-uniform values over the whole finite range inside `[lo, hi]`.
+fn samples(ty: DType, lo: f64, hi: f64, n: usize, seed: u64) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    let mut xs = Vec::with_capacity(3 * n);
+    let round = |v: f64| if ty == DType::Float32 { v as f32 as f64 } else { v };
+    for i in 0..n {
+        xs.push(round(lo + (hi - lo) * i as f64 / n as f64));
+        xs.push(round(rng.uniform(lo, hi)));
+        let v = rng.any_finite(ty);
+        if v >= lo && v <= hi {
+            xs.push(v);
+        }
+    }
+    xs
+}
+
+/// Max ulp error of `op` over `xs`, and the worst input.
+fn max_error(op: UnaryOp, ty: DType, xs: &[f64]) -> (f64, f64) {
+    let got = run(op, ty, xs);
+    let f = reference(op);
+    let mut worst = (0.0, f64::NAN);
+    for (&x, &y) in xs.iter().zip(&got) {
+        let e = ulp_error(ty, y, f(x));
+        if e > worst.0 || e.is_nan() {
+            worst = (e, x);
+        }
+    }
+    worst
+}
+
+const N: usize = 400_000;
+
+fn check(op: UnaryOp, ty: DType, ranges: &[(f64, f64)], bound: f64) {
+    let mut xs = Vec::new();
+    for (i, &(lo, hi)) in ranges.iter().enumerate() {
+        xs.extend(samples(ty, lo, hi, N / ranges.len(), 17 + i as u64));
+    }
+    let (err, at) = max_error(op, ty, &xs);
+    println!("{op:>5} {:>8}: max error {err:.3} ulp at x = {at:e} ({} samples)", ty.name(), xs.len());
+    assert!(err <= bound, "{op} {ty}: {err} ulp at x = {at:e} exceeds {bound}");
+}
+
+const F32_MAX: f64 = f32::MAX as f64;
+
+#[test]
+fn exp_accuracy() {
+    let r32 = [(-F32_MAX, F32_MAX), (-104.0, 89.0), (-1.0, 1.0), (-88.0, -80.0)];
+    check(UnaryOp::Exp, DType::Float32, &r32, 1.0);
+    let r64 = [(-f64::MAX, f64::MAX), (-746.0, 710.0), (-1.0, 1.0), (-745.2, -700.0)];
+    check(UnaryOp::Exp, DType::Float64, &r64, 1.0);
+}
+
+#[test]
+fn log_accuracy() {
+    let r32 = [(0.0, F32_MAX), (0.5, 2.0), (0.0, 1e-37), (0.9, 1.1)];
+    check(UnaryOp::Log, DType::Float32, &r32, 1.0);
+    let r64 = [(0.0, f64::MAX), (0.5, 2.0), (0.0, 1e-307), (0.9, 1.1)];
+    check(UnaryOp::Log, DType::Float64, &r64, 1.0);
+}
+
+/// Range over which sin/cos are claimed to be within 1 ulp.
+const TRIG_RANGE_F32: f64 = 1e5;
+const TRIG_RANGE_F64: f64 = 1e9;
+
+#[test]
+fn sin_cos_accuracy() {
+    for op in [UnaryOp::Sin, UnaryOp::Cos] {
+        let r32 = [(-TRIG_RANGE_F32, TRIG_RANGE_F32), (-10.0, 10.0), (-1e-3, 1e-3)];
+        check(op, DType::Float32, &r32, 1.0);
+        let r64 = [(-TRIG_RANGE_F64, TRIG_RANGE_F64), (-10.0, 10.0), (-1e-3, 1e-3)];
+        check(op, DType::Float64, &r64, 1.0);
+    }
+}
+
+#[test]
+fn tanh_accuracy() {
+    let r32 = [(-F32_MAX, F32_MAX), (-1.0, 1.0), (-10.0, 10.0), (0.5, 0.6)];
+    check(UnaryOp::Tanh, DType::Float32, &r32, 2.0);
+    let r64 = [(-f64::MAX, f64::MAX), (-1.0, 1.0), (-20.0, 20.0), (0.5, 0.6)];
+    check(UnaryOp::Tanh, DType::Float64, &r64, 2.0);
+}
