@@ -212,3 +212,115 @@ fn tanh_accuracy() {
     let r64 = [(-f64::MAX, f64::MAX), (-1.0, 1.0), (-20.0, 20.0), (0.5, 0.6)];
     check(UnaryOp::Tanh, DType::Float64, &r64, 2.0);
 }
+
+/// One evaluation through `eval_element`, as the bits of the result.
+fn at(op: UnaryOp, ty: DType, x: f64) -> f64 {
+    let s = if ty == DType::Float32 { Scalar::F32(x as f32) } else { Scalar::F64(x) };
+    interp::eval_element(&kernel(op, ty), &[s])[0].as_f64()
+}
+
+const FLOATS: [DType; 2] = [DType::Float32, DType::Float64];
+const INF: f64 = f64::INFINITY;
+
+fn same(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
+}
+
+#[test]
+fn nan_in_nan_out() {
+    for ty in FLOATS {
+        for op in [UnaryOp::Sin, UnaryOp::Cos, UnaryOp::Exp, UnaryOp::Log, UnaryOp::Tanh] {
+            assert!(at(op, ty, f64::NAN).is_nan(), "{op}({ty} NaN) is not NaN");
+        }
+    }
+}
+
+#[test]
+fn sin_cos_special_values() {
+    for ty in FLOATS {
+        assert!(same(at(UnaryOp::Sin, ty, 0.0), 0.0), "sin(+0) {ty}");
+        assert!(same(at(UnaryOp::Sin, ty, -0.0), -0.0), "sin(-0) {ty}");
+        assert_eq!(at(UnaryOp::Cos, ty, 0.0), 1.0, "cos(+0) {ty}");
+        assert_eq!(at(UnaryOp::Cos, ty, -0.0), 1.0, "cos(-0) {ty}");
+        for x in [INF, -INF] {
+            assert!(at(UnaryOp::Sin, ty, x).is_nan(), "sin({x}) {ty}");
+            assert!(at(UnaryOp::Cos, ty, x).is_nan(), "cos({x}) {ty}");
+        }
+        let tiny = if ty == DType::Float32 { 1e-40 } else { 1e-310 };
+        assert_eq!(at(UnaryOp::Sin, ty, tiny), at(UnaryOp::Sin, ty, tiny), "sin(subnormal) {ty}");
+        let want = if ty == DType::Float32 { tiny as f32 as f64 } else { tiny };
+        assert_eq!(at(UnaryOp::Sin, ty, tiny), want, "sin(subnormal) = x {ty}");
+        // Beyond the accurate range results stay finite in [-1, 1].
+        let max = if ty == DType::Float32 { f32::MAX as f64 } else { f64::MAX };
+        for x in [1e15, 3e17, 1e30, -1e35, max, -max] {
+            for op in [UnaryOp::Sin, UnaryOp::Cos] {
+                let y = at(op, ty, x);
+                assert!((-1.0..=1.0).contains(&y), "{op}({x:e}) {ty} = {y}");
+            }
+        }
+    }
+}
+
+#[test]
+fn exp_special_values() {
+    for ty in FLOATS {
+        let is32 = ty == DType::Float32;
+        assert!(same(at(UnaryOp::Exp, ty, -INF), 0.0), "exp(-inf) = +0 {ty}");
+        assert_eq!(at(UnaryOp::Exp, ty, INF), INF, "exp(+inf) {ty}");
+        assert_eq!(at(UnaryOp::Exp, ty, 0.0), 1.0, "exp(+0) {ty}");
+        assert_eq!(at(UnaryOp::Exp, ty, -0.0), 1.0, "exp(-0) {ty}");
+        let (over, big_finite) = if is32 { (88.73, 88.72) } else { (709.79, 709.78) };
+        assert_eq!(at(UnaryOp::Exp, ty, over), INF, "exp overflow {ty}");
+        assert!(at(UnaryOp::Exp, ty, big_finite).is_finite(), "exp near overflow {ty}");
+        let max = if is32 { f32::MAX as f64 } else { f64::MAX };
+        assert_eq!(at(UnaryOp::Exp, ty, max), INF, "exp(MAX) {ty}");
+        assert!(same(at(UnaryOp::Exp, ty, -max), 0.0), "exp(-MAX) {ty}");
+        // Smallest subnormal, and below half of it, zero.
+        let (sub, zero, min_sub) = if is32 {
+            (-103.9, -104.0, f32::from_bits(1) as f64)
+        } else {
+            (-745.1, -745.2, f64::from_bits(1))
+        };
+        assert_eq!(at(UnaryOp::Exp, ty, sub), min_sub, "exp underflow to min subnormal {ty}");
+        assert!(same(at(UnaryOp::Exp, ty, zero), 0.0), "exp underflow to +0 {ty}");
+    }
+}
+
+#[test]
+fn log_special_values() {
+    for ty in FLOATS {
+        let is32 = ty == DType::Float32;
+        assert_eq!(at(UnaryOp::Log, ty, 0.0), -INF, "log(+0) {ty}");
+        assert_eq!(at(UnaryOp::Log, ty, -0.0), -INF, "log(-0) {ty}");
+        assert!(at(UnaryOp::Log, ty, -1.0).is_nan(), "log(-1) {ty}");
+        assert!(at(UnaryOp::Log, ty, -1e-40).is_nan() || is32, "log(negative subnormal) {ty}");
+        assert!(at(UnaryOp::Log, ty, -INF).is_nan(), "log(-inf) {ty}");
+        assert_eq!(at(UnaryOp::Log, ty, INF), INF, "log(+inf) {ty}");
+        assert!(same(at(UnaryOp::Log, ty, 1.0), 0.0), "log(1) = +0 {ty}");
+        let min_sub = if is32 { f32::from_bits(1) as f64 } else { f64::from_bits(1) };
+        let want = min_sub.ln();
+        let got = at(UnaryOp::Log, ty, min_sub);
+        let want = if is32 { want as f32 as f64 } else { want };
+        assert_eq!(got, want, "log(min subnormal) {ty}");
+        let max = if is32 { f32::MAX as f64 } else { f64::MAX };
+        let want = if is32 { max.ln() as f32 as f64 } else { max.ln() };
+        assert_eq!(at(UnaryOp::Log, ty, max), want, "log(MAX) {ty}");
+    }
+}
+
+#[test]
+fn tanh_special_values() {
+    for ty in FLOATS {
+        assert_eq!(at(UnaryOp::Tanh, ty, INF), 1.0, "tanh(+inf) {ty}");
+        assert_eq!(at(UnaryOp::Tanh, ty, -INF), -1.0, "tanh(-inf) {ty}");
+        assert!(same(at(UnaryOp::Tanh, ty, 0.0), 0.0), "tanh(+0) {ty}");
+        assert!(same(at(UnaryOp::Tanh, ty, -0.0), -0.0), "tanh(-0) {ty}");
+        let tiny = if ty == DType::Float32 { [1e-30, -1e-40, 1e-10] } else { [1e-300, -1e-310, 1e-10] };
+        for x in tiny {
+            let x = if ty == DType::Float32 { x as f32 as f64 } else { x };
+            assert_eq!(at(UnaryOp::Tanh, ty, x), x, "tanh(tiny {x:e}) = x {ty}");
+        }
+        assert_eq!(at(UnaryOp::Tanh, ty, 30.0), 1.0, "tanh(30) {ty}");
+        assert_eq!(at(UnaryOp::Tanh, ty, -1e300_f64.min(if ty == DType::Float32 { 1e38 } else { 1e300 })), -1.0, "tanh(-huge) {ty}");
+    }
+}

@@ -1,8 +1,9 @@
 //! tanh: an odd polynomial near 0, 1 - 2/(exp(2|x|)+1) elsewhere.
 //!
 //! Below |x| = 0.55 tanh(x) = x + x^3 T(x^2), T a Chebyshev fit (near-
-//! minimax, mpmath) of degree 10 (f64) or 4 (f32); it returns ±0 and tiny x
-//! unchanged. Above, 2/(e+1) is at most 0.5 and its relative error (from
+//! minimax, mpmath) of degree 10 (f64) or 4 (f32); it returns tiny x
+//! unchanged (and ±0 by a final select, as the sum would give +0 for -0).
+//! Above, 2/(e+1) is at most 0.5 and its relative error (from
 //! exp, the add and the divide) is scaled down by the final 1 - d, which is
 //! why the threshold is not lower. exp saturates to inf for large |x| and
 //! 2/inf = 0 gives exactly ±1; NaN flows through the exp branch.
@@ -48,5 +49,8 @@ pub fn tanh(b: &mut KernelBuilder, x: Value) -> Value {
 
     let thr = b.fconst(ty, THRESHOLD);
     let small = b.cmp(CmpOp::Lt, a, thr);
-    b.select(small, small_v, big_v)
+    let res = b.select(small, small_v, big_v);
+    // x + x^3 T sums to +0 for x = -0; the standard wants tanh(-0) = -0.
+    let is_zero = b.cmp(CmpOp::Eq, x, zero);
+    b.select(is_zero, x, res)
 }
