@@ -9,5 +9,11 @@
 
 pub mod kernel_ir;
 pub mod backend;
+pub mod cache;
+pub mod dump;
+pub mod execute;
+pub mod graph;
+pub mod lower;
+pub mod schedule;
 pub mod interp;
 pub mod math;

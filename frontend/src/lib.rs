@@ -1,1 +1,35 @@
+//! lazyxp: lazy arrays with the functions of the Python array API standard,
+//! fused and compiled to machine code when evaluated.
+//!
+//! ```
+//! use lazyxp as xp;
+//! let x = xp::linspace(0.0, 100.0, 1000, xp::DType::Float32)?;
+//! let y = xp::log(&(xp::sin(&x)? + 5.0)?)?;   // builds a graph, computes nothing
+//! xp::eval(&[&y])?;                            // one fused kernel, compiled once
+//! let v: Vec<f32> = y.to_vec()?;
+//! assert!((v[1] - ((100.0f32 / 999.0).sin() + 5.0).ln()).abs() < 1e-6);
+//! # Ok::<(), xp::Error>(())
+//! ```
+//!
+//! Every function that can fail returns `Result`: a shape or dtype error is
+//! reported by the call that caused it, with the shapes in the message, never
+//! later by `eval`.
 
+mod array;
+mod creation;
+mod elementwise;
+mod operators;
+mod promotion;
+
+pub use array::{eval, Array};
+pub use creation::{arange, asarray, full, linspace, ones, scalar, zeros};
+pub use elementwise::*;
+pub use lazyxp_runtime::dtype::{Element, Kind};
+pub use lazyxp_runtime::{DType, Error, Result, Scalar};
+pub use lazyxp_runtime::parallel::num_threads;
+pub use promotion::{result_type, PyScalar};
+
+/// Pending chains longer than this are evaluated as they are built, which
+/// bounds fused kernel size, compile time and recursion depth (a loop that
+/// builds a million-node chain runs as a series of cached kernels).
+pub const MAX_PENDING_DEPTH: u32 = 192;

@@ -1,0 +1,136 @@
+//! The kernel cache: compiled code keyed by the kernel IR itself.
+//!
+//! Kernel IR holds no sizes, strides or user constants (those are launch
+//! arguments), so the key is stable across shapes and values: a loop over
+//! arrays of changing length compiles once. The key shown to users is
+//! deterministic across runs (FNV of the IR text, target and version). When
+//! a kernel misses while one of the same name is cached, the miss records
+//! the first line where the two differ, so "why did this recompile?" has an
+//! answer.
+
+use crate::backend::cranelift::{self, CpuKernel};
+use crate::kernel_ir::Kernel;
+use crate::math;
+use hashbrown::HashMap;
+use lazyxp_runtime::Result;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+pub const TARGET: &str = "cpu-cranelift";
+
+pub struct CacheEntry {
+    /// The kernel as scheduled (math ops not yet expanded).
+    pub kernel: Kernel,
+    /// After the math library's expansion: what the backend compiled.
+    pub expanded: Kernel,
+    pub key: u64,
+    pub cpu: CpuKernel,
+}
+
+impl CacheEntry {
+    /// Elements per thread-pool task: about 100 µs of work, so the hand-off
+    /// cost stays small while both cores get work on large arrays.
+    pub fn grain(&self) -> usize {
+        let ops = self.expanded.insts.len().max(1);
+        (4_000_000 / ops).clamp(4096, 1 << 18)
+    }
+}
+
+/// One kernel launch of an `eval`, as reported by `explain` and dumps.
+#[derive(Clone)]
+pub struct KernelRun {
+    pub entry: Arc<CacheEntry>,
+    pub hit: bool,
+    /// For a miss: why no cached kernel matched.
+    pub miss_reason: Option<String>,
+    pub elements: usize,
+    pub run_time: Duration,
+}
+
+impl std::fmt::Debug for KernelRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KernelRun({} {:016x} hit={})", self.entry.kernel.name, self.entry.key, self.hit)
+    }
+}
+
+fn table() -> &'static Mutex<HashMap<Kernel, Arc<CacheEntry>>> {
+    static T: OnceLock<Mutex<HashMap<Kernel, Arc<CacheEntry>>>> = OnceLock::new();
+    T.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The deterministic cache key: kernel IR, target and compiler version.
+pub fn key_of(k: &Kernel) -> u64 {
+    k.stable_hash() ^ fnv(TARGET.as_bytes()) ^ fnv(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17)
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+/// Whether machine-code disassembly is kept for every compiled kernel
+/// (costs compile time, so only when dumping).
+pub fn keep_disasm() -> bool {
+    crate::dump::dump_dir().is_some()
+}
+
+/// The compiled kernel for `k`, compiling on a miss. Returns whether it hit
+/// and, on a miss, the reason.
+pub fn get_or_compile(k: &Kernel) -> Result<(Arc<CacheEntry>, bool, Option<String>)> {
+    if let Some(e) = table().lock().unwrap_or_else(|e| e.into_inner()).get(k) {
+        return Ok((e.clone(), true, None));
+    }
+    let reason = explain_miss(k);
+    let expanded = math::expand(k);
+    let cpu = cranelift::compile(&expanded, keep_disasm())?;
+    let entry = Arc::new(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu });
+    crate::dump::write_kernel(&entry);
+    let mut t = table().lock().unwrap_or_else(|e| e.into_inner());
+    let e = t.entry(k.clone()).or_insert(entry).clone();
+    Ok((e, false, Some(reason)))
+}
+
+/// Why `k` is not in the cache: no kernel of that name was ever compiled,
+/// or the first line where the closest one differs.
+pub fn explain_miss(k: &Kernel) -> String {
+    let t = table().lock().unwrap_or_else(|e| e.into_inner());
+    let same_name: Vec<&Arc<CacheEntry>> = t.values().filter(|e| e.kernel.name == k.name).collect();
+    if same_name.is_empty() {
+        return format!("first compilation of a kernel named {}", k.name);
+    }
+    let text = k.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut best: Option<(usize, String)> = None;
+    for e in same_name {
+        let other = e.kernel.to_string();
+        let other_lines: Vec<&str> = other.lines().collect();
+        let first_diff = (0..lines.len().max(other_lines.len()))
+            .find(|&i| lines.get(i) != other_lines.get(i))
+            .unwrap_or(lines.len());
+        if best.as_ref().is_none_or(|(d, _)| first_diff > *d) {
+            let msg = format!(
+                "differs from cached kernel {:016x} at IR line {}: `{}` here, `{}` there",
+                e.key,
+                first_diff + 1,
+                lines.get(first_diff).map_or("<end>", |l| l.trim()),
+                other_lines.get(first_diff).map_or("<end>", |l| l.trim())
+            );
+            best = Some((first_diff, msg));
+        }
+    }
+    best.unwrap().1
+}
+
+/// Number of compiled kernels in the cache.
+pub fn len() -> usize {
+    table().lock().unwrap_or_else(|e| e.into_inner()).len()
+}
+
+/// The kernel recompiled with disassembly, for `explain` when the cached
+/// copy was compiled without it.
+pub fn disassembly(entry: &CacheEntry) -> Result<String> {
+    if let Some(d) = &entry.cpu.disasm {
+        return Ok(d.clone());
+    }
+    let again = cranelift::compile(&entry.expanded, true)?;
+    Ok(again.disasm.unwrap_or_default())
+}

@@ -1,0 +1,56 @@
+//! `LAZYXP_DUMP=<dir>`: every stage of every kernel compiled in the process,
+//! written as files named after the kernel and its cache key.
+
+use crate::cache::CacheEntry;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+pub fn dump_dir() -> Option<&'static PathBuf> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(std::env::var_os("LAZYXP_DUMP")?);
+        match std::fs::create_dir_all(&dir) {
+            Ok(()) => Some(dir),
+            Err(e) => {
+                eprintln!("lazyxp: LAZYXP_DUMP={}: cannot create folder: {e}; dumps disabled", dir.display());
+                None
+            }
+        }
+    })
+    .as_ref()
+}
+
+/// Writes `<name>-<key>.kir` (kernel IR), `.expanded.kir`, `.clif`, `.asm`
+/// and `.txt` (compile facts) for a freshly compiled kernel.
+pub fn write_kernel(e: &CacheEntry) {
+    let Some(dir) = dump_dir() else { return };
+    let stem = format!("{}-{:016x}", e.kernel.name, e.key);
+    let facts = format!(
+        "kernel {}\ncache key {:016x}\nlanes {}\ncode size {} bytes\ncompile time {:?}\n",
+        e.kernel.name, e.key, e.cpu.lanes, e.cpu.code_size, e.cpu.compile_time
+    );
+    let files = [
+        ("kir", e.kernel.to_string()),
+        ("expanded.kir", e.expanded.to_string()),
+        ("clif", e.cpu.clif.clone()),
+        ("asm", e.cpu.disasm.clone().unwrap_or_default()),
+        ("txt", facts),
+    ];
+    for (ext, text) in files {
+        let path = dir.join(format!("{stem}.{ext}"));
+        if let Err(err) = std::fs::write(&path, text) {
+            eprintln!("lazyxp: cannot write {}: {err}", path.display());
+        }
+    }
+}
+
+/// Writes the graph, fusion plan and kernel runs of one `eval`.
+pub fn write_eval(report: &str) {
+    let Some(dir) = dump_dir() else { return };
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("eval-{n:05}-{}.txt", std::process::id()));
+    if let Err(err) = std::fs::write(&path, report) {
+        eprintln!("lazyxp: cannot write {}: {err}", path.display());
+    }
+}

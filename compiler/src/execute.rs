@@ -1,0 +1,177 @@
+//! `eval`: schedule the pending graph, compile (or fetch) each kernel, run
+//! it on the thread pool, and realize the results.
+//!
+//! Nothing is realized until every kernel has run, so an error leaves the
+//! graph exactly as it was: no half-evaluated state, nothing lost.
+
+use crate::cache::{self, KernelRun};
+use crate::graph::{EvalRecord, NodeRef};
+use crate::kernel_ir::Access;
+use crate::lower::{lower, Lowered};
+use crate::schedule::Schedule;
+use hashbrown::HashMap;
+use lazyxp_runtime::launch::LaunchArgs;
+use lazyxp_runtime::shape::{byte_size, numel};
+use lazyxp_runtime::{parallel, Buffer, Error, Result};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Evaluates every pending node among `roots` (realized ones are skipped).
+pub fn evaluate(roots: &[NodeRef]) -> Result<Option<Arc<EvalRecord>>> {
+    let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realized()).cloned().collect();
+    if pending.is_empty() {
+        return Ok(None);
+    }
+    let s = Schedule::build(&pending)?;
+    let mut produced: HashMap<usize, Buffer> = HashMap::new();
+    let mut runs = Vec::with_capacity(s.groups.len());
+    for g in &s.groups {
+        let n = numel(&g.shape)?;
+        if n == 0 {
+            for &o in &g.outputs {
+                produced.insert(o, Buffer::uninit(0)?);
+            }
+            continue;
+        }
+        let low = lower(&s, g);
+        let (entry, hit, miss_reason) = cache::get_or_compile(&low.kernel)?;
+        let outputs = low
+            .outputs
+            .iter()
+            .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
+            .collect::<Result<Vec<_>>>()?;
+        let args = launch_args(&s, &low, &produced, &outputs)?;
+        let started = Instant::now();
+        let f = entry.cpu.entry;
+        parallel::for_each_range(n, entry.grain(), |a, b| {
+            // SAFETY: `launch_args` checked every input's extent against its
+            // buffer, and outputs hold `n` elements of their dtype.
+            unsafe { f(args.as_ptr(), a as u64, b as u64) }
+        });
+        runs.push(KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed() });
+        for (&o, buf) in low.outputs.iter().zip(outputs) {
+            produced.insert(o, buf);
+        }
+    }
+    let record = Arc::new(EvalRecord {
+        graph: describe_graph(&s),
+        plan: describe_plan(&s),
+        kernels: runs,
+    });
+    if crate::dump::dump_dir().is_some() {
+        crate::dump::write_eval(&record.report());
+    }
+    for (&i, _) in s.reasons.iter() {
+        let buf = produced.remove(&i).ok_or_else(|| Error::Compile {
+            kernel: "<eval>".into(),
+            message: format!("n{} was scheduled but never produced", s.nodes[i].0.id),
+        })?;
+        s.nodes[i].0.realize(buf, Some(record.clone()));
+    }
+    Ok(Some(record))
+}
+
+/// Launch words for one kernel, after checking that every address the
+/// kernel can form stays inside its buffer (the guard that keeps generated
+/// code in bounds whatever shapes and strides reach it).
+fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, outputs: &[Buffer]) -> Result<LaunchArgs> {
+    let mut args = LaunchArgs::default();
+    let n: usize = low.dims.iter().product();
+    let mut strided = Vec::new();
+    for (k, b) in low.inputs.iter().enumerate() {
+        let node = &s.nodes[b.source].0;
+        let buf = match produced.get(&b.source) {
+            Some(buf) => buf.clone(),
+            None => node.buffer().ok_or_else(|| Error::Compile {
+                kernel: low.kernel.name.clone(),
+                message: format!("input n{} has no buffer", node.id),
+            })?,
+        };
+        let access = low.kernel.inputs[k].access;
+        let last = match access {
+            Access::Scalar => 0,
+            Access::Contiguous => n - 1,
+            Access::Strided => {
+                if b.strides.iter().any(|&s| s < 0) {
+                    return Err(Error::Unsupported("negative strides".into()));
+                }
+                low.dims.iter().zip(&b.strides).map(|(&d, &st)| (d - 1) * st as usize).sum()
+            }
+        };
+        if (last + 1) * node.dtype.size() > buf.len() {
+            return Err(Error::Compile {
+                kernel: low.kernel.name.clone(),
+                message: format!("input {k} would read element {last} of a {}-byte buffer", buf.len()),
+            });
+        }
+        args.push_ptr(buf.as_ptr());
+        if access == Access::Strided {
+            strided.push(k);
+        }
+    }
+    for out in outputs {
+        args.push_ptr(out.as_ptr());
+    }
+    for &d in &low.dims {
+        args.push_usize(d);
+    }
+    for k in strided {
+        for &st in &low.inputs[k].strides {
+            args.push_isize(st);
+        }
+    }
+    Ok(args)
+}
+
+fn describe_graph(s: &Schedule) -> String {
+    let mut out = String::new();
+    for (node, inputs) in &s.nodes {
+        out.push_str(&node.describe(inputs));
+        out.push('\n');
+    }
+    out
+}
+
+fn describe_plan(s: &Schedule) -> String {
+    let mut out = String::new();
+    for (k, g) in s.groups.iter().enumerate() {
+        let outs: Vec<String> = g
+            .outputs
+            .iter()
+            .map(|&o| format!("n{} ({})", s.nodes[o].0.id, s.reasons[&o]))
+            .collect();
+        let members: Vec<String> = g
+            .members
+            .iter()
+            .map(|&m| format!("n{} {}", s.nodes[m].0.id, s.nodes[m].0.op.name()))
+            .collect();
+        out.push_str(&format!(
+            "kernel {k}: index space {:?}\n  outputs: {}\n  fused:   {}\n",
+            g.shape.as_slice(),
+            outs.join(", "),
+            members.join(", ")
+        ));
+    }
+    out
+}
+
+impl EvalRecord {
+    /// Graph, fusion plan and per-kernel facts as one text.
+    pub fn report(&self) -> String {
+        let mut out = format!("== graph ==\n{}\n== fusion plan ({} kernels) ==\n{}\n== kernels run ==\n", self.graph, self.kernels.len(), self.plan);
+        for (i, r) in self.kernels.iter().enumerate() {
+            let e = &r.entry;
+            out.push_str(&format!(
+                "kernel {i} {} key {:016x}: {}, {} lanes, compile {:.3} ms, run {:.3} ms over {} elements\n",
+                e.kernel.name,
+                e.key,
+                if r.hit { "cache hit".to_string() } else { format!("compiled ({})", r.miss_reason.as_deref().unwrap_or("miss")) },
+                e.cpu.lanes,
+                e.cpu.compile_time.as_secs_f64() * 1e3,
+                r.run_time.as_secs_f64() * 1e3,
+                r.elements
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,256 @@
+//! Elementwise functions of the array API standard, as lazy graph nodes.
+//!
+//! Each function checks dtypes and shapes, applies type promotion and
+//! broadcasting (explicit `cast` and `broadcast` nodes, so fusion sees
+//! everything), and returns a pending array. Errors come from here, never
+//! from `eval`.
+
+use crate::array::Array;
+use crate::promotion::{result_type, PyScalar};
+use lazyxp_compiler::graph::{intern, NodeOp, NodeRef, State};
+use lazyxp_compiler::kernel_ir::{BinaryOp, CmpOp, UnaryOp};
+use lazyxp_runtime::shape::{broadcast_shapes, can_broadcast_to};
+use lazyxp_runtime::{Buffer, DType, Error, Result, Scalar, Shape};
+use smallvec::{smallvec, SmallVec};
+
+fn unsupported_complex(what: &str) -> Error {
+    Error::Unsupported(format!("{what} on complex arrays is not implemented yet"))
+}
+
+/// The one place computed nodes are made.
+fn node(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef; 3]>) -> Result<Array> {
+    if dtype.is_complex() || inputs.iter().any(|i| i.dtype.is_complex()) {
+        return Err(unsupported_complex(&op.name()));
+    }
+    Array::from_node(intern(op, dtype, shape, inputs, State::Pending))
+}
+
+/// A 0-d constant node holding `value` (hash-consed by value).
+pub(crate) fn constant(value: Scalar) -> Result<NodeRef> {
+    let mut bytes = [0u8; 16];
+    value.write(&mut bytes);
+    let buffer = Buffer::from_bytes(&bytes[..value.dtype().size()])?;
+    Ok(intern(NodeOp::Const(value), value.dtype(), Shape::new(), SmallVec::new(), |_| State::Realized { buffer, record: None }))
+}
+
+/// `x` converted to `dtype` (the standard's `astype`, always a new array).
+pub fn astype(x: &Array, dtype: DType) -> Result<Array> {
+    if x.dtype() == dtype {
+        return Ok(x.clone());
+    }
+    node(NodeOp::Cast, dtype, x.node.shape.clone(), smallvec![x.node.clone()])
+}
+
+/// `x` viewed at `shape` by the standard's broadcasting rule.
+pub fn broadcast_to(x: &Array, shape: &[usize]) -> Result<Array> {
+    if x.shape() == shape {
+        return Ok(x.clone());
+    }
+    if !can_broadcast_to(x.shape(), shape) {
+        return Err(Error::Shape(format!("cannot broadcast shape {:?} to {:?}", x.shape(), shape)));
+    }
+    lazyxp_runtime::shape::byte_size(shape, x.dtype())?;
+    node(NodeOp::Broadcast, x.dtype(), Shape::from_slice(shape), smallvec![x.node.clone()])
+}
+
+/// Promotes and broadcasts operands to a common dtype and shape.
+fn common(arrays: &[&Array], what: &str) -> Result<(Vec<Array>, DType, Shape)> {
+    let mut dtype = arrays[0].dtype();
+    let mut shape = Shape::from_slice(arrays[0].shape());
+    for a in &arrays[1..] {
+        dtype = result_type(dtype, a.dtype())?;
+        shape = broadcast_shapes(&shape, a.shape()).map_err(|e| match e {
+            Error::Shape(m) => Error::Shape(format!("{what}: {m}")),
+            other => other,
+        })?;
+    }
+    let out = arrays
+        .iter()
+        .map(|a| broadcast_to(&astype(a, dtype)?, &shape))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((out, dtype, shape))
+}
+
+/// The dtype math functions compute in: floats as they are; integers and
+/// bools in a float wide enough (NumPy would pick float16 for 8-bit
+/// inputs, which lazyxp lacks, so float32).
+fn float_dtype(d: DType) -> DType {
+    match d {
+        DType::Float32 | DType::Float64 | DType::Complex64 | DType::Complex128 => d,
+        DType::Bool | DType::Int8 | DType::UInt8 | DType::Int16 | DType::UInt16 => DType::Float32,
+        _ => DType::Float64,
+    }
+}
+
+fn float_unary(op: UnaryOp, x: &Array) -> Result<Array> {
+    let x = astype(x, float_dtype(x.dtype()))?;
+    node(NodeOp::Unary(op), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()])
+}
+
+macro_rules! float_functions {
+    ($($(#[$m:meta])* $name:ident => $op:ident),*) => {$(
+        $(#[$m])*
+        pub fn $name(x: &Array) -> Result<Array> { float_unary(UnaryOp::$op, x) }
+    )*};
+}
+float_functions!(
+    /// Sine, ≤ 1 ULP (see docs/math-accuracy.md).
+    sin => Sin,
+    cos => Cos,
+    exp => Exp,
+    /// Natural logarithm.
+    log => Log,
+    tanh => Tanh,
+    /// Correctly rounded square root.
+    sqrt => Sqrt
+);
+
+/// Rounding functions are the identity on integers, as the standard says.
+fn rounding(op: UnaryOp, x: &Array) -> Result<Array> {
+    match x.dtype() {
+        d if d.is_int() => Ok(x.clone()),
+        DType::Bool => Err(Error::DType(format!("{op} is not defined for bool"))),
+        _ => node(NodeOp::Unary(op), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()]),
+    }
+}
+pub fn floor(x: &Array) -> Result<Array> {
+    rounding(UnaryOp::Floor, x)
+}
+pub fn ceil(x: &Array) -> Result<Array> {
+    rounding(UnaryOp::Ceil, x)
+}
+pub fn trunc(x: &Array) -> Result<Array> {
+    rounding(UnaryOp::Trunc, x)
+}
+/// Rounds half to even.
+pub fn round(x: &Array) -> Result<Array> {
+    rounding(UnaryOp::RoundEven, x)
+}
+
+/// Numeric negation; integers wrap (`-(-128)` is -128 in int8, as in NumPy).
+pub fn negative(x: &Array) -> Result<Array> {
+    if x.dtype().is_bool() {
+        return Err(Error::DType("negative is not defined for bool; use logical_not".into()));
+    }
+    node(NodeOp::Unary(UnaryOp::Neg), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()])
+}
+
+pub fn abs(x: &Array) -> Result<Array> {
+    if x.dtype().is_bool() {
+        return Ok(x.clone());
+    }
+    node(NodeOp::Unary(UnaryOp::Abs), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()])
+}
+
+pub fn logical_not(x: &Array) -> Result<Array> {
+    let b = astype(x, DType::Bool)?;
+    node(NodeOp::Unary(UnaryOp::Not), DType::Bool, b.node.shape.clone(), smallvec![b.node.clone()])
+}
+
+pub fn bitwise_invert(x: &Array) -> Result<Array> {
+    if !(x.dtype().is_int() || x.dtype().is_bool()) {
+        return Err(Error::DType(format!("bitwise_invert needs integer or bool input, got {}", x.dtype())));
+    }
+    node(NodeOp::Unary(UnaryOp::Not), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()])
+}
+
+fn binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
+    let (v, dtype, shape) = common(&[a, b], op.name())?;
+    // NumPy's meaning of arithmetic on bools: + is or, * is and.
+    let op = match (op, dtype) {
+        (BinaryOp::Add, DType::Bool) | (BinaryOp::Max, DType::Bool) => BinaryOp::Or,
+        (BinaryOp::Mul, DType::Bool) | (BinaryOp::Min, DType::Bool) => BinaryOp::And,
+        (BinaryOp::Sub, DType::Bool) => {
+            return Err(Error::DType("subtract is not defined for bool; use logical_xor".into()))
+        }
+        _ => op,
+    };
+    let is_bitwise = matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Shl | BinaryOp::Shr);
+    if is_bitwise && dtype.is_float() {
+        return Err(Error::DType(format!("{op} needs integer or bool operands, got {} and {}", a.dtype(), b.dtype())));
+    }
+    node(NodeOp::Binary(op), dtype, shape, smallvec![v[0].node.clone(), v[1].node.clone()])
+}
+
+pub fn add(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Add, a, b)
+}
+pub fn subtract(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Sub, a, b)
+}
+pub fn multiply(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Mul, a, b)
+}
+/// True division; integer operands compute in float64 as in NumPy.
+pub fn divide(a: &Array, b: &Array) -> Result<Array> {
+    let t = result_type(a.dtype(), b.dtype())?;
+    if !t.is_float() && !t.is_complex() {
+        return binary(BinaryOp::Div, &astype(a, DType::Float64)?, &astype(b, DType::Float64)?);
+    }
+    binary(BinaryOp::Div, a, b)
+}
+/// Elementwise maximum; NaN if either is NaN.
+pub fn maximum(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Max, a, b)
+}
+pub fn minimum(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Min, a, b)
+}
+pub fn bitwise_and(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::And, a, b)
+}
+pub fn bitwise_or(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Or, a, b)
+}
+pub fn bitwise_xor(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Xor, a, b)
+}
+pub fn logical_and(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::And, &astype(a, DType::Bool)?, &astype(b, DType::Bool)?)
+}
+pub fn logical_or(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Or, &astype(a, DType::Bool)?, &astype(b, DType::Bool)?)
+}
+pub fn logical_xor(a: &Array, b: &Array) -> Result<Array> {
+    binary(BinaryOp::Xor, &astype(a, DType::Bool)?, &astype(b, DType::Bool)?)
+}
+
+fn compare(op: CmpOp, a: &Array, b: &Array) -> Result<Array> {
+    let (v, _, shape) = common(&[a, b], op.name())?;
+    node(NodeOp::Cmp(op), DType::Bool, shape, smallvec![v[0].node.clone(), v[1].node.clone()])
+}
+pub fn equal(a: &Array, b: &Array) -> Result<Array> {
+    compare(CmpOp::Eq, a, b)
+}
+pub fn not_equal(a: &Array, b: &Array) -> Result<Array> {
+    compare(CmpOp::Ne, a, b)
+}
+pub fn less(a: &Array, b: &Array) -> Result<Array> {
+    compare(CmpOp::Lt, a, b)
+}
+pub fn less_equal(a: &Array, b: &Array) -> Result<Array> {
+    compare(CmpOp::Le, a, b)
+}
+pub fn greater(a: &Array, b: &Array) -> Result<Array> {
+    compare(CmpOp::Gt, a, b)
+}
+pub fn greater_equal(a: &Array, b: &Array) -> Result<Array> {
+    compare(CmpOp::Ge, a, b)
+}
+
+/// `cond ? a : b` elementwise; `cond` must be bool (as the standard says).
+pub fn where_(cond: &Array, a: &Array, b: &Array) -> Result<Array> {
+    if !cond.dtype().is_bool() {
+        return Err(Error::DType(format!("where: condition must be bool, got {}", cond.dtype())));
+    }
+    let (v, dtype, shape) = common(&[a, b], "where")?;
+    let shape = broadcast_shapes(&shape, cond.shape()).map_err(|e| Error::Shape(format!("where: {e}")))?;
+    let c = broadcast_to(cond, &shape)?;
+    let (x, y) = (broadcast_to(&v[0], &shape)?, broadcast_to(&v[1], &shape)?);
+    node(NodeOp::Where, dtype, shape, smallvec![c.node.clone(), x.node.clone(), y.node.clone()])
+}
+
+/// A Rust scalar as an array operand next to `like` (Python scalar rules).
+pub fn scalar_like(like: &Array, s: impl Into<PyScalar>) -> Result<Array> {
+    Ok(Array { node: constant(s.into().to_scalar_for(like.dtype())?)? })
+}
