@@ -187,7 +187,7 @@ fn max_error(op: UnaryOp, ty: DType, xs: &[f64]) -> (f64, f64) {
     worst
 }
 
-const N: usize = 400_000;
+const N: usize = 200_000;
 
 fn check(op: UnaryOp, ty: DType, ranges: &[(f64, f64)], bound: f64) {
     let mut xs = Vec::new();
@@ -219,7 +219,7 @@ fn log_accuracy() {
 
 /// Range over which sin/cos are claimed to be within 1 ulp.
 const TRIG_RANGE_F32: f64 = 1e5;
-const TRIG_RANGE_F64: f64 = 1e9;
+const TRIG_RANGE_F64: f64 = 1e13;
 
 #[test]
 fn sin_cos_accuracy() {
@@ -233,10 +233,10 @@ fn sin_cos_accuracy() {
 
 #[test]
 fn tanh_accuracy() {
-    let r32 = [(-F32_MAX, F32_MAX), (-1.0, 1.0), (-10.0, 10.0), (0.5, 0.6)];
-    check(UnaryOp::Tanh, DType::Float32, &r32, 2.0);
-    let r64 = [(-f64::MAX, f64::MAX), (-1.0, 1.0), (-20.0, 20.0), (0.5, 0.6)];
-    check(UnaryOp::Tanh, DType::Float64, &r64, 2.0);
+    let r32 = [(-F32_MAX, F32_MAX), (-1.0, 1.0), (-10.0, 10.0), (0.65, 0.75)];
+    check(UnaryOp::Tanh, DType::Float32, &r32, 1.2);
+    let r64 = [(-f64::MAX, f64::MAX), (-1.0, 1.0), (-20.0, 20.0), (0.65, 0.75)];
+    check(UnaryOp::Tanh, DType::Float64, &r64, 1.2);
 }
 
 /// One evaluation through `eval_element`, as the bits of the result.

@@ -1,9 +1,9 @@
 //! tanh: an odd polynomial near 0, 1 - 2/(exp(2|x|)+1) elsewhere.
 //!
-//! Below |x| = 0.55 tanh(x) = x + x^3 T(x^2), T a Chebyshev fit (near-
-//! minimax, mpmath) of degree 10 (f64) or 4 (f32); it returns tiny x
+//! Below |x| = 0.7 tanh(x) = x + x^3 T(x^2), T a Chebyshev fit (near-
+//! minimax, mpmath) of degree 12 (f64) or 5 (f32); it returns tiny x
 //! unchanged (and ±0 by a final select, as the sum would give +0 for -0).
-//! Above, 2/(e+1) is at most 0.5 and its relative error (from
+//! Above, 2/(e+1) is below 0.4 and its relative error (from
 //! exp, the add and the divide) is scaled down by the final 1 - d, which is
 //! why the threshold is not lower. exp saturates to inf for large |x| and
 //! 2/inf = 0 gives exactly ±1; NaN flows through the exp branch.
@@ -13,15 +13,16 @@ use super::exp;
 use super::poly::{horner, pick};
 use crate::kernel_ir::{CmpOp, KernelBuilder, UnaryOp, Value};
 
-const THRESHOLD: f64 = 0.55;
+const THRESHOLD: f64 = 0.7;
 const T64: &[f64] = &[
-    -0.3333333333333333, 0.13333333333332714, -0.053968253967434016, 0.021869488493666944,
-    -0.008863234397814355, 0.003592110378689024, -0.001455661830100716, 0.0005889360520074057,
-    -0.0002346347410887237, 8.511313685577672e-05, -2.060276537636634e-05,
+    -0.3333333333333333, 0.13333333333333183, -0.05396825396808037, 0.0218694885283181,
+    -0.00886323534557735, 0.0035921254479696534, -0.0014558109507053411, 0.0005898843923888812,
+    -0.0002385260361392742, 9.514406287829865e-05, -3.567392597709144e-05, 1.0938896099319773e-05,
+    -1.935265368692235e-06,
 ];
 const T32: &[f64] = &[
-    -0.3333333134651184, 0.13333113491535187, -0.05390942841768265, 0.021309388801455498,
-    -0.00661022774875164,
+    -0.3333333134651184, 0.1333325058221817, -0.05394817143678665, 0.021689405664801598,
+    -0.008113507181406021, 0.0020606215111911297,
 ];
 
 pub fn tanh(b: &mut KernelBuilder, x: Value) -> Value {
