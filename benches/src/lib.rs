@@ -1,1 +1,32 @@
+//! Timing helpers shared by the benchmarks: robust statistics over repeated
+//! runs, printed as one table row each.
 
+use std::time::{Duration, Instant};
+
+/// Median and minimum of `reps` timed calls of `f`, after `warmup` calls.
+pub fn measure(warmup: usize, reps: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..warmup {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[times.len() / 2], times[0])
+}
+
+/// `1.23 ms`, `45.6 µs`: three significant figures in a fitting unit.
+pub fn fmt_duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}

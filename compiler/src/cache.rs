@@ -80,13 +80,19 @@ pub fn get_or_compile(k: &Kernel) -> Result<(Arc<CacheEntry>, bool, Option<Strin
         return Ok((e.clone(), true, None));
     }
     let reason = explain_miss(k);
-    let expanded = math::expand(k);
-    let cpu = cranelift::compile(&expanded, keep_disasm())?;
-    let entry = Arc::new(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu });
+    let entry = Arc::new(compile_uncached(k)?);
     crate::dump::write_kernel(&entry);
     let mut t = table().lock().unwrap_or_else(|e| e.into_inner());
     let e = t.entry(k.clone()).or_insert(entry).clone();
     Ok((e, false, Some(reason)))
+}
+
+/// Expands the math and compiles `k` without consulting or filling the
+/// cache (what a miss costs; benchmarks time it directly).
+pub fn compile_uncached(k: &Kernel) -> Result<CacheEntry> {
+    let expanded = math::expand(k);
+    let cpu = cranelift::compile(&expanded, keep_disasm())?;
+    Ok(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu })
 }
 
 /// Why `k` is not in the cache: no kernel of that name was ever compiled,

@@ -5,7 +5,7 @@
 //! graph exactly as it was: no half-evaluated state, nothing lost.
 
 use crate::cache::{self, KernelRun};
-use crate::graph::{EvalRecord, NodeRef};
+use crate::graph::{EvalRecord, NodeRef, PlannedKernel};
 use crate::kernel_ir::Access;
 use crate::lower::{lower, Lowered};
 use crate::schedule::Schedule;
@@ -16,8 +16,24 @@ use lazyxp_runtime::{parallel, Buffer, Error, Result};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Which engine runs the kernels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Machine code from the Cranelift backend (the default).
+    Cranelift,
+    /// The reference interpreter of kernel IR: slow, obviously correct, the
+    /// oracle the differential tests compare the compiled code with.
+    Interpreter,
+}
+
 /// Evaluates every pending node among `roots` (realized ones are skipped).
 pub fn evaluate(roots: &[NodeRef]) -> Result<Option<Arc<EvalRecord>>> {
+    evaluate_with(roots, Engine::Cranelift)
+}
+
+/// `evaluate` on a chosen engine; scheduling, lowering, bounds checks and
+/// launch arguments are shared, so only code generation differs.
+pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<EvalRecord>>> {
     let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realized()).cloned().collect();
     if pending.is_empty() {
         return Ok(None);
@@ -43,10 +59,11 @@ pub fn evaluate(roots: &[NodeRef]) -> Result<Option<Arc<EvalRecord>>> {
         let args = launch_args(&s, &low, &produced, &outputs)?;
         let started = Instant::now();
         let f = entry.cpu.entry;
-        parallel::for_each_range(n, entry.grain(), |a, b| {
+        parallel::for_each_range(n, entry.grain(), |a, b| match engine {
             // SAFETY: `launch_args` checked every input's extent against its
             // buffer, and outputs hold `n` elements of their dtype.
-            unsafe { f(args.as_ptr(), a as u64, b as u64) }
+            Engine::Cranelift => unsafe { f(args.as_ptr(), a as u64, b as u64) },
+            Engine::Interpreter => unsafe { crate::interp::run(&entry.kernel, args.as_ptr(), a, b) },
         });
         runs.push(KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed() });
         for (&o, buf) in low.outputs.iter().zip(outputs) {
@@ -54,8 +71,8 @@ pub fn evaluate(roots: &[NodeRef]) -> Result<Option<Arc<EvalRecord>>> {
         }
     }
     let record = Arc::new(EvalRecord {
-        graph: describe_graph(&s),
-        plan: describe_plan(&s),
+        graph: s.nodes.iter().map(|(n, inputs)| n.summary(inputs)).collect(),
+        plan: summarize_plan(&s),
         kernels: runs,
     });
     if crate::dump::dump_dir().is_some() {
@@ -123,42 +140,29 @@ fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, o
     Ok(args)
 }
 
-fn describe_graph(s: &Schedule) -> String {
-    let mut out = String::new();
-    for (node, inputs) in &s.nodes {
-        out.push_str(&node.describe(inputs));
-        out.push('\n');
-    }
-    out
-}
-
-fn describe_plan(s: &Schedule) -> String {
-    let mut out = String::new();
-    for (k, g) in s.groups.iter().enumerate() {
-        let outs: Vec<String> = g
-            .outputs
-            .iter()
-            .map(|&o| format!("n{} ({})", s.nodes[o].0.id, s.reasons[&o]))
-            .collect();
-        let members: Vec<String> = g
-            .members
-            .iter()
-            .map(|&m| format!("n{} {}", s.nodes[m].0.id, s.nodes[m].0.op.name()))
-            .collect();
-        out.push_str(&format!(
-            "kernel {k}: index space {:?}\n  outputs: {}\n  fused:   {}\n",
-            g.shape.as_slice(),
-            outs.join(", "),
-            members.join(", ")
-        ));
-    }
-    out
+fn summarize_plan(s: &Schedule) -> Vec<PlannedKernel> {
+    s.groups
+        .iter()
+        .map(|g| PlannedKernel {
+            shape: g.shape.clone(),
+            outputs: g.outputs.iter().map(|&o| (s.nodes[o].0.id, s.reasons[&o])).collect(),
+            fused: g.members.iter().map(|&m| (s.nodes[m].0.id, s.nodes[m].0.op.clone())).collect(),
+        })
+        .collect()
 }
 
 impl EvalRecord {
     /// Graph, fusion plan and per-kernel facts as one text.
     pub fn report(&self) -> String {
-        let mut out = format!("== graph ==\n{}\n== fusion plan ({} kernels) ==\n{}\n== kernels run ==\n", self.graph, self.kernels.len(), self.plan);
+        let mut out = String::from("== graph ==\n");
+        for n in &self.graph {
+            out.push_str(&format!("{n}\n"));
+        }
+        out.push_str(&format!("\n== fusion plan ({} kernels) ==\n", self.plan.len()));
+        for (k, p) in self.plan.iter().enumerate() {
+            out.push_str(&format!("kernel {k}: {p}\n"));
+        }
+        out.push_str("\n== kernels run ==\n");
         for (i, r) in self.kernels.iter().enumerate() {
             let e = &r.entry;
             out.push_str(&format!(

@@ -1,6 +1,6 @@
 //! The `Array` handle: a cheap, thread-safe reference to a graph node.
 
-use lazyxp_compiler::execute::evaluate;
+use lazyxp_compiler::execute::{evaluate, evaluate_with, Engine};
 use lazyxp_compiler::graph::{to_dot, NodeRef};
 use lazyxp_runtime::dtype::Element;
 use lazyxp_runtime::{DType, Error, Result, Scalar};
@@ -128,6 +128,13 @@ impl Array {
 pub fn eval(arrays: &[&Array]) -> Result<()> {
     let roots: Vec<NodeRef> = arrays.iter().map(|a| a.node.clone()).collect();
     evaluate(&roots).map(|_| ())
+}
+
+/// `eval` on a chosen engine: `Engine::Interpreter` runs the reference
+/// interpreter instead of compiled code (for differential testing).
+pub fn eval_with(arrays: &[&Array], engine: Engine) -> Result<()> {
+    let roots: Vec<NodeRef> = arrays.iter().map(|a| a.node.clone()).collect();
+    evaluate_with(&roots, engine).map(|_| ())
 }
 
 impl fmt::Debug for Array {

@@ -21,7 +21,8 @@ mod elementwise;
 mod operators;
 mod promotion;
 
-pub use array::{eval, Array};
+pub use array::{eval, eval_with, Array};
+pub use lazyxp_compiler::execute::Engine;
 pub use creation::{arange, asarray, full, linspace, ones, scalar, zeros};
 pub use elementwise::*;
 pub use lazyxp_runtime::dtype::{Element, Kind};

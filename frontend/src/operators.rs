@@ -1,6 +1,8 @@
 //! Rust operators on arrays. They return `Result<Array>`, because a shape
 //! or dtype error belongs to the expression that caused it:
-//! `let z = (&x * 2.0)? + &y;`.
+//! `let z = (&x * 2.0)? + &y;`. Scalars are `f64`, `i64` and `bool` (one
+//! impl per literal kind, so `&x + 1` and `&x + 0.5` need no annotations)
+//! and follow the standard's rules for Python scalars.
 
 use crate::array::Array;
 use crate::elementwise::{self as ew, scalar_like};
@@ -33,7 +35,7 @@ macro_rules! binary_operator {
                 $func(self, &rhs)
             }
         }
-        binary_operator!(@scalars $trait, $method, $func, f64, f32, i64, i32, bool);
+        binary_operator!(@scalars $trait, $method, $func, f64, i64, bool);
     };
     (@scalars $trait:ident, $method:ident, $func:path, $($s:ty),*) => {$(
         impl $trait<$s> for &Array {

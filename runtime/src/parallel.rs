@@ -1,6 +1,7 @@
 //! The thread pool and how a kernel's index space is split across it.
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// Chunks start on multiples of this many elements, so every thread's
@@ -23,9 +24,18 @@ fn pool() -> &'static ThreadPool {
     })
 }
 
-/// Threads kernels may use (`LAZYXP_NUM_THREADS`, default: all cores).
+static THREAD_CAP: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Threads kernels may use (`LAZYXP_NUM_THREADS`, default: all cores,
+/// lowered by `set_max_threads`).
 pub fn num_threads() -> usize {
-    pool().current_num_threads()
+    pool().current_num_threads().min(THREAD_CAP.load(Ordering::Relaxed)).max(1)
+}
+
+/// Caps the threads later launches use (benchmarks compare 1 and 2 threads
+/// in one process this way); values above the pool size change nothing.
+pub fn set_max_threads(n: usize) {
+    THREAD_CAP.store(n.max(1), Ordering::Relaxed);
 }
 
 /// Runs `f(start, end)` over `[0, len)`. Ranges shorter than two grains stay
@@ -41,7 +51,7 @@ pub fn for_each_range(len: usize, grain: usize, f: impl Fn(usize, usize) + Sync)
         }
         return;
     }
-    let chunks = (len / grain).clamp(2, threads * 4);
+    let chunks = (len / grain).clamp(threads, threads * 4);
     let chunk = len.div_ceil(chunks).div_ceil(CHUNK_ALIGN) * CHUNK_ALIGN;
     pool().scope(|s| {
         let f = &f;
@@ -57,7 +67,8 @@ pub fn for_each_range(len: usize, grain: usize, f: impl Fn(usize, usize) + Sync)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use std::sync::atomic::AtomicUsize;
 
     #[test]
     fn ranges_cover_everything_once() {

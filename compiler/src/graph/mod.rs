@@ -13,5 +13,5 @@ mod walk;
 
 pub use dot::to_dot;
 pub use intern::{intern, node_count};
-pub use node::{EvalRecord, Node, NodeOp, NodeRef, State};
+pub use node::{EvalRecord, Node, NodeOp, NodeRef, NodeSummary, PlannedKernel, State};
 pub use walk::topo_order;

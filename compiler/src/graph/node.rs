@@ -52,16 +52,55 @@ pub enum State {
     },
 }
 
-/// What one `eval` did, kept by the nodes it realized (cheap: names, ids
-/// and shared references to cached kernels, no graph nodes).
+/// What one `eval` did, kept by the nodes it realized. It holds copies of
+/// node facts (no graph nodes, so it keeps no memory alive) and is turned
+/// into text only when someone asks, keeping `eval` itself cheap.
 #[derive(Debug, Default)]
 pub struct EvalRecord {
     /// The graph as it was before evaluation, in topological order.
-    pub graph: String,
-    /// The fusion plan: kernels, their members and every boundary's reason.
-    pub plan: String,
+    pub graph: Vec<NodeSummary>,
+    /// The fusion plan, one entry per kernel.
+    pub plan: Vec<PlannedKernel>,
     /// Per kernel launched: name, cache key, hit or miss, compile and run time.
     pub kernels: Vec<crate::cache::KernelRun>,
+}
+
+/// A node as it was when evaluated.
+#[derive(Debug, Clone)]
+pub struct NodeSummary {
+    pub id: u64,
+    pub op: NodeOp,
+    pub dtype: DType,
+    pub shape: Shape,
+    pub inputs: SmallVec<[u64; 3]>,
+}
+
+/// One kernel of a fusion plan.
+#[derive(Debug, Clone)]
+pub struct PlannedKernel {
+    pub shape: Shape,
+    /// Stored nodes with the reason each is a kernel output.
+    pub outputs: Vec<(u64, &'static str)>,
+    /// Nodes computed inside the kernel.
+    pub fused: Vec<(u64, NodeOp)>,
+}
+
+impl fmt::Display for NodeSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}: {}{:?} = {}", self.id, self.dtype.short_name(), self.shape.as_slice(), self.op.name())?;
+        for (k, i) in self.inputs.iter().enumerate() {
+            write!(f, "{}n{i}", if k == 0 { " " } else { ", " })?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for PlannedKernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let outs: Vec<String> = self.outputs.iter().map(|(id, why)| format!("n{id} ({why})")).collect();
+        let fused: Vec<String> = self.fused.iter().map(|(id, op)| format!("n{id} {}", op.name())).collect();
+        write!(f, "index space {:?}\n  outputs: {}\n  fused:   {}", self.shape.as_slice(), outs.join(", "), fused.join(", "))
+    }
 }
 
 pub struct Node {
@@ -154,18 +193,19 @@ impl Node {
         matches!(&*self.lock(), State::Realized { .. })
     }
 
+    pub fn summary(&self, inputs: &[NodeRef]) -> NodeSummary {
+        NodeSummary {
+            id: self.id,
+            op: self.op.clone(),
+            dtype: self.dtype,
+            shape: self.shape.clone(),
+            inputs: inputs.iter().map(|i| i.id).collect(),
+        }
+    }
+
     /// One line: `n7: f32[10000000] = log n5`.
     pub fn describe(&self, inputs: &[NodeRef]) -> String {
-        let args: Vec<String> = inputs.iter().map(|i| format!("n{}", i.id)).collect();
-        format!(
-            "n{}: {}{:?} = {}{}{}",
-            self.id,
-            self.dtype.short_name(),
-            self.shape.as_slice(),
-            self.op.name(),
-            if args.is_empty() { "" } else { " " },
-            args.join(", ")
-        )
+        self.summary(inputs).to_string()
     }
 }
 
