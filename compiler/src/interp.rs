@@ -124,8 +124,16 @@ fn int_map(a: Scalar, f: impl Fn(i128) -> i128) -> Scalar {
     Scalar::from_bits(a.dtype(), f(a.as_i128().unwrap()) as u128)
 }
 
+fn is_rounding(op: UnaryOp) -> bool {
+    matches!(op, UnaryOp::Floor | UnaryOp::Ceil | UnaryOp::Trunc | UnaryOp::RoundEven)
+}
+
 fn unary(op: UnaryOp, a: Scalar) -> Scalar {
     match a {
+        // Rounding a NaN quiets it (IEEE 754 roundToIntegral, and what
+        // SSE4.1 `round` does); the C library's floor may return a
+        // signalling NaN unchanged, so NaNs take `x + x` explicitly.
+        Scalar::F32(x) if x.is_nan() && is_rounding(op) => Scalar::F32(x + x),
         Scalar::F32(x) => Scalar::F32(match op {
             UnaryOp::Neg => -x,
             UnaryOp::Abs => x.abs(),
@@ -136,6 +144,10 @@ fn unary(op: UnaryOp, a: Scalar) -> Scalar {
             UnaryOp::RoundEven => x.round_ties_even(),
             _ => panic!("interp: {op} on f32 must be expanded or is ill-typed"),
         }),
+        // Rounding a NaN quiets it (IEEE 754 roundToIntegral, and what
+        // SSE4.1 `round` does); the C library's floor may return a
+        // signalling NaN unchanged, so NaNs take `x + x` explicitly.
+        Scalar::F64(x) if x.is_nan() && is_rounding(op) => Scalar::F64(x + x),
         Scalar::F64(x) => Scalar::F64(match op {
             UnaryOp::Neg => -x,
             UnaryOp::Abs => x.abs(),

@@ -130,7 +130,14 @@ impl Emitter<'_> {
     fn unary(&self, fb: &mut FunctionBuilder, u: UnaryOp, ty: DType, a: CValue) -> CValue {
         let f = ty.is_float();
         match u {
-            UnaryOp::Neg if f => fb.ins().fneg(a),
+            // A sign-bit flip, not `fneg`: Cranelift rewrites fneg inside
+            // fma and fmul (fma(-a, b, c) -> vfnmadd, (-a)*(-b) -> a*b),
+            // which changes the sign of a NaN result, so the IR's `neg`
+            // would no longer match the interpreter bit for bit.
+            UnaryOp::Neg if f => {
+                let sign = self.constant(fb, Scalar::from_bits(ty, 1u128 << (ty.size() * 8 - 1)));
+                fb.ins().bxor(a, sign)
+            }
             UnaryOp::Neg => fb.ins().ineg(a),
             UnaryOp::Abs if f => fb.ins().fabs(a),
             UnaryOp::Abs if ty.is_unsigned_int() => a,
@@ -151,6 +158,21 @@ impl Emitter<'_> {
     fn binary(&self, fb: &mut FunctionBuilder, b: BinaryOp, ty: DType, x: CValue, y: CValue) -> CValue {
         let f = ty.is_float();
         let s = ty.is_signed_int();
+        if f && matches!(b, BinaryOp::Min | BinaryOp::Max) {
+            // Cranelift leaves the NaN that fmin/fmax return unspecified (on
+            // x86-64 the vector lowering gives the default NaN, the scalar one
+            // the second operand's). Kernel IR defines it as `x + y` (the
+            // first NaN operand, quieted), as the interpreter computes it.
+            let m = if b == BinaryOp::Min { fb.ins().fmin(x, y) } else { fb.ins().fmax(x, y) };
+            let unordered = fb.ins().fcmp(FloatCC::Unordered, x, y);
+            let nan = fb.ins().fadd(x, y);
+            if self.vector() {
+                let t = fb.func.dfg.value_type(m);
+                let mask = self.as_type(fb, unordered, t);
+                return fb.ins().bitselect(mask, nan, m);
+            }
+            return fb.ins().select(unordered, nan, m);
+        }
         let ins = fb.ins();
         match b {
             BinaryOp::Add if f => ins.fadd(x, y),
