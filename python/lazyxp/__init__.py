@@ -1,0 +1,35 @@
+"""lazyxp: lazy arrays with the Python array API standard (2024.12).
+
+Calls build an expression graph; ``xp.eval(*arrays)``, ``x.eval()``,
+printing, ``float(x)``, ``bool(x)`` and ``np.asarray(x)`` compute it: the
+graph is fused into as few kernels as possible, each compiled once to
+machine code with Cranelift and run with the GIL released.
+
+    >>> import lazyxp as xp
+    >>> x = xp.linspace(0, 1, 5, dtype=xp.float32)
+    >>> y = xp.log(xp.sin(x) + 5)       # a graph; nothing computed yet
+    >>> xp.eval(y)                      # one fused kernel
+    >>> print(xp.explain(y))            # graph, fusion plan, kernel IR, CLIF, machine code
+"""
+import math as _math
+
+from . import _lazyxp
+from ._lazyxp import *  # noqa: F401,F403  (the namespace's functions, dtypes, Array)
+from ._lazyxp import Array, Device, dtype, __array_namespace_info__  # noqa: F401
+
+__array_api_version__ = "2024.12"
+
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+pi = _math.pi
+newaxis = None
+
+# The dtype objects shadow builtins inside this module only (xp.bool is the
+# standard's name); keep the module's own code away from them.
+bool = _lazyxp.bool  # noqa: A001
+
+__all__ = sorted(
+    [n for n in dir(_lazyxp) if not n.startswith("_")]
+    + ["__array_api_version__", "__array_namespace_info__", "e", "inf", "nan", "pi", "newaxis"]
+)

@@ -1,0 +1,374 @@
+//! Creation functions of the standard, with its signatures.
+//!
+//! Filled arrays (`zeros`, `full`, ...) are lazy broadcast constants, as in
+//! the Rust frontend. Ranges (`arange`, `linspace`, `eye`) are computed on
+//! the host here, in Python's integer or float64 arithmetic, so large int64
+//! values stay exact and float values match NumPy's bit for bit.
+
+use crate::array::PyArray;
+use crate::dtype::parse_opt;
+use crate::errors::{guard, not_implemented, type_error, value_error};
+use crate::host::from_scalars;
+use crate::import::from_python;
+use crate::info::parse_device;
+use crate::operand::{array_arg, default_dtype, num_to_scalar, py_num, PyNum};
+use lazyxp::{Array, DType, Scalar};
+use pyo3::prelude::*;
+
+/// A `shape` argument: an int or a sequence of ints, none negative.
+pub fn parse_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+    let dims: Vec<i64> = if let Ok(n) = obj.extract::<i64>() {
+        vec![n]
+    } else if let Ok(v) = obj.extract::<Vec<i64>>() {
+        v
+    } else {
+        return Err(type_error(format!("shape must be an int or a tuple of ints, got {}", crate::operand::type_name(obj))));
+    };
+    dims.into_iter()
+        .map(|d| usize::try_from(d).map_err(|_| value_error(format!("negative dimensions are not allowed: {d}"))))
+        .collect()
+}
+
+fn num_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<PyNum> {
+    if let Ok(a) = obj.cast::<PyArray>() {
+        let a = a.borrow().inner.clone();
+        if a.ndim() == 0 {
+            let s = crate::array::item(obj.py(), &a, what)?;
+            return Ok(match s {
+                Scalar::Bool(b) => PyNum::Bool(b),
+                Scalar::F32(_) | Scalar::F64(_) => PyNum::Float(s.as_f64()),
+                Scalar::C64(r, i) => PyNum::Complex(r as f64, i as f64),
+                Scalar::C128(r, i) => PyNum::Complex(r, i),
+                other => PyNum::Int(other.as_i128().unwrap_or(0)),
+            });
+        }
+    }
+    py_num(obj)?.ok_or_else(|| type_error(format!("{what}: expected a Python scalar, got {}", crate::operand::type_name(obj))))
+}
+
+fn filled(shape: &[usize], value: Scalar) -> PyResult<Array> {
+    guard(|| {
+        let c = lazyxp::scalar(value)?;
+        lazyxp::broadcast_to(&c, shape)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (obj, /, *, dtype = None, device = None, copy = None))]
+pub fn asarray<'py>(
+    obj: &Bound<'py, PyAny>,
+    dtype: Option<&Bound<'py, PyAny>>,
+    device: Option<&Bound<'py, PyAny>>,
+    copy: Option<bool>,
+) -> PyResult<Bound<'py, PyAny>> {
+    parse_device(device)?;
+    let dtype = parse_opt(dtype)?;
+    let py = obj.py();
+    if let Ok(a) = obj.cast::<PyArray>() {
+        let inner = a.borrow().inner.clone();
+        return match dtype {
+            Some(t) if t != inner.dtype() => {
+                if copy == Some(false) {
+                    return Err(value_error("asarray: copy=False, but converting the dtype needs a copy"));
+                }
+                Ok(Bound::new(py, PyArray::new(guard(|| lazyxp::astype(&inner, t))?))?.into_any())
+            }
+            // Arrays are immutable, so a copy is a new handle on the same data.
+            _ if copy == Some(true) => Ok(Bound::new(py, PyArray::new(inner))?.into_any()),
+            _ => Ok(obj.clone()),
+        };
+    }
+    if copy == Some(false) {
+        return Err(value_error("asarray: copy=False, but lazyxp cannot share memory with a non-lazyxp object"));
+    }
+    Ok(Bound::new(py, PyArray::new(from_python(obj, dtype)?))?.into_any())
+}
+
+#[pyfunction]
+#[pyo3(signature = (shape, *, dtype = None, device = None))]
+pub fn zeros(shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    parse_device(device)?;
+    let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
+    Ok(PyArray::new(filled(&parse_shape(shape)?, Scalar::Bool(false).cast(dt))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (shape, *, dtype = None, device = None))]
+pub fn ones(shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    parse_device(device)?;
+    let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
+    Ok(PyArray::new(filled(&parse_shape(shape)?, Scalar::Bool(true).cast(dt))?))
+}
+
+/// Uninitialized memory would be visible garbage; a lazy zero constant
+/// costs nothing until used, so `empty` is `zeros`.
+#[pyfunction]
+#[pyo3(signature = (shape, *, dtype = None, device = None))]
+pub fn empty(shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    zeros(shape, dtype, device)
+}
+
+#[pyfunction]
+#[pyo3(signature = (shape, fill_value, *, dtype = None, device = None))]
+pub fn full(
+    shape: &Bound<'_, PyAny>,
+    fill_value: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyArray> {
+    parse_device(device)?;
+    let n = num_arg(fill_value, "full")?;
+    let dt = parse_opt(dtype)?.unwrap_or_else(|| default_dtype(n));
+    Ok(PyArray::new(filled(&parse_shape(shape)?, num_to_scalar(n, dt)?)?))
+}
+
+fn like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<(Vec<usize>, DType)> {
+    parse_device(device)?;
+    let a = array_arg(x, what)?;
+    Ok((a.shape().to_vec(), parse_opt(dtype)?.unwrap_or(a.dtype())))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, *, dtype = None, device = None))]
+pub fn zeros_like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let (shape, dt) = like(x, dtype, device, "zeros_like")?;
+    Ok(PyArray::new(filled(&shape, Scalar::Bool(false).cast(dt))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, *, dtype = None, device = None))]
+pub fn ones_like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let (shape, dt) = like(x, dtype, device, "ones_like")?;
+    Ok(PyArray::new(filled(&shape, Scalar::Bool(true).cast(dt))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, *, dtype = None, device = None))]
+pub fn empty_like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    zeros_like(x, dtype, device)
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, fill_value, *, dtype = None, device = None))]
+pub fn full_like(
+    x: &Bound<'_, PyAny>,
+    fill_value: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyArray> {
+    let (shape, dt) = like(x, dtype, device, "full_like")?;
+    let n = num_arg(fill_value, "full_like")?;
+    Ok(PyArray::new(filled(&shape, num_to_scalar(n, dt)?)?))
+}
+
+/// Element counts above this are refused before any host allocation.
+const MAX_HOST_ELEMENTS: u128 = (isize::MAX as u128) / 16;
+
+fn reserve<T>(n: usize) -> PyResult<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| pyo3::exceptions::PyMemoryError::new_err(format!("cannot allocate {n} elements")))?;
+    Ok(v)
+}
+
+#[pyfunction]
+#[pyo3(signature = (start, /, stop = None, step = None, *, dtype = None, device = None))]
+pub fn arange(
+    start: &Bound<'_, PyAny>,
+    stop: Option<&Bound<'_, PyAny>>,
+    step: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyArray> {
+    parse_device(device)?;
+    let dtype = parse_opt(dtype)?;
+    let a = num_arg(start, "arange")?;
+    let b = match stop.filter(|s| !s.is_none()) {
+        Some(s) => Some(num_arg(s, "arange")?),
+        None => None,
+    };
+    let step = match step.filter(|s| !s.is_none()) {
+        Some(s) => num_arg(s, "arange")?,
+        None => PyNum::Int(1),
+    };
+    let (start, stop) = match b {
+        Some(b) => (a, b),
+        None => (PyNum::Int(0), a),
+    };
+    let as_int = |n: PyNum| match n {
+        PyNum::Int(v) => Some(v),
+        PyNum::Bool(b) => Some(b as i128),
+        _ => None,
+    };
+    let as_float = |n: PyNum| -> PyResult<f64> {
+        match n {
+            PyNum::Int(v) => Ok(v as f64),
+            PyNum::Bool(b) => Ok(b as u8 as f64),
+            PyNum::Float(f) => Ok(f),
+            PyNum::Complex(..) => Err(type_error("arange does not take complex arguments")),
+        }
+    };
+    let all_int = as_int(start).is_some() && as_int(stop).is_some() && as_int(step).is_some();
+    if all_int && dtype.is_none_or(|d| d.is_int()) {
+        let (s, e, d) = (as_int(start).unwrap(), as_int(stop).unwrap(), as_int(step).unwrap());
+        if d == 0 {
+            return Err(value_error("arange: step must not be zero"));
+        }
+        let n = if (d > 0 && e > s) || (d < 0 && e < s) { ((e - s).abs() + d.abs() - 1) / d.abs() } else { 0 };
+        if n as u128 > MAX_HOST_ELEMENTS {
+            return Err(value_error(format!("arange: {n} elements is too many")));
+        }
+        let dt = dtype.unwrap_or(DType::Int64);
+        let mut values = reserve(n as usize)?;
+        for i in 0..n {
+            values.push(num_to_scalar(PyNum::Int(s + i * d), dt)?);
+        }
+        return Ok(PyArray::new(from_scalars(&values, dt, &[n as usize])?));
+    }
+    let (s, e, d) = (as_float(start)?, as_float(stop)?, as_float(step)?);
+    if d == 0.0 || !d.is_finite() || !s.is_finite() || !e.is_finite() {
+        return Err(value_error(format!("arange({s}, {e}, {d}): step must be finite and non-zero, bounds finite")));
+    }
+    let count = ((e - s) / d).ceil().max(0.0);
+    if count > MAX_HOST_ELEMENTS as f64 {
+        return Err(value_error(format!("arange: {count} elements is too many")));
+    }
+    let n = count as usize;
+    let dt = dtype.unwrap_or(DType::Float64);
+    let mut values = reserve(n)?;
+    for i in 0..n {
+        values.push(Scalar::F64(s + i as f64 * d).cast(dt));
+    }
+    Ok(PyArray::new(from_scalars(&values, dt, &[n])?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (start, stop, /, num, *, dtype = None, device = None, endpoint = true))]
+pub fn linspace(
+    start: &Bound<'_, PyAny>,
+    stop: &Bound<'_, PyAny>,
+    num: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    endpoint: bool,
+) -> PyResult<PyArray> {
+    parse_device(device)?;
+    let num: i64 = num.extract().map_err(|_| type_error("linspace: num must be an int"))?;
+    let num = usize::try_from(num).map_err(|_| value_error(format!("linspace: num must be non-negative, got {num}")))?;
+    if num as u128 > MAX_HOST_ELEMENTS {
+        return Err(value_error(format!("linspace: {num} elements is too many")));
+    }
+    let f = |n: PyNum| -> PyResult<f64> {
+        match n {
+            PyNum::Int(v) => Ok(v as f64),
+            PyNum::Bool(b) => Ok(b as u8 as f64),
+            PyNum::Float(f) => Ok(f),
+            PyNum::Complex(..) => Err(not_implemented("linspace: complex endpoints are not supported yet")),
+        }
+    };
+    let (a, b) = (f(num_arg(start, "linspace")?)?, f(num_arg(stop, "linspace")?)?);
+    let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
+    if !dt.is_float() {
+        return Err(if dt.is_complex() {
+            not_implemented("linspace: complex dtypes are not supported yet")
+        } else {
+            type_error(format!("linspace needs a floating-point dtype, got {dt}"))
+        });
+    }
+    // NumPy's arithmetic: y = i * step + start, or (i / div) * delta when the
+    // step underflows to zero; the endpoint is exactly `stop`.
+    let div = if endpoint { num.saturating_sub(1) } else { num } as f64;
+    let delta = b - a;
+    let step = delta / div;
+    let mut values = reserve(num)?;
+    for i in 0..num {
+        let x = i as f64;
+        let v = if div > 0.0 {
+            if step == 0.0 { x / div * delta + a } else { x * step + a }
+        } else {
+            x * delta + a
+        };
+        values.push(v);
+    }
+    if endpoint && num > 1 {
+        values[num - 1] = b;
+    }
+    let scalars: Vec<Scalar> = values.into_iter().map(|v| Scalar::F64(v).cast(dt)).collect();
+    Ok(PyArray::new(from_scalars(&scalars, dt, &[num])?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (n_rows, n_cols = None, /, *, k = 0, dtype = None, device = None))]
+pub fn eye(
+    n_rows: i64,
+    n_cols: Option<i64>,
+    k: i64,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyArray> {
+    parse_device(device)?;
+    let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
+    let rows = usize::try_from(n_rows).map_err(|_| value_error("eye: n_rows must be non-negative"))?;
+    let cols = usize::try_from(n_cols.unwrap_or(n_rows)).map_err(|_| value_error("eye: n_cols must be non-negative"))?;
+    let n = (rows as u128) * (cols as u128);
+    if n > MAX_HOST_ELEMENTS {
+        return Err(value_error(format!("eye: {rows}x{cols} is too large")));
+    }
+    let (zero, one) = (Scalar::Bool(false).cast(dt), Scalar::Bool(true).cast(dt));
+    let mut values = reserve(n as usize)?;
+    for i in 0..rows as i64 {
+        for j in 0..cols as i64 {
+            values.push(if j - i == k { one } else { zero });
+        }
+    }
+    Ok(PyArray::new(from_scalars(&values, dt, &[rows, cols])?))
+}
+
+/// `where(mask, x, 0)` with a host-made mask over the last two axes, so the
+/// triangle is a lazy, fused elementwise op (no copy of `x`).
+fn triangle(x: &Bound<'_, PyAny>, k: i64, lower: bool, what: &str) -> PyResult<PyArray> {
+    let a = array_arg(x, what)?;
+    let nd = a.ndim();
+    if nd < 2 {
+        return Err(value_error(format!("{what} needs an array with at least 2 dimensions, got shape {:?}", a.shape())));
+    }
+    let (rows, cols) = (a.shape()[nd - 2], a.shape()[nd - 1]);
+    let mut mask = reserve(rows * cols)?;
+    for i in 0..rows as i64 {
+        for j in 0..cols as i64 {
+            mask.push(Scalar::Bool(if lower { j - i <= k } else { j - i >= k }));
+        }
+    }
+    let mask = from_scalars(&mask, DType::Bool, &[rows, cols])?;
+    let zero = Scalar::Bool(false).cast(a.dtype());
+    Ok(PyArray::new(guard(|| lazyxp::where_(&mask, &a, &lazyxp::scalar(zero)?))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, *, k = 0))]
+pub fn tril(x: &Bound<'_, PyAny>, k: i64) -> PyResult<PyArray> {
+    triangle(x, k, true, "tril")
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, *, k = 0))]
+pub fn triu(x: &Bound<'_, PyAny>, k: i64) -> PyResult<PyArray> {
+    triangle(x, k, false, "triu")
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(asarray, m)?)?;
+    m.add_function(wrap_pyfunction!(zeros, m)?)?;
+    m.add_function(wrap_pyfunction!(ones, m)?)?;
+    m.add_function(wrap_pyfunction!(empty, m)?)?;
+    m.add_function(wrap_pyfunction!(full, m)?)?;
+    m.add_function(wrap_pyfunction!(zeros_like, m)?)?;
+    m.add_function(wrap_pyfunction!(ones_like, m)?)?;
+    m.add_function(wrap_pyfunction!(empty_like, m)?)?;
+    m.add_function(wrap_pyfunction!(full_like, m)?)?;
+    m.add_function(wrap_pyfunction!(arange, m)?)?;
+    m.add_function(wrap_pyfunction!(linspace, m)?)?;
+    m.add_function(wrap_pyfunction!(eye, m)?)?;
+    m.add_function(wrap_pyfunction!(tril, m)?)?;
+    m.add_function(wrap_pyfunction!(triu, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! Elementwise functions, one line per Rust frontend function.
+//!
+//! To expose a new frontend function, add its name to `unary!` or
+//! `binary!` below: the macro writes the Python function with the
+//! standard's signature (`f(x, /)`, `f(x1, x2, /)`) and registers it.
+
+use crate::array::PyArray;
+use crate::dtype::{parse, PyDType};
+use crate::errors::{guard, type_error, value_error};
+use crate::operand::{array_arg, binary_pair, operand, py_num, scalar_default, scalar_for, Operand};
+use crate::creation::parse_shape;
+use lazyxp::{Array, DType, PyScalar};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+pub type BinaryFn = fn(&Array, &Array) -> lazyxp::Result<Array>;
+
+macro_rules! unary {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[pyfunction]
+            #[pyo3(signature = (x, /))]
+            pub fn $name(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
+                let a = array_arg(x, stringify!($name))?;
+                Ok(PyArray::new(guard(|| lazyxp::$name(&a))?))
+            }
+        )*
+        fn register_unary(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $( m.add_function(wrap_pyfunction!($name, m)?)?; )*
+            Ok(())
+        }
+        /// Names of the unary functions exposed (for tests and docs).
+        pub const UNARY: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+macro_rules! binary {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[pyfunction]
+            #[pyo3(signature = (x1, x2, /))]
+            pub fn $name(x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>) -> PyResult<PyArray> {
+                let (a, b) = binary_pair(x1, x2, stringify!($name))?;
+                Ok(PyArray::new(guard(|| lazyxp::$name(&a, &b))?))
+            }
+        )*
+        fn register_binary(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $( m.add_function(wrap_pyfunction!($name, m)?)?; )*
+            Ok(())
+        }
+        pub const BINARY: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+unary!(
+    abs, bitwise_invert, ceil, cos, exp, floor, log, logical_not, negative, round, sin, sqrt, tanh, trunc,
+);
+
+binary!(
+    add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, greater, greater_equal, less, less_equal,
+    logical_and, logical_or, logical_xor, maximum, minimum, multiply, not_equal, subtract,
+);
+
+/// `positive(x)`: a copy of `x` (numeric dtypes only).
+#[pyfunction]
+#[pyo3(signature = (x, /))]
+pub fn positive(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
+    let a = array_arg(x, "positive")?;
+    if a.dtype().is_bool() {
+        return Err(type_error("positive is not defined for bool"));
+    }
+    Ok(PyArray::new(a))
+}
+
+/// `where(condition, x1, x2, /)`; `x1`/`x2` may be Python scalars.
+#[pyfunction]
+#[pyo3(name = "where", signature = (condition, x1, x2, /))]
+pub fn where_(condition: &Bound<'_, PyAny>, x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>) -> PyResult<PyArray> {
+    let c = array_arg(condition, "where")?;
+    let (a, b) = match (operand(x1)?, operand(x2)?) {
+        (Operand::Num(p), Operand::Num(q)) => (scalar_default(p)?, scalar_default(q)?),
+        _ => binary_pair(x1, x2, "where")?,
+    };
+    Ok(PyArray::new(guard(|| lazyxp::where_(&c, &a, &b))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, dtype, /, *, copy = true, device = None))]
+pub fn astype(x: &Bound<'_, PyAny>, dtype: &Bound<'_, PyAny>, copy: bool, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let _ = copy; // arrays are immutable: a copy and the original are indistinguishable
+    crate::info::parse_device(device)?;
+    let a = array_arg(x, "astype")?;
+    let dt = parse(dtype)?;
+    Ok(PyArray::new(guard(|| lazyxp::astype(&a, dt))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /, shape))]
+pub fn broadcast_to(x: &Bound<'_, PyAny>, shape: &Bound<'_, PyAny>) -> PyResult<PyArray> {
+    let a = array_arg(x, "broadcast_to")?;
+    let shape = parse_shape(shape)?;
+    Ok(PyArray::new(guard(|| lazyxp::broadcast_to(&a, &shape))?))
+}
+
+#[pyfunction]
+#[pyo3(signature = (*arrays))]
+pub fn broadcast_arrays(arrays: &Bound<'_, PyTuple>) -> PyResult<Vec<PyArray>> {
+    let arrays: Vec<Array> = arrays.iter().map(|a| array_arg(&a, "broadcast_arrays")).collect::<PyResult<_>>()?;
+    let mut shape: Vec<usize> = Vec::new();
+    for a in &arrays {
+        shape = guard(|| lazyxp_runtime::shape::broadcast_shapes(&shape, a.shape()))?.to_vec();
+    }
+    arrays
+        .iter()
+        .map(|a| Ok(PyArray::new(guard(|| lazyxp::broadcast_to(a, &shape))?)))
+        .collect()
+}
+
+/// `result_type(*arrays_and_dtypes)`: arrays and dtypes promote by the
+/// table; Python scalars then join by the scalar rules.
+#[pyfunction]
+#[pyo3(signature = (*arrays_and_dtypes))]
+pub fn result_type(arrays_and_dtypes: &Bound<'_, PyTuple>) -> PyResult<PyDType> {
+    let mut dt: Option<DType> = None;
+    let mut scalars = Vec::new();
+    for x in arrays_and_dtypes.iter() {
+        let this = if let Ok(a) = x.cast::<PyArray>() {
+            a.borrow().inner.dtype()
+        } else if let Some(n) = py_num(&x)? {
+            scalars.push(n);
+            continue;
+        } else {
+            parse(&x)?
+        };
+        dt = Some(match dt {
+            None => this,
+            Some(d) => guard(|| lazyxp::result_type(d, this))?,
+        });
+    }
+    let Some(mut dt) = dt else {
+        return Err(value_error("result_type needs at least one array or dtype"));
+    };
+    for n in scalars {
+        // The scalar's value does not matter for its dtype; zero always fits.
+        let probe = match n {
+            crate::operand::PyNum::Bool(_) => PyScalar::Bool(false),
+            crate::operand::PyNum::Int(_) => PyScalar::Int(0),
+            crate::operand::PyNum::Float(_) => PyScalar::Float(0.0),
+            crate::operand::PyNum::Complex(..) => {
+                return Err(crate::errors::not_implemented("result_type: complex scalars are not supported yet"))
+            }
+        };
+        let sdt = guard(|| probe.to_scalar_for(dt))?.dtype();
+        dt = guard(|| lazyxp::result_type(dt, sdt))?;
+    }
+    Ok(crate::dtype::wrap(dt))
+}
+
+/// Used by the operators: the other operand as an array next to `lhs`, or
+/// None when it is neither an array nor a Python scalar.
+pub fn other_operand(lhs: &Array, other: &Bound<'_, PyAny>) -> PyResult<Option<Array>> {
+    Ok(match operand(other)? {
+        Operand::Array(b) => Some(b),
+        Operand::Num(n) => Some(scalar_for(n, lhs)?),
+        Operand::Other => None,
+    })
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    register_unary(m)?;
+    register_binary(m)?;
+    m.add_function(wrap_pyfunction!(positive, m)?)?;
+    m.add_function(wrap_pyfunction!(where_, m)?)?;
+    m.add_function(wrap_pyfunction!(astype, m)?)?;
+    m.add_function(wrap_pyfunction!(broadcast_to, m)?)?;
+    m.add_function(wrap_pyfunction!(broadcast_arrays, m)?)?;
+    m.add_function(wrap_pyfunction!(result_type, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `repr(x)` and `str(x)`: the values, NumPy style, eliding the middle of
+//! long axes. Printing evaluates the array (with the GIL released).
+
+use crate::array::PyArray;
+use crate::errors::guard;
+use crate::host::to_scalars;
+use lazyxp::Scalar;
+use pyo3::prelude::*;
+
+/// Arrays with more elements than this print only the edges of each axis.
+const SUMMARIZE_ABOVE: usize = 1000;
+const EDGE: usize = 3;
+
+fn fmt_float(v: f64, single: bool) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if single {
+        // Shortest text that reads back as the same float32.
+        format!("{:?}", v as f32)
+    } else {
+        format!("{v:?}")
+    }
+}
+
+fn fmt_scalar(s: Scalar) -> String {
+    match s {
+        Scalar::Bool(b) => if b { "True".into() } else { "False".into() },
+        Scalar::F32(v) => fmt_float(v as f64, true),
+        Scalar::F64(v) => fmt_float(v, false),
+        Scalar::C64(r, i) => format!("{}{}{}j", fmt_float(r as f64, true), if i >= 0.0 { "+" } else { "" }, fmt_float(i as f64, true)),
+        Scalar::C128(r, i) => format!("{}{}{}j", fmt_float(r, false), if i >= 0.0 { "+" } else { "" }, fmt_float(i, false)),
+        other => other.as_i128().map(|v| v.to_string()).unwrap_or_default(),
+    }
+}
+
+/// Nested-bracket text of `items` (row-major, of `shape`), right-aligned.
+fn nest(items: &[String], shape: &[usize], indent: usize, summarize: bool) -> String {
+    let width = items.iter().map(|s| s.len()).max().unwrap_or(0);
+    fn rec(items: &[String], shape: &[usize], offset: usize, depth: usize, indent: usize, width: usize, summarize: bool) -> String {
+        if shape.is_empty() {
+            return format!("{:>width$}", items[offset]);
+        }
+        let n = shape[0];
+        let stride: usize = shape[1..].iter().product();
+        let idx: Vec<Option<usize>> = if summarize && n > 2 * EDGE {
+            (0..EDGE).map(Some).chain(std::iter::once(None)).chain((n - EDGE..n).map(Some)).collect()
+        } else {
+            (0..n).map(Some).collect()
+        };
+        let parts: Vec<String> = idx
+            .into_iter()
+            .map(|i| match i {
+                Some(i) => rec(items, &shape[1..], offset + i * stride, depth + 1, indent, width, summarize),
+                None => "...".into(),
+            })
+            .collect();
+        let sep = if shape.len() == 1 {
+            ", ".to_string()
+        } else {
+            format!(",{}{}", "\n".repeat(shape.len() - 1), " ".repeat(indent + depth + 1))
+        };
+        format!("[{}]", parts.join(&sep))
+    }
+    rec(items, shape, 0, 0, indent, width, summarize)
+}
+
+pub fn array_text(py: Python<'_>, a: &lazyxp::Array, prefix: &str) -> String {
+    let arr = a.clone();
+    let values = py.detach(move || guard(|| to_scalars(&arr)));
+    let shape = a.shape().to_vec();
+    let values = match values {
+        Ok(v) => v,
+        Err(e) => return format!("<lazyxp.Array {} shape={:?}: evaluation failed: {e}>", a.dtype(), shape),
+    };
+    let items: Vec<String> = values.into_iter().map(fmt_scalar).collect();
+    let summarize = items.len() > SUMMARIZE_ABOVE;
+    let body = if shape.is_empty() {
+        items.first().cloned().unwrap_or_default()
+    } else if items.is_empty() {
+        format!("{}[]", "[".repeat(shape.len() - 1)) + &"]".repeat(shape.len() - 1)
+    } else {
+        nest(&items, &shape, prefix.len(), summarize)
+    };
+    let shape_note = if items.is_empty() && shape.len() > 0 { format!(", shape={shape:?}") } else { String::new() };
+    format!("{prefix}{body}{shape_note}, dtype=lazyxp.{})", a.dtype())
+}
+
+#[pymethods]
+impl PyArray {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        array_text(py, &self.inner, "Array(")
+    }
+    fn __str__(&self, py: Python<'_>) -> String {
+        self.__repr__(py)
+    }
+}
