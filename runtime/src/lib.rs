@@ -2,6 +2,8 @@
 //! nothing about graphs. `compiler` builds on it; `frontend` glues both.
 
 pub mod buffer;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 pub mod dtype;
 pub mod error;
 pub mod launch;

@@ -3,3 +3,6 @@
 //! primitive arithmetic.
 
 pub mod cranelift;
+/// GPU backend: kernel IR -> MLIR -> PTX (feature `cuda`).
+#[cfg(feature = "cuda")]
+pub mod ptx;

@@ -1,0 +1,175 @@
+//! Kernel IR -> MLIR text: one `gpu.func` in a `gpu.module`, a grid-stride
+//! loop over the flat index, loads through each input's access pattern,
+//! the body (see `lower_inst.rs`), contiguous stores.
+//!
+//! We write MLIR as text and let melior parse and verify it, rather than
+//! building operations through the API: the text is exactly the "MLIR
+//! before lowering" dump, it reads like the kernel IR it comes from, and
+//! a bad lowering is reported by MLIR's verifier with a line number.
+//!
+//! Pointers are `!llvm.ptr<1>` (global memory) kernel parameters, not
+//! memrefs, so the launch parameters are plain 64-bit words (see
+//! `super::abi`) and loads are `llvm.getelementptr` + `llvm.load`.
+
+use super::lower_inst::{mem_ty, Body};
+use crate::kernel_ir::{Access, Kernel, Op};
+use lazyxp_runtime::{DType, Error, Result};
+use std::fmt::Write;
+
+/// Name of the `gpu.module` every kernel is emitted into.
+pub const GPU_MODULE: &str = "lazyxp_kernels";
+
+/// Turns a kernel name into a PTX entry name: identifier characters only,
+/// so the name in the PTX, in a profiler and in `cuModuleGetFunction` is
+/// the one we chose.
+pub fn entry_name(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        s.insert_str(0, "k_");
+    }
+    s
+}
+
+/// Emits the MLIR module for `k`, whose math must already be expanded.
+pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
+    let unsupported = |m: &str| Error::Unsupported(format!("CUDA backend, kernel {}: {m}", k.name));
+    if k.reduce_rank > 0 {
+        return Err(unsupported("reduction kernels are not lowered to PTX yet"));
+    }
+    let rank = k.rank as usize;
+    let live = k.live();
+    let live_load = |access: Access| {
+        k.insts
+            .iter()
+            .enumerate()
+            .any(|(i, inst)| live[i] && matches!(inst.op, Op::Load(n) if k.inputs[n as usize].access == access))
+    };
+
+    let mut params = vec!["%start: i64".to_string(), "%end: i64".to_string()];
+    params.extend((0..k.inputs.len()).map(|i| format!("%in{i}: !llvm.ptr<1>")));
+    params.extend((0..k.outputs.len()).map(|o| format!("%out{o}: !llvm.ptr<1>")));
+    params.extend((0..rank).map(|d| format!("%dim{d}: i64")));
+    for i in k.strided_inputs() {
+        params.extend((0..rank).map(|d| format!("%st{i}_{d}: i64")));
+    }
+
+    let mut b = Body::new(k);
+    // The global thread index and the grid's size, in 64 bits so launches
+    // past 2^32 elements index correctly.
+    b.line("%tid = gpu.thread_id x");
+    b.line("%bid = gpu.block_id x");
+    b.line("%bdim = gpu.block_dim x");
+    b.line("%gdim = gpu.grid_dim x");
+    for n in ["tid", "bid", "bdim", "gdim"] {
+        b.line(&format!("%{n}64 = arith.index_cast %{n} : index to i64"));
+    }
+    b.line("%base = arith.muli %bid64, %bdim64 : i64");
+    b.line("%gid = arith.addi %base, %tid64 : i64");
+    b.line("%lb = arith.addi %start, %gid : i64");
+    b.line("%step = arith.muli %gdim64, %bdim64 : i64");
+    b.line("%c0 = arith.constant 0 : i64");
+    let strided = live_load(Access::Strided);
+    if strided {
+        // Divisors for the unravel, never zero (a zero dimension means an
+        // empty launch, but a division by zero must not be reachable).
+        b.line("%one = arith.constant 1 : i64");
+        for d in 0..rank {
+            b.line(&format!("%dm{d} = arith.maxui %dim{d}, %one : i64"));
+        }
+    }
+    // Broadcast scalars are read once per thread, before the loop.
+    for (i, inst) in k.insts.iter().enumerate() {
+        if let Op::Load(n) = inst.op {
+            if live[i] && k.inputs[n as usize].access == Access::Scalar {
+                b.load(i, n, "%c0");
+            }
+        }
+    }
+    b.line("scf.for %i = %lb to %end step %step : i64 {");
+    b.indent += 1;
+    if strided {
+        unravel(&mut b, rank);
+    }
+    for (i, inst) in k.insts.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        match inst.op {
+            Op::Load(n) => match k.inputs[n as usize].access {
+                Access::Scalar => {}
+                Access::Contiguous => b.load(i, n, "%i"),
+                Access::Strided => {
+                    let elem = strided_offset(&mut b, n, rank);
+                    b.load(i, n, &elem);
+                }
+            },
+            _ => b.inst(i)?,
+        }
+    }
+    for (o, v) in k.outputs.iter().enumerate() {
+        let ty = k.ty(*v);
+        let val = b.name(v.0 as usize).to_string();
+        let val = if ty == DType::Bool {
+            let t = b.fresh();
+            b.line(&format!("{t} = arith.extui {val} : i1 to i8"));
+            t
+        } else {
+            val
+        };
+        let p = b.fresh();
+        b.line(&format!(
+            "{p} = llvm.getelementptr %out{o}[%i] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, {}",
+            mem_ty(ty)
+        ));
+        b.line(&format!("llvm.store {val}, {p} {{alignment = {} : i64}} : {}, !llvm.ptr<1>", ty.size(), mem_ty(ty)));
+    }
+    b.indent -= 1;
+    b.line("}");
+    b.line("gpu.return");
+
+    let mut m = String::new();
+    let _ = writeln!(m, "// kernel {} (rank {}), lowered from kernel IR by lazyxp", k.name, k.rank);
+    let _ = writeln!(m, "module attributes {{gpu.container_module}} {{");
+    let _ = writeln!(m, "  gpu.module @{GPU_MODULE} {{");
+    let _ = writeln!(m, "    gpu.func @{entry}({}) kernel {{", params.join(", "));
+    m.push_str(&b.text);
+    let _ = writeln!(m, "    }}");
+    let _ = writeln!(m, "  }}");
+    let _ = writeln!(m, "}}");
+    Ok(m)
+}
+
+/// Row-major unravel of `%i` into `%ix0..`, last dimension fastest, as
+/// `interp::unravel` does.
+fn unravel(b: &mut Body, rank: usize) {
+    let mut rest = "%i".to_string();
+    for d in (1..rank).rev() {
+        b.line(&format!("%ix{d} = arith.remui {rest}, %dm{d} : i64"));
+        let q = b.fresh();
+        b.line(&format!("{q} = arith.divui {rest}, %dm{d} : i64"));
+        rest = q;
+    }
+    b.line(&format!("%ix0 = arith.remui {rest}, %dm0 : i64"));
+}
+
+/// The element offset of strided input `n`: the index dotted with its
+/// strides, wrapping like the interpreter's i64 arithmetic.
+fn strided_offset(b: &mut Body, n: u32, rank: usize) -> String {
+    let mut acc: Option<String> = None;
+    for d in 0..rank {
+        let t = b.fresh();
+        b.line(&format!("{t} = arith.muli %ix{d}, %st{n}_{d} : i64"));
+        acc = Some(match acc {
+            None => t,
+            Some(a) => {
+                let s = b.fresh();
+                b.line(&format!("{s} = arith.addi {a}, {t} : i64"));
+                s
+            }
+        });
+    }
+    acc.expect("strided inputs have rank >= 1 (verified)")
+}

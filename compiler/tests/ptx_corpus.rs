@@ -1,0 +1,143 @@
+//! PTX generation checked without a GPU: every corpus kernel lowers through
+//! MLIR to PTX that `ptxas -arch=sm_90` accepts, and the PTX keeps the
+//! interpreter's arithmetic (no contraction into fma, no flush-to-zero, no
+//! approximate division or square root, no calls into libraries we do not
+//! link).
+//!
+//! Run with `cargo test -p lazyxp-compiler --features cuda --test ptx_corpus`;
+//! it needs `ptxas` (see `ptx_support::PTXAS_HELP`).
+
+mod ptx_support;
+
+use lazyxp_compiler::backend::ptx::{self, PtxKernel};
+use lazyxp_compiler::kernel_ir::{Access, BinaryOp, Kernel, KernelBuilder, Op};
+use lazyxp_compiler::math;
+use lazyxp_runtime::{DType, Error};
+use ptx_support::{assemble, corpus, require_ptxas};
+use std::time::{Duration, Instant};
+
+/// PTX instructions (first token of a line), without the operands.
+fn opcodes(ptx: &str) -> impl Iterator<Item = &str> {
+    ptx.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with('.') && !l.starts_with('$'))
+        .map(|l| l.trim_start_matches(|c| c == '@' || c == '!').split_whitespace().next().unwrap_or(""))
+        .map(|op| op.trim_end_matches(';'))
+}
+
+/// What the PTX of `k` must not contain, whatever the kernel.
+fn check_arithmetic(k: &Kernel, p: &PtxKernel) -> Result<(), String> {
+    let expanded = if k.has_math() { math::expand(k) } else { k.clone() };
+    let has_fma = expanded.insts.iter().any(|i| matches!(i.op, Op::Fma(..)));
+    for op in opcodes(&p.ptx) {
+        // Float add/sub/mul without a rounding modifier may be contracted
+        // into fma by ptxas; LLVM must have written the `.rn` forms.
+        if matches!(op, "add.f32" | "sub.f32" | "mul.f32" | "add.f64" | "sub.f64" | "mul.f64") {
+            return Err(format!("contractible `{op}` (needs .rn)"));
+        }
+        if op.contains(".ftz") || op.contains(".approx") {
+            return Err(format!("inexact `{op}`"));
+        }
+        if op.starts_with("call") {
+            return Err(format!("`{op}`: calls a function we do not link"));
+        }
+        if op.starts_with("fma") && !has_fma {
+            return Err(format!("`{op}` where the kernel IR has no fma"));
+        }
+    }
+    Ok(())
+}
+
+/// Kernels the PTX path refuses on purpose (and says so).
+fn known_unsupported(k: &Kernel) -> bool {
+    k.reduce_rank > 0
+        || k.insts.iter().any(|i| matches!(i.op, Op::Binary(o, _, _) if corpus::ptx_unsupported_binary(o, i.ty)))
+}
+
+#[test]
+fn every_corpus_kernel_assembles_for_sm_90() {
+    let ptxas = require_ptxas();
+    let kernels = corpus::all();
+    let (mut failures, mut compiled, mut skipped) = (Vec::new(), 0, Vec::new());
+    let (mut t_mlir, mut t_ptxas) = (Duration::ZERO, Duration::ZERO);
+    for k in &kernels {
+        let p = match ptx::compile(k) {
+            Ok(p) => p,
+            Err(Error::Unsupported(m)) if known_unsupported(k) => {
+                skipped.push(format!("{}: {m}", k.name));
+                continue;
+            }
+            Err(e) => {
+                failures.push(format!("{}: {e}", k.name));
+                continue;
+            }
+        };
+        t_mlir += p.compile_time;
+        compiled += 1;
+        if let Err(e) = check_arithmetic(k, &p) {
+            failures.push(format!("{}: {e}\n{}", k.name, p.ptx));
+        }
+        if let Some(ptxas) = &ptxas {
+            let t = Instant::now();
+            if let Err(e) = assemble(ptxas, &p.ptx, "sm_90", &p.name) {
+                failures.push(format!("{}: ptxas rejected the PTX:\n{e}\n{}", k.name, p.ptx));
+            }
+            t_ptxas += t.elapsed();
+        }
+    }
+    eprintln!(
+        "{compiled} of {} kernels compiled to PTX in {t_mlir:?} (MLIR+LLVM), ptxas took {t_ptxas:?}; refused on purpose: {skipped:#?}",
+        kernels.len()
+    );
+    assert!(compiled >= 40, "the corpus shrank to {compiled} kernels");
+    assert!(failures.is_empty(), "{} kernels failed:\n{}", failures.len(), failures.join("\n\n"));
+}
+
+/// `a*x + y` stays a rounded multiply then a rounded add: the GPU must not
+/// give the fused answer the CPU does not.
+#[test]
+fn mul_then_add_is_not_contracted() {
+    let k = corpus::chains().into_iter().find(|k| k.name == "axpy_f32").unwrap();
+    let p = ptx::compile(&k).unwrap();
+    let ops: Vec<&str> = opcodes(&p.ptx).collect();
+    assert!(ops.contains(&"mul.rn.f32") && ops.contains(&"add.rn.f32"), "{}", p.ptx);
+    assert!(!ops.iter().any(|o| o.starts_with("fma")), "{}", p.ptx);
+}
+
+/// The stages `explain()` and `LAZYXP_DUMP` show are all kept.
+#[test]
+fn compiled_kernel_keeps_every_stage() {
+    let k = corpus::chains().into_iter().find(|k| k.name == "fused_sin_add_log_f32").unwrap();
+    let p = ptx::compile(&k).unwrap();
+    assert_eq!(p.name, "fused_sin_add_log_f32");
+    assert!(p.mlir_before.contains("gpu.func @fused_sin_add_log_f32"), "{}", p.mlir_before);
+    assert!(p.mlir_before.contains("scf.for"), "{}", p.mlir_before);
+    assert!(p.mlir_after.contains("llvm.func") && p.mlir_after.contains("nvvm"), "{}", p.mlir_after);
+    assert!(p.ptx.contains(".entry fused_sin_add_log_f32") && p.ptx.contains(".target sm_90"), "{}", p.ptx);
+    eprintln!("log(sin(x)+5) f32: {:?}, PTX {} lines", p.compile_time, p.ptx.lines().count());
+}
+
+#[test]
+fn float_remainder_is_refused_not_miscompiled() {
+    for ty in [DType::Float32, DType::Float64] {
+        let Some(&rem) = BinaryOp::ALL.iter().find(|o| corpus::ptx_unsupported_binary(**o, ty)) else {
+            return; // kernel IR has no float remainder
+        };
+        let mut b = KernelBuilder::new("frem", 1);
+        let i = b.input(ty, Access::Contiguous);
+        let x = b.load(i);
+        let r = b.binary(rem, x, x);
+        b.store(r);
+        match ptx::compile(&b.finish()) {
+            Err(Error::Unsupported(m)) => assert!(m.contains("frem"), "{m}"),
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn names_become_ptx_identifiers() {
+    assert_eq!(ptx::entry_name("fused_sin_add_log_f32"), "fused_sin_add_log_f32");
+    assert_eq!(ptx::entry_name("a-b.c"), "a_b_c");
+    assert_eq!(ptx::entry_name("0k"), "k_0k");
+}

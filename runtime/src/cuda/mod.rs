@@ -1,0 +1,1 @@
+//! CUDA devices (feature `cuda`): being written; see issue 6.
