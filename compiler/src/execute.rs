@@ -6,8 +6,8 @@
 
 use crate::cache::{self, KernelRun};
 use crate::graph::{EvalRecord, NodeRef, PlannedKernel};
-use crate::kernel_ir::Access;
-use crate::lower::{lower, Lowered};
+use crate::kernel_ir::{Access, Space};
+use crate::lower::Lowered;
 use crate::schedule::Schedule;
 use hashbrown::HashMap;
 use lazyxp_runtime::launch::LaunchArgs;
@@ -41,7 +41,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
     let s = Schedule::build(&pending)?;
     let mut produced: HashMap<usize, Buffer> = HashMap::new();
     let mut runs = Vec::with_capacity(s.groups.len());
-    for g in &s.groups {
+    for (g, low) in s.groups.iter().zip(&s.lowered) {
         let n = numel(&g.shape)?;
         if n == 0 {
             for &o in &g.outputs {
@@ -49,17 +49,18 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
             }
             continue;
         }
-        let low = lower(&s, g);
         let (entry, hit, miss_reason) = cache::get_or_compile(&low.kernel)?;
         let outputs = low
             .outputs
             .iter()
             .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
             .collect::<Result<Vec<_>>>()?;
-        let args = launch_args(&s, &low, &produced, &outputs)?;
+        let args = launch_args(&s, low, &produced, &outputs)?;
         let started = Instant::now();
         let f = entry.cpu.entry;
-        parallel::for_each_range(n, entry.grain(), |a, b| match engine {
+        let inner: usize = low.dims[low.outer_rank..].iter().product();
+        let grain = (entry.grain() / inner.max(1)).max(1);
+        parallel::for_each_range(n, grain, |a, b| match engine {
             // SAFETY: `launch_args` checked every input's extent against its
             // buffer, and outputs hold `n` elements of their dtype.
             Engine::Cranelift => unsafe { f(args.as_ptr(), a as u64, b as u64) },
@@ -90,40 +91,45 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
 
 /// Launch words for one kernel, after checking that every address the
 /// kernel can form stays inside its buffer (the guard that keeps generated
-/// code in bounds whatever shapes and strides reach it).
+/// code in bounds whatever shapes, offsets and strides reach it).
 fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, outputs: &[Buffer]) -> Result<LaunchArgs> {
     let mut args = LaunchArgs::default();
-    let n: usize = low.dims.iter().product();
+    let k = &low.kernel;
     let mut strided = Vec::new();
-    for (k, b) in low.inputs.iter().enumerate() {
+    for (i, b) in low.inputs.iter().enumerate() {
         let node = &s.nodes[b.source].0;
         let buf = match produced.get(&b.source) {
             Some(buf) => buf.clone(),
             None => node.buffer().ok_or_else(|| Error::Compile {
-                kernel: low.kernel.name.clone(),
+                kernel: k.name.clone(),
                 message: format!("input n{} has no buffer", node.id),
             })?,
         };
-        let access = low.kernel.inputs[k].access;
-        let last = match access {
-            Access::Scalar => 0,
-            Access::Contiguous => n - 1,
-            Access::Strided => {
-                if b.strides.iter().any(|&s| s < 0) {
-                    return Err(Error::Unsupported("negative strides".into()));
-                }
-                low.dims.iter().zip(&b.strides).map(|(&d, &st)| (d - 1) * st as usize).sum()
-            }
+        let input = k.inputs[i];
+        let dims = match input.space {
+            Space::Outer => &low.dims[..low.outer_rank],
+            Space::Inner => &low.dims[..],
         };
-        if (last + 1) * node.dtype.size() > buf.len() {
-            return Err(Error::Compile {
-                kernel: low.kernel.name.clone(),
-                message: format!("input {k} would read element {last} of a {}-byte buffer", buf.len()),
-            });
+        let size = node.dtype.size() as isize;
+        if dims.iter().all(|&d| d > 0) {
+            let (lo, hi) = match input.access {
+                Access::Scalar => (b.offset, b.offset),
+                Access::Contiguous => (b.offset, b.offset + dims.iter().product::<usize>() as isize - 1),
+                Access::Strided => dims.iter().zip(&b.strides).fold((b.offset, b.offset), |(lo, hi), (&d, &st)| {
+                    let span = (d as isize - 1) * st;
+                    (lo + span.min(0), hi + span.max(0))
+                }),
+            };
+            if lo < 0 || (hi + 1) * size > buf.len() as isize {
+                return Err(Error::Compile {
+                    kernel: k.name.clone(),
+                    message: format!("input {i} would read elements {lo}..={hi} of a {}-byte buffer", buf.len()),
+                });
+            }
         }
-        args.push_ptr(buf.as_ptr());
-        if access == Access::Strided {
-            strided.push(k);
+        args.push_ptr(buf.as_ptr().wrapping_offset(b.offset * size));
+        if input.access == Access::Strided {
+            strided.push(i);
         }
     }
     for out in outputs {
@@ -132,8 +138,8 @@ fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, o
     for &d in &low.dims {
         args.push_usize(d);
     }
-    for k in strided {
-        for &st in &low.inputs[k].strides {
+    for i in strided {
+        for &st in &low.inputs[i].strides {
             args.push_isize(st);
         }
     }

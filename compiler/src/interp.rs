@@ -7,7 +7,7 @@
 //! by [`crate::math::expand`] first, so a backend that runs the same
 //! expansion must produce the same bits, not merely close ones.
 
-use crate::kernel_ir::{Access, BinaryOp, CmpOp, Kernel, Op, UnaryOp};
+use crate::kernel_ir::{Access, BinaryOp, CmpOp, Inst, Kernel, Op, UnaryOp, Value};
 use crate::math;
 use lazyxp_runtime::Scalar;
 
@@ -21,6 +21,9 @@ use lazyxp_runtime::Scalar;
 /// `[start, end)`, exactly as for a compiled kernel.
 pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
     let k = expand_if_needed(k);
+    if k.is_reduction() {
+        return unsafe { crate::interp_reduce::run(&k, args, start, end) };
+    }
     let n_in = k.inputs.len();
     let n_bufs = n_in + k.outputs.len();
     let rank = k.rank as usize;
@@ -84,7 +87,7 @@ fn expand_if_needed(k: &Kernel) -> std::borrow::Cow<'_, Kernel> {
 }
 
 /// Row-major unravel of `flat` over `dims` (last dimension fastest).
-fn unravel(mut flat: u64, dims: &[u64], idx: &mut [u64]) {
+pub(crate) fn unravel(mut flat: u64, dims: &[u64], idx: &mut [u64]) {
     for d in (0..dims.len()).rev() {
         let n = dims[d].max(1);
         idx[d] = flat % n;
@@ -95,27 +98,34 @@ fn unravel(mut flat: u64, dims: &[u64], idx: &mut [u64]) {
 fn eval_into(k: &Kernel, vals: &mut Vec<Scalar>, load: impl Fn(u32) -> Scalar) {
     vals.clear();
     for inst in &k.insts {
-        let v = |x: crate::kernel_ir::Value| vals[x.0 as usize];
-        let r = match inst.op {
-            Op::Load(i) => load(i),
-            Op::Const(c) => c,
-            Op::Unary(u, a) => unary(u, v(a)),
-            Op::Binary(o, a, b) => binary(o, v(a), v(b)),
-            Op::Fma(a, b, c) => fma(v(a), v(b), v(c)),
-            Op::Cmp(c, a, b) => Scalar::Bool(cmp(c, v(a), v(b))),
-            Op::Select(c, a, b) => {
-                if matches!(v(c), Scalar::Bool(true)) {
-                    v(a)
-                } else {
-                    v(b)
-                }
-            }
-            Op::Cast(a) => v(a).cast(inst.ty),
-            Op::Bitcast(a) => Scalar::from_bits(inst.ty, v(a).to_bits()),
-        };
-        debug_assert_eq!(r.dtype(), inst.ty, "interp: {:?}", inst.op);
+        let r = eval_inst(inst, |x| vals[x.0 as usize], &load);
         vals.push(r);
     }
+}
+
+/// One instruction on scalar operands (`v` gives operand values, `load`
+/// an input's element); shared by the elementwise and reduction drivers.
+pub(crate) fn eval_inst(inst: &Inst, v: impl Fn(Value) -> Scalar, load: impl Fn(u32) -> Scalar) -> Scalar {
+    let r = match inst.op {
+        Op::Load(i) => load(i),
+        Op::Const(c) => c,
+        Op::Unary(u, a) => unary(u, v(a)),
+        Op::Binary(o, a, b) => binary(o, v(a), v(b)),
+        Op::Fma(a, b, c) => fma(v(a), v(b), v(c)),
+        Op::Cmp(c, a, b) => Scalar::Bool(cmp(c, v(a), v(b))),
+        Op::Select(c, a, b) => {
+            if matches!(v(c), Scalar::Bool(true)) {
+                v(a)
+            } else {
+                v(b)
+            }
+        }
+        Op::Cast(a) => v(a).cast(inst.ty),
+        Op::Bitcast(a) => Scalar::from_bits(inst.ty, v(a).to_bits()),
+        Op::Reduce(..) => unreachable!("reductions are folded by interp_reduce, not evaluated per element"),
+    };
+    debug_assert_eq!(r.dtype(), inst.ty, "interp: {:?}", inst.op);
+    r
 }
 
 /// Applies an integer operation on the two's complement bits, so every
@@ -198,6 +208,8 @@ macro_rules! float_binary {
             BinaryOp::Sub => x - y,
             BinaryOp::Mul => x * y,
             BinaryOp::Div => x / y,
+            // Rust's float `%` is C's fmod: exact, the dividend's sign.
+            BinaryOp::Rem => x % y,
             BinaryOp::Min => fminmax!(x, y, true),
             BinaryOp::Max => fminmax!(x, y, false),
             o => panic!("interp: {o} on floats"),
@@ -205,7 +217,7 @@ macro_rules! float_binary {
     }};
 }
 
-fn binary(op: BinaryOp, a: Scalar, b: Scalar) -> Scalar {
+pub(crate) fn binary(op: BinaryOp, a: Scalar, b: Scalar) -> Scalar {
     match (a, b) {
         (Scalar::F32(x), Scalar::F32(y)) => Scalar::F32(float_binary!(op, x, y)),
         (Scalar::F64(x), Scalar::F64(y)) => Scalar::F64(float_binary!(op, x, y)),
@@ -235,7 +247,14 @@ fn binary(op: BinaryOp, a: Scalar, b: Scalar) -> Scalar {
                 // as_i128 sign-extends signed and zero-extends unsigned
                 // values, so this is arithmetic or logical as the type says.
                 BinaryOp::Shr => x >> count,
-                BinaryOp::Div => panic!("interp: div on integers"),
+                // In i128 no operand pair overflows; MIN/-1 wraps when the
+                // result is cut back to the type's width. Division by zero
+                // gives 0, as NumPy does.
+                BinaryOp::Div if y == 0 => 0,
+                BinaryOp::Div => x / y,
+                BinaryOp::Rem if y == 0 => 0,
+                BinaryOp::Rem => x % y,
+                o => panic!("interp: {o} must be expanded or is ill-typed"),
             };
             Scalar::from_bits(ty, r as u128)
         }

@@ -16,4 +16,5 @@ pub mod graph;
 pub mod lower;
 pub mod schedule;
 pub mod interp;
+pub mod interp_reduce;
 pub mod math;

@@ -1,166 +1,296 @@
 //! Lowering one scheduled kernel (a group of graph nodes) to kernel IR plus
-//! the bindings a launch needs (which buffer, which strides).
+//! the bindings a launch needs (which buffer, which offset and strides).
 //!
-//! The index space is the group's shape with size-1 dimensions dropped and
-//! adjacent dimensions merged wherever every input allows it, so most
-//! kernels are rank 1. Dimensions and strides stay out of the IR: two
-//! evaluations that differ only in sizes share one compiled kernel.
+//! The kernel's index space is the group's shape, followed for a reduction
+//! by the reduced dimensions. Every node is evaluated under a *context*:
+//! how the kernel's multi-index maps onto the node's own index. Views
+//! compose into the context and elementwise nodes pass it on, so at a source
+//! the context becomes plain strides: a transposed, sliced, broadcast read
+//! costs nothing. A reshape needs the flat index instead, which only works
+//! over data in row-major order; where it does not, lowering reports the
+//! node to copy first and the scheduler makes it a kernel output.
+//!
+//! Adjacent dimensions are merged wherever every read allows it, and sizes
+//! stay out of the IR: evaluations that differ only in sizes share a kernel.
 
-use crate::graph::{NodeOp, NodeRef};
-use crate::kernel_ir::{Access, Kernel, KernelBuilder, Value};
-use crate::schedule::{Group, Schedule};
+use crate::graph::{InDim, NodeOp, ViewMap};
+use crate::kernel_ir::{Access, Kernel, KernelBuilder, Space, Value};
+use crate::schedule::{Group, Inputs};
+use crate::graph::NodeRef;
 use hashbrown::HashMap;
 use lazyxp_runtime::shape::{contiguous_strides, Strides};
 use lazyxp_runtime::Shape;
 
 /// One input of the kernel: which node's buffer and how to step through it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InputBinding {
     /// Index into `Schedule::nodes` of a realized or earlier-materialized node.
     pub source: usize,
-    /// Element strides over `Lowered::dims` (used when the access is strided).
+    /// Element offset of the first element read (non-zero for slices, flips).
+    pub offset: isize,
+    /// Element strides over the dimensions of the input's space (outer, or
+    /// outer then inner), after merging.
     pub strides: Strides,
 }
 
 pub struct Lowered {
     pub kernel: Kernel,
     pub inputs: Vec<InputBinding>,
-    /// The coalesced index space.
+    /// The merged index space: outer dimensions, then inner ones.
     pub dims: Shape,
+    pub outer_rank: usize,
     /// Indices into `Schedule::nodes`, one per kernel output.
     pub outputs: Vec<usize>,
 }
 
-/// Strides of `src` read at every element of `view` (a broadcast of it,
-/// or its own shape), over `view`'s dimensions.
-fn broadcast_strides(src: &[usize], view: &[usize]) -> Strides {
-    let own = contiguous_strides(src);
-    let lead = view.len() - src.len();
-    (0..view.len())
-        .map(|d| if d < lead || src[d - lead] == 1 { 0 } else { own[d - lead] })
-        .collect()
+/// A node that must be materialized before the group can be lowered (a
+/// reshape over data not in row-major order).
+#[derive(Debug)]
+pub struct NeedsCopy(pub usize);
+
+/// A source read: node, offset, strides over all kernel dims, and whether
+/// it is read inside the reduction loop.
+type Read = (usize, isize, Strides, bool);
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+enum Ctx {
+    /// Kernel multi-index -> node multi-index.
+    Map(ViewMap),
+    /// The node's flat index is the flat index of the kernel's outer space
+    /// (`inner == false`) or of its whole space; `origin` is the reshape
+    /// input that introduced it, the node to copy if this cannot continue.
+    Flat { inner: bool, origin: usize },
 }
 
-/// Drops the size-1 dimensions of `shape` from `strides`.
-fn squeeze(shape: &[usize], strides: &[isize]) -> Strides {
-    shape.iter().zip(strides).filter(|(&d, _)| d != 1).map(|(_, &s)| s).collect()
+struct Lowering<'s> {
+    nodes: &'s [(NodeRef, Inputs)],
+    g: &'s Group,
+    index: HashMap<u64, usize>,
+    /// Kernel dims before merging: the group shape, then reduced dims.
+    dims: Shape,
+    outer: usize,
+    b: KernelBuilder,
+    reads: Vec<Read>,
+    values: HashMap<(usize, Ctx, bool), Value>,
 }
 
-pub fn lower(s: &Schedule, g: &Group) -> Lowered {
-    let index: HashMap<u64, usize> = s.nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
-    let is_member = |i: usize| g.members.binary_search(&i).is_ok();
-    let dims: Shape = g.shape.iter().copied().filter(|&d| d != 1).collect();
-
-    // Pass 1: every source read, deduplicated by (source, strides).
-    let mut reads: Vec<InputBinding> = Vec::new();
-    let mut read_of: HashMap<(usize, usize), usize> = HashMap::new(); // (member, operand) -> read
-    for &m in &g.members {
-        let (node, inputs) = &s.nodes[m];
-        for (k, input) in inputs.iter().enumerate() {
-            let j = index[&input.id];
-            if is_member(j) {
-                continue;
-            }
-            let view: &[usize] = if node.op == NodeOp::Broadcast { &node.shape } else { &input.shape };
-            let strides = squeeze(view, &broadcast_strides(&input.shape, view));
-            let r = reads.iter().position(|b| b.source == j && b.strides == strides).unwrap_or_else(|| {
-                reads.push(InputBinding { source: j, strides });
-                reads.len() - 1
-            });
-            read_of.insert((m, k), r);
-        }
+pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCopy> {
+    let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
+    let mut dims: Shape = g.shape.clone();
+    let outer = dims.len();
+    if let Some((in_shape, axes)) = &g.reduce {
+        dims.extend(axes.iter().map(|&a| in_shape[a as usize]));
     }
-
-    // Pass 2: merge adjacent dimensions where every read allows it.
-    let (dims, reads) = coalesce(dims, reads);
-    let contiguous = contiguous_strides(&dims);
-    let access = |b: &InputBinding| {
-        if b.strides.iter().all(|&x| x == 0) {
+    let mut l = Lowering {
+        nodes,
+        g,
+        index,
+        dims,
+        outer,
+        b: KernelBuilder::new(kernel_name(nodes, g), 0),
+        reads: Vec::new(),
+        values: HashMap::new(),
+    };
+    // Pass 1: evaluate the outputs to learn every read (values are
+    // placeholders until the inputs are known and merged).
+    let identity = Ctx::Map(ViewMap::identity(outer));
+    for &o in &g.outputs {
+        l.emit(o, identity.clone(), false, &[])?;
+    }
+    // Pass 2: merge dimensions, classify reads, and emit for real.
+    let (dims, reads) = coalesce(&l.dims, outer, &l.reads);
+    let outer_rank = reads.outer_rank;
+    let mut b = KernelBuilder::new(kernel_name(nodes, g), outer_rank as u32);
+    b.set_reduce_rank((dims.len() - outer_rank) as u32);
+    let outer_contig = contiguous_strides(&dims[..outer_rank]);
+    let full_contig = contiguous_strides(&dims);
+    let mut bindings = Vec::new();
+    let mut load_of = Vec::new();
+    for (source, offset, strides, inner_used) in reads.reads {
+        let (space, strides) = if inner_used { (Space::Inner, strides) } else { (Space::Outer, strides[..outer_rank].iter().copied().collect()) };
+        let contig = if inner_used { &full_contig } else { &outer_contig };
+        let access = if strides.iter().all(|&x| x == 0) {
             Access::Scalar
-        } else if b.strides == contiguous {
+        } else if strides == *contig {
             Access::Contiguous
         } else {
             Access::Strided
-        }
-    };
-
-    // Pass 3: the kernel IR.
-    let mut b = KernelBuilder::new(kernel_name(s, g), dims.len() as u32);
-    let loads: Vec<Value> = reads
-        .iter()
-        .map(|r| {
-            let input = b.input(s.nodes[r.source].0.dtype, access(r));
-            b.load(input)
-        })
-        .collect();
-    let mut value: HashMap<usize, Value> = HashMap::new();
-    for &m in &g.members {
-        let (node, inputs) = &s.nodes[m];
-        let arg = |k: usize| -> Value {
-            let j = index[&inputs[k].id];
-            if is_member(j) { value[&j] } else { loads[read_of[&(m, k)]] }
         };
-        let v = match &node.op {
-            NodeOp::Unary(u) => b.unary(*u, arg(0)),
-            NodeOp::Binary(op) => b.binary(*op, arg(0), arg(1)),
-            NodeOp::Cmp(c) => b.cmp(*c, arg(0), arg(1)),
-            NodeOp::Where => b.select(arg(0), arg(1), arg(2)),
-            NodeOp::Cast => b.cast(arg(0), node.dtype),
-            NodeOp::Broadcast => arg(0),
-            NodeOp::Leaf | NodeOp::Const(_) => unreachable!("realized nodes are sources, not members"),
-        };
-        value.insert(m, v);
+        let input = b.input_in(nodes[source].0.dtype, access, space);
+        load_of.push(b.load(input));
+        let strides = if access == Access::Strided { strides } else { Strides::new() };
+        bindings.push(InputBinding { source, offset, strides });
     }
+    let mut l2 = Lowering { b, reads: Vec::new(), values: HashMap::new(), ..l };
+    l2.reads = reads.original.clone();
+    let mut final_outs = Vec::new();
     for &o in &g.outputs {
-        b.store(value[&o]);
+        final_outs.push(l2.emit(o, identity.clone(), false, &load_of)?);
     }
-    let strided: Vec<InputBinding> = reads.into_iter().map(|r| InputBinding { strides: if access(&r) == Access::Strided { r.strides } else { Strides::new() }, source: r.source }).collect();
-    Lowered { kernel: b.finish(), inputs: strided, dims, outputs: g.outputs.clone() }
+    for v in final_outs {
+        l2.b.store(v);
+    }
+    Ok(Lowered { kernel: l2.b.finish(), inputs: bindings, dims, outer_rank, outputs: g.outputs.clone() })
 }
 
-fn coalesce(dims: Shape, reads: Vec<InputBinding>) -> (Shape, Vec<InputBinding>) {
-    if dims.len() <= 1 {
-        return (dims, reads);
+impl Lowering<'_> {
+    fn is_member(&self, i: usize) -> bool {
+        self.g.members.binary_search(&i).is_ok()
     }
-    let out_strides = contiguous_strides(&dims);
-    let mut new_dims: Shape = Shape::new();
-    let mut keep: Vec<usize> = Vec::new(); // innermost original dim of each merged run
-    for d in 0..dims.len() {
-        let mergeable = d > 0 && {
-            let prev = *keep.last().unwrap();
-            std::iter::once(&out_strides)
-                .chain(reads.iter().map(|r| &r.strides))
-                .all(|s| s[prev] == s[d] * dims[d] as isize)
+
+    /// The value of node `i` under `ctx` (`inner`: inside the reduction
+    /// loop). With `loads` empty (the first pass), reads are recorded and
+    /// the IR is scratch; otherwise read `k` is `loads[k]`.
+    fn emit(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Value, NeedsCopy> {
+        if let Some(&v) = self.values.get(&(i, ctx.clone(), inner)) {
+            return Ok(v);
+        }
+        let nodes = self.nodes;
+        let (node, inputs) = &nodes[i];
+        let input_idx: smallvec::SmallVec<[usize; 3]> = inputs.iter().map(|x| self.index[&x.id]).collect();
+        let input = |k: usize| input_idx[k];
+        let v = if !self.is_member(i) {
+            let (offset, strides) = self.source_layout(i, &ctx)?;
+            let key = (i, offset, strides, inner);
+            let k = match self.reads.iter().position(|r| *r == key) {
+                Some(k) => k,
+                None => {
+                    self.reads.push(key);
+                    self.reads.len() - 1
+                }
+            };
+            if loads.is_empty() {
+                self.b.konst(lazyxp_runtime::Scalar::U8(0).cast(node.dtype))
+            } else {
+                loads[k]
+            }
+        } else {
+            match &node.op {
+                NodeOp::View(m) => {
+                    let inner_ctx = match &ctx {
+                        Ctx::Map(c) => Ctx::Map(m.after(c)),
+                        Ctx::Flat { origin, .. } => return Err(NeedsCopy(*origin)),
+                    };
+                    self.emit(input(0), inner_ctx, inner, loads)?
+                }
+                NodeOp::Reshape => {
+                    let flat = match &ctx {
+                        Ctx::Flat { .. } => ctx.clone(),
+                        Ctx::Map(c) if c.is_identity(self.outer) && node.shape.len() == self.outer => Ctx::Flat { inner: false, origin: input(0) },
+                        Ctx::Map(c) if c.is_identity(self.dims.len()) && node.shape.len() == self.dims.len() => Ctx::Flat { inner: true, origin: input(0) },
+                        Ctx::Map(_) => return Err(NeedsCopy(input(0))),
+                    };
+                    self.emit(input(0), flat, inner, loads)?
+                }
+                NodeOp::Reduce { op, axes } => {
+                    let Ctx::Map(c) = &ctx else {
+                        let Ctx::Flat { origin, .. } = ctx else { unreachable!() };
+                        return Err(NeedsCopy(origin));
+                    };
+                    // Reduced dims walk the inner kernel dims; kept ones
+                    // follow the reduction's own context.
+                    let mut next_inner = self.outer as u32;
+                    let dims = (0..inputs[0].shape.len())
+                        .map(|e| {
+                            if axes.contains(&(e as u32)) {
+                                next_inner += 1;
+                                InDim { src: Some(next_inner - 1), offset: 0, step: 1 }
+                            } else {
+                                c.dims[e]
+                            }
+                        })
+                        .collect();
+                    let a = self.emit(input(0), Ctx::Map(ViewMap { dims }), true, loads)?;
+                    self.b.reduce(*op, a)
+                }
+                op => {
+                    let mut args = Vec::with_capacity(inputs.len());
+                    for k in 0..inputs.len() {
+                        args.push(self.emit(input(k), ctx.clone(), inner, loads)?);
+                    }
+                    match op {
+                        NodeOp::Unary(u) => self.b.unary(*u, args[0]),
+                        NodeOp::Binary(o) => self.b.binary(*o, args[0], args[1]),
+                        NodeOp::Cmp(c) => self.b.cmp(*c, args[0], args[1]),
+                        NodeOp::Where => self.b.select(args[0], args[1], args[2]),
+                        NodeOp::Cast => self.b.cast(args[0], node.dtype),
+                        _ => unreachable!("leaves and constants are never members"),
+                    }
+                }
+            }
         };
+        self.values.insert((i, ctx, inner), v);
+        Ok(v)
+    }
+
+    /// Offset and strides (over all kernel dims) with which a source is read.
+    fn source_layout(&self, i: usize, ctx: &Ctx) -> Result<(isize, Strides), NeedsCopy> {
+        let shape = &self.nodes[i].0.shape;
+        Ok(match ctx {
+            Ctx::Map(m) => {
+                let (off, strides) = m.strides_over(shape, self.dims.len());
+                (off, strides.into_iter().collect())
+            }
+            Ctx::Flat { inner, .. } => {
+                let n = if *inner { self.dims.len() } else { self.outer };
+                let mut strides: Strides = contiguous_strides(&self.dims[..n]);
+                strides.resize(self.dims.len(), 0);
+                (0, strides)
+            }
+        })
+    }
+}
+
+struct Merged {
+    reads: Vec<Read>,
+    original: Vec<Read>,
+    outer_rank: usize,
+}
+
+/// Drops size-1 dims and merges adjacent dims (never across the outer/inner
+/// boundary) where every read and the contiguous output allow it.
+fn coalesce(dims: &[usize], outer: usize, reads: &[Read]) -> (Shape, Merged) {
+    let out_strides = contiguous_strides(&dims[..outer]);
+    let mut new_dims: Shape = Shape::new();
+    let mut keep: Vec<usize> = Vec::new();
+    let mut outer_rank = 0;
+    for d in 0..dims.len() {
+        if dims[d] == 1 {
+            continue;
+        }
+        let in_outer = d < outer;
+        let mergeable = keep.last().is_some_and(|&prev| {
+            (prev < outer) == in_outer
+                && reads.iter().all(|r| r.2[prev] == r.2[d] * dims[d] as isize)
+                && (!in_outer || out_strides[prev] == out_strides[d] * dims[d] as isize)
+        });
         if mergeable {
             *new_dims.last_mut().unwrap() *= dims[d];
             *keep.last_mut().unwrap() = d;
         } else {
             new_dims.push(dims[d]);
             keep.push(d);
+            if in_outer {
+                outer_rank += 1;
+            }
         }
     }
-    let reads = reads
-        .into_iter()
-        .map(|r| InputBinding { strides: keep.iter().map(|&d| r.strides[d]).collect(), source: r.source })
-        .collect();
-    (new_dims, reads)
+    let merged = reads.iter().map(|(s, off, st, inner)| (*s, *off, keep.iter().map(|&d| st[d]).collect(), *inner)).collect();
+    (new_dims, Merged { reads: merged, original: reads.to_vec(), outer_rank })
 }
 
 /// `fused_sin_add_log_f32`: the operations in order, then the dtype of the
 /// first output. Long chains keep their first operations and a count.
-fn kernel_name(s: &Schedule, g: &Group) -> String {
+fn kernel_name(nodes: &[(NodeRef, Inputs)], g: &Group) -> String {
     let mut ops: Vec<String> = Vec::new();
     for &m in &g.members {
-        let name = match &s.nodes[m].0.op {
-            NodeOp::Broadcast => continue,
-            op => op.name(),
-        };
-        if !ops.contains(&name) {
-            ops.push(name);
+        if let Some(name) = nodes[m].0.op.kernel_name_part() {
+            if !ops.contains(&name) {
+                ops.push(name);
+            }
         }
     }
-    let dtype = s.nodes[g.outputs[0]].0.dtype.short_name();
+    let dtype = nodes[g.outputs[0]].0.dtype.short_name();
     const SHOWN: usize = 6;
     let body = if ops.is_empty() {
         "copy".to_string()
@@ -170,9 +300,4 @@ fn kernel_name(s: &Schedule, g: &Group) -> String {
         ops.join("_")
     };
     format!("fused_{body}_{dtype}")
-}
-
-/// The source node behind an input binding, for launches and dumps.
-pub fn source_node<'s>(s: &'s Schedule, b: &InputBinding) -> &'s NodeRef {
-    &s.nodes[b.source].0
 }

@@ -1,19 +1,16 @@
 //! Fusion: cutting the pending graph into kernels, with a reason for every
 //! cut.
 //!
-//! Elementwise nodes and broadcasts fuse into their consumers; a kernel is
-//! one index space (a shape) and may have several outputs. A node becomes a
-//! kernel output ("materialized") only when something forces it:
-//!
-//! * `eval` asked for it;
-//! * it is a computed value broadcast to a larger shape: fusing would
-//!   recompute it once per broadcast element;
-//! * kernels of different shapes both need it: computed once, then shared.
-//!
-//! Within one kernel a node used several times is computed once (the kernel
-//! is a DAG), so sharing never forces a cut on its own.
+//! Elementwise nodes, views and reshapes fuse into their consumers; a
+//! reduction fuses the elementwise work before it (its inner loop) and after
+//! it (per output element). A kernel is one index space and may have several
+//! outputs. A node becomes a kernel output ("materialized") only when
+//! something forces it; each reason is one of the `REASON_*` texts below.
+//! Within one kernel a node used several times is computed once, so sharing
+//! alone never forces a cut.
 
 use crate::graph::{topo_order, NodeOp, NodeRef};
+use crate::lower::{lower, Lowered};
 use hashbrown::HashMap;
 use lazyxp_runtime::{Error, Result, Shape};
 use smallvec::SmallVec;
@@ -26,21 +23,31 @@ pub struct Schedule {
     pub nodes: Vec<(NodeRef, Inputs)>,
     /// Kernels in execution order.
     pub groups: Vec<Group>,
+    /// The kernel IR and launch bindings of each group.
+    pub lowered: Vec<Lowered>,
     /// Why each materialized node (by index into `nodes`) is a kernel output.
     pub reasons: HashMap<usize, &'static str>,
 }
 
+/// The reduction space of a kernel: the reduced node's input shape and axes.
+pub type ReduceSpace = (Shape, SmallVec<[u32; 4]>);
+
 pub struct Group {
     pub shape: Shape,
+    /// Set for reduction kernels.
+    pub reduce: Option<ReduceSpace>,
     /// Indices into `Schedule::nodes` of the values this kernel stores.
     pub outputs: Vec<usize>,
-    /// Indices of the nodes computed inside the kernel, in dependency order.
+    /// Indices of the nodes computed inside the kernel, sorted.
     pub members: Vec<usize>,
 }
 
 pub const REASON_REQUESTED: &str = "requested by eval";
 pub const REASON_BROADCAST: &str = "computed value broadcast to a larger shape: materialized once instead of recomputed per element";
-pub const REASON_SHARED: &str = "needed by kernels of different shapes: materialized once and shared";
+pub const REASON_SHARED: &str = "needed by kernels of different index spaces: materialized once and shared";
+pub const REASON_REDUCE_INPUT: &str = "reduction result read inside another reduction's loop";
+pub const REASON_REDUCE_SPACE: &str = "a second reduction over a different space cannot share the kernel's loop";
+pub const REASON_LAYOUT: &str = "reshape of data not in row-major order: copied to contiguous memory first";
 
 impl Schedule {
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
@@ -55,7 +62,7 @@ impl Schedule {
             }
         }
         for (i, (node, inputs)) in nodes.iter().enumerate() {
-            if node.op == NodeOp::Broadcast && pending(i) {
+            if matches!(node.op, NodeOp::View(_)) && pending(i) {
                 let j = index[&inputs[0].id];
                 if pending(j) && nodes[j].0.numel() < node.numel() {
                     reasons.entry(j).or_insert(REASON_BROADCAST);
@@ -63,99 +70,197 @@ impl Schedule {
             }
         }
         loop {
-            let (groups, conflicts) = Self::assign(&nodes, &index, &reasons);
-            if conflicts.is_empty() {
-                let groups = Self::order(&nodes, &index, groups)?;
-                return Ok(Schedule { nodes, groups, reasons });
+            let (groups, forced) = assign(&nodes, &index, &reasons);
+            if !forced.is_empty() {
+                for (i, why) in forced {
+                    reasons.entry(i).or_insert(why);
+                }
+                continue;
             }
-            for c in conflicts {
-                reasons.insert(c, REASON_SHARED);
+            let groups = order(&nodes, &index, groups)?;
+            let mut lowered = Vec::with_capacity(groups.len());
+            let mut copies = Vec::new();
+            for g in &groups {
+                match lower(&nodes, g) {
+                    Ok(l) => lowered.push(l),
+                    Err(needs) => copies.push(needs.0),
+                }
+            }
+            if copies.is_empty() {
+                return Ok(Schedule { nodes, groups, lowered, reasons });
+            }
+            let before = reasons.len();
+            for c in copies {
+                reasons.entry(c).or_insert(REASON_LAYOUT);
+            }
+            if reasons.len() == before {
+                return Err(Error::Compile { kernel: "<schedule>".into(), message: "layout copies did not converge".into() });
             }
         }
     }
+}
 
-    /// Groups materialized nodes by shape and collects each group's
-    /// members; returns nodes claimed by two groups.
-    fn assign(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, reasons: &HashMap<usize, &'static str>) -> (Vec<Group>, Vec<usize>) {
-        let mut groups: Vec<Group> = Vec::new();
-        let mut owner: Vec<Option<usize>> = vec![None; nodes.len()];
-        let mut conflicts = Vec::new();
-        let mut outputs: Vec<usize> = reasons.keys().copied().collect();
-        outputs.sort_unstable();
-        for &o in &outputs {
-            let shape = &nodes[o].0.shape;
-            let g = match groups.iter().position(|g| &g.shape == shape) {
-                Some(g) => g,
-                None => {
-                    groups.push(Group { shape: shape.clone(), outputs: vec![], members: vec![] });
-                    groups.len() - 1
-                }
-            };
-            groups[g].outputs.push(o);
+/// Groups materialized nodes into kernels and collects each kernel's
+/// members; returns nodes that must be materialized as well, with why.
+fn assign(
+    nodes: &[(NodeRef, Inputs)],
+    index: &HashMap<u64, usize>,
+    reasons: &HashMap<usize, &'static str>,
+) -> (Vec<Group>, Vec<(usize, &'static str)>) {
+    let mut groups: Vec<Group> = Vec::new();
+    // (group, inner?) that claimed each node first.
+    let mut owner: Vec<Option<usize>> = vec![None; nodes.len()];
+    let mut forced: Vec<(usize, &'static str)> = Vec::new();
+    let mut outputs: Vec<usize> = reasons.keys().copied().collect();
+    outputs.sort_unstable();
+    let below = materialized_below(nodes, index, reasons);
+    for &o in &outputs {
+        let space = reduce_space_below(nodes, index, reasons, o);
+        let shape = &nodes[o].0.shape;
+        // Same index space, and not fed by the group's own outputs (that
+        // would be a kernel reading what it writes).
+        let joinable = |g: &Group| {
+            &g.shape == shape
+                && (g.reduce == space || space.is_none() || g.reduce.is_none())
+                && !g.outputs.iter().any(|p| below[o].contains(p))
+        };
+        let g = match groups.iter().position(joinable) {
+            Some(g) => g,
+            None => {
+                groups.push(Group { shape: shape.clone(), reduce: None, outputs: vec![], members: vec![] });
+                groups.len() - 1
+            }
+        };
+        if groups[g].reduce.is_none() {
+            groups[g].reduce = space;
         }
-        for (g, group) in groups.iter_mut().enumerate() {
-            let mut stack = group.outputs.clone();
-            let mut members = Vec::new();
-            while let Some(i) = stack.pop() {
-                match owner[i] {
-                    Some(o) if o == g => continue,
-                    Some(_) => {
-                        conflicts.push(i);
-                        continue;
-                    }
-                    None => owner[i] = Some(g),
+        groups[g].outputs.push(o);
+    }
+    for (g, group) in groups.iter_mut().enumerate() {
+        // (node, in the inner loop?)
+        let mut stack: Vec<(usize, bool)> = group.outputs.iter().map(|&o| (o, false)).collect();
+        let mut members = Vec::new();
+        let mut seen: HashMap<(usize, bool), ()> = HashMap::new();
+        while let Some((i, inner)) = stack.pop() {
+            if seen.insert((i, inner), ()).is_some() {
+                continue;
+            }
+            match owner[i] {
+                Some(o) if o != g => {
+                    forced.push((i, REASON_SHARED));
+                    continue;
                 }
-                members.push(i);
-                for input in &nodes[i].1 {
-                    let j = index[&input.id];
-                    if !nodes[j].1.is_empty() && !reasons.contains_key(&j) {
-                        stack.push(j);
-                    }
+                _ => owner[i] = Some(g),
+            }
+            let node = &nodes[i].0;
+            let mut child_inner = inner;
+            if let NodeOp::Reduce { axes, .. } = &node.op {
+                let space = (nodes[i].1[0].shape.clone(), axes.clone());
+                if inner {
+                    forced.push((i, REASON_REDUCE_INPUT));
+                    continue;
+                }
+                if group.reduce.as_ref() != Some(&space) {
+                    forced.push((i, REASON_REDUCE_SPACE));
+                    continue;
+                }
+                child_inner = true;
+            }
+            members.push(i);
+            for input in &nodes[i].1 {
+                let j = index[&input.id];
+                if !nodes[j].1.is_empty() && !reasons.contains_key(&j) {
+                    stack.push((j, child_inner));
                 }
             }
-            members.sort_unstable();
-            group.members = members;
         }
-        conflicts.sort_unstable();
-        conflicts.dedup();
-        (groups, conflicts)
+        members.sort_unstable();
+        members.dedup();
+        group.members = members;
     }
+    forced.sort_unstable();
+    forced.dedup_by_key(|f| f.0);
+    (groups, forced)
+}
 
-    /// Orders groups so each runs after the groups whose outputs it reads.
-    fn order(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, groups: Vec<Group>) -> Result<Vec<Group>> {
-        let producer: HashMap<usize, usize> = groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, grp)| grp.outputs.iter().map(move |&o| (o, g)))
-            .collect();
-        let deps: Vec<Vec<usize>> = groups
-            .iter()
-            .enumerate()
-            .map(|(g, grp)| {
-                let mut d: Vec<usize> = grp
-                    .members
-                    .iter()
-                    .flat_map(|&m| nodes[m].1.iter().map(|i| index[&i.id]))
-                    .filter_map(|j| producer.get(&j).copied())
-                    .filter(|&h| h != g)
-                    .collect();
-                d.sort_unstable();
-                d.dedup();
-                d
-            })
-            .collect();
-        let mut done = vec![false; groups.len()];
-        let mut order = Vec::with_capacity(groups.len());
-        while order.len() < groups.len() {
-            let ready = (0..groups.len()).find(|&g| !done[g] && deps[g].iter().all(|&h| done[h]));
-            let g = ready.ok_or_else(|| Error::Compile {
-                kernel: "<schedule>".into(),
-                message: "cyclic dependency between kernels".into(),
-            })?;
-            done[g] = true;
-            order.push(g);
+/// For each node, the materialized nodes it depends on (transitively).
+fn materialized_below(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, reasons: &HashMap<usize, &'static str>) -> Vec<hashbrown::HashSet<usize>> {
+    let mut below: Vec<hashbrown::HashSet<usize>> = Vec::with_capacity(nodes.len());
+    for (_, inputs) in nodes {
+        let mut set = hashbrown::HashSet::new();
+        for input in inputs {
+            let j = index[&input.id];
+            set.extend(below[j].iter().copied());
+            if reasons.contains_key(&j) {
+                set.insert(j);
+            }
         }
-        let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
-        Ok(order.into_iter().map(|g| slots[g].take().unwrap()).collect())
+        below.push(set);
     }
+    below
+}
+
+/// The reduction space of the first reduction fused below `o` (searching
+/// only through nodes that would fuse into `o`'s kernel).
+fn reduce_space_below(
+    nodes: &[(NodeRef, Inputs)],
+    index: &HashMap<u64, usize>,
+    reasons: &HashMap<usize, &'static str>,
+    o: usize,
+) -> Option<ReduceSpace> {
+    let mut stack = vec![o];
+    let mut seen = hashbrown::HashSet::new();
+    while let Some(i) = stack.pop() {
+        if !seen.insert(i) {
+            continue;
+        }
+        if let NodeOp::Reduce { axes, .. } = &nodes[i].0.op {
+            return Some((nodes[i].1[0].shape.clone(), axes.clone()));
+        }
+        for input in &nodes[i].1 {
+            let j = index[&input.id];
+            if !nodes[j].1.is_empty() && !reasons.contains_key(&j) {
+                stack.push(j);
+            }
+        }
+    }
+    None
+}
+
+/// Orders groups so each runs after the groups whose outputs it reads.
+fn order(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, groups: Vec<Group>) -> Result<Vec<Group>> {
+    let producer: HashMap<usize, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, grp)| grp.outputs.iter().map(move |&o| (o, g)))
+        .collect();
+    let deps: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .map(|(g, grp)| {
+            let mut d: Vec<usize> = grp
+                .members
+                .iter()
+                .flat_map(|&m| nodes[m].1.iter().map(|i| index[&i.id]))
+                .filter_map(|j| producer.get(&j).copied())
+                .filter(|&h| h != g)
+                .collect();
+            d.sort_unstable();
+            d.dedup();
+            d
+        })
+        .collect();
+    let mut done = vec![false; groups.len()];
+    let mut order = Vec::with_capacity(groups.len());
+    while order.len() < groups.len() {
+        let ready = (0..groups.len()).find(|&g| !done[g] && deps[g].iter().all(|&h| done[h]));
+        let g = ready.ok_or_else(|| Error::Compile {
+            kernel: "<schedule>".into(),
+            message: "cyclic dependency between kernels".into(),
+        })?;
+        done[g] = true;
+        order.push(g);
+    }
+    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    Ok(order.into_iter().map(|g| slots[g].take().unwrap()).collect())
 }

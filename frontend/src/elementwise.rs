@@ -9,9 +9,14 @@ use crate::array::Array;
 use crate::promotion::{result_type, PyScalar};
 use lazyxp_compiler::graph::{intern, NodeOp, NodeRef, State};
 use lazyxp_compiler::kernel_ir::{BinaryOp, CmpOp, UnaryOp};
-use lazyxp_runtime::shape::{broadcast_shapes, can_broadcast_to};
+use lazyxp_runtime::shape::broadcast_shapes;
 use lazyxp_runtime::{Buffer, DType, Error, Result, Scalar, Shape};
 use smallvec::{smallvec, SmallVec};
+
+mod numeric;
+mod transcendental;
+pub use numeric::*;
+pub use transcendental::*;
 
 fn unsupported_complex(what: &str) -> Error {
     Error::Unsupported(format!("{what} on complex arrays is not implemented yet"))
@@ -41,17 +46,7 @@ pub fn astype(x: &Array, dtype: DType) -> Result<Array> {
     node(NodeOp::Cast, dtype, x.node.shape.clone(), smallvec![x.node.clone()])
 }
 
-/// `x` viewed at `shape` by the standard's broadcasting rule.
-pub fn broadcast_to(x: &Array, shape: &[usize]) -> Result<Array> {
-    if x.shape() == shape {
-        return Ok(x.clone());
-    }
-    if !can_broadcast_to(x.shape(), shape) {
-        return Err(Error::Shape(format!("cannot broadcast shape {:?} to {:?}", x.shape(), shape)));
-    }
-    lazyxp_runtime::shape::byte_size(shape, x.dtype())?;
-    node(NodeOp::Broadcast, x.dtype(), Shape::from_slice(shape), smallvec![x.node.clone()])
-}
+pub use crate::manipulation::broadcast_to;
 
 /// Promotes and broadcasts operands to a common dtype and shape.
 fn common(arrays: &[&Array], what: &str) -> Result<(Vec<Array>, DType, Shape)> {

@@ -18,6 +18,8 @@
 mod array;
 mod creation;
 mod elementwise;
+mod manipulation;
+mod statistical;
 mod operators;
 mod promotion;
 
@@ -25,6 +27,8 @@ pub use array::{eval, eval_with, Array};
 pub use lazyxp_compiler::execute::Engine;
 pub use creation::{arange, asarray, full, linspace, ones, scalar, zeros};
 pub use elementwise::*;
+pub use manipulation::{expand_dims, flip, index, matrix_transpose, moveaxis, permute_dims, reshape, squeeze, Index};
+pub use statistical::*;
 pub use lazyxp_runtime::dtype::{Element, Kind};
 pub use lazyxp_runtime::{DType, Error, Result, Scalar};
 pub use lazyxp_runtime::parallel::num_threads;

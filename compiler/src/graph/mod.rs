@@ -9,9 +9,11 @@
 mod dot;
 mod intern;
 mod node;
+mod view;
 mod walk;
 
 pub use dot::to_dot;
 pub use intern::{intern, node_count};
 pub use node::{EvalRecord, Node, NodeOp, NodeRef, NodeSummary, PlannedKernel, State};
+pub use view::{InDim, ViewMap};
 pub use walk::topo_order;

@@ -1,6 +1,7 @@
 //! One graph node and its evaluation state.
 
-use crate::kernel_ir::{BinaryOp, CmpOp, UnaryOp};
+use super::view::ViewMap;
+use crate::kernel_ir::{BinaryOp, CmpOp, ReduceOp, UnaryOp};
 use lazyxp_runtime::{Buffer, DType, Scalar, Shape};
 use smallvec::SmallVec;
 use std::fmt;
@@ -23,12 +24,34 @@ pub enum NodeOp {
     Where,
     /// Conversion to the node's dtype.
     Cast,
-    /// The input viewed at the node's (larger or equal) shape: an index
-    /// transform, never a copy.
-    Broadcast,
+    /// The input seen through an index map (permute, broadcast, slice,
+    /// flip, expand/squeeze): an index transform, never a copy.
+    View(ViewMap),
+    /// The input's elements in row-major order with the node's shape.
+    Reshape,
+    /// Folds the input over `axes` (sorted, unique) with `op`; the node's
+    /// shape keeps reduced dimensions as 1s (keepdims is a reshape away).
+    Reduce { op: ReduceOp, axes: SmallVec<[u32; 4]> },
 }
 
 impl NodeOp {
+    /// Short name for kernel names (`fused_sin_add_log_f32`); views and
+    /// reshapes are index transforms and do not appear.
+    pub fn kernel_name_part(&self) -> Option<String> {
+        match self {
+            NodeOp::View(_) | NodeOp::Reshape | NodeOp::Leaf | NodeOp::Const(_) => None,
+            NodeOp::Reduce { op, .. } => Some(match op {
+                ReduceOp::Add => "sum".into(),
+                ReduceOp::Mul => "prod".into(),
+                ReduceOp::Min => "min".into(),
+                ReduceOp::Max => "max".into(),
+                ReduceOp::And => "all".into(),
+                ReduceOp::Or => "any".into(),
+            }),
+            other => Some(other.name()),
+        }
+    }
+
     pub fn name(&self) -> String {
         match self {
             NodeOp::Leaf => "leaf".into(),
@@ -38,7 +61,9 @@ impl NodeOp {
             NodeOp::Cmp(c) => c.name().into(),
             NodeOp::Where => "where".into(),
             NodeOp::Cast => "cast".into(),
-            NodeOp::Broadcast => "broadcast".into(),
+            NodeOp::View(m) => format!("view{}", m.describe()),
+            NodeOp::Reshape => "reshape".into(),
+            NodeOp::Reduce { op, axes } => format!("reduce_{op}{:?}", axes.as_slice()),
         }
     }
 }
@@ -206,6 +231,23 @@ impl Node {
     /// One line: `n7: f32[10000000] = log n5`.
     pub fn describe(&self, inputs: &[NodeRef]) -> String {
         self.summary(inputs).to_string()
+    }
+}
+
+/// Dropping a long pending chain would recurse once per node through the
+/// inputs' `Arc`s; unlinking them onto a heap stack keeps drop iterative.
+impl Drop for Node {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
+        let State::Pending(inputs) = state else { return };
+        let mut stack: Vec<NodeRef> = std::mem::take(inputs).into_vec();
+        while let Some(n) = stack.pop() {
+            if let Some(mut node) = Arc::into_inner(n) {
+                if let State::Pending(ins) = node.state.get_mut().unwrap_or_else(|e| e.into_inner()) {
+                    stack.extend(std::mem::take(ins));
+                }
+            }
+        }
     }
 }
 

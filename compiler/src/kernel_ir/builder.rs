@@ -1,7 +1,7 @@
 //! Appends instructions to a kernel with their types worked out, the one
 //! way lowering and the math library create IR.
 
-use super::{Access, BinaryOp, CmpOp, Input, Inst, Kernel, Op, UnaryOp, Value};
+use super::{Access, BinaryOp, CmpOp, Input, Inst, Kernel, Op, ReduceOp, Space, UnaryOp, Value};
 use hashbrown::HashMap;
 use lazyxp_runtime::{DType, Scalar};
 
@@ -18,6 +18,7 @@ impl KernelBuilder {
             kernel: Kernel {
                 name: name.into(),
                 rank,
+                reduce_rank: 0,
                 inputs: Vec::new(),
                 insts: Vec::new(),
                 outputs: Vec::new(),
@@ -26,8 +27,26 @@ impl KernelBuilder {
         }
     }
 
+    /// A builder for a kernel with the same name, index space and inputs
+    /// as `k` and no instructions (passes that rewrite a kernel start here).
+    pub fn like(k: &Kernel) -> Self {
+        let mut b = KernelBuilder::new(k.name.clone(), k.rank);
+        b.kernel.reduce_rank = k.reduce_rank;
+        b.kernel.inputs = k.inputs.clone();
+        b
+    }
+
+    /// Makes this a reduction kernel over `reduce_rank` inner dimensions.
+    pub fn set_reduce_rank(&mut self, reduce_rank: u32) {
+        self.kernel.reduce_rank = reduce_rank;
+    }
+
     pub fn input(&mut self, dtype: DType, access: Access) -> u32 {
-        self.kernel.inputs.push(Input { dtype, access });
+        self.input_in(dtype, access, Space::Outer)
+    }
+
+    pub fn input_in(&mut self, dtype: DType, access: Access, space: Space) -> u32 {
+        self.kernel.inputs.push(Input { dtype, access, space });
         (self.kernel.inputs.len() - 1) as u32
     }
 
@@ -110,6 +129,11 @@ impl KernelBuilder {
     }
     pub fn div(&mut self, a: Value, b: Value) -> Value {
         self.binary(BinaryOp::Div, a, b)
+    }
+
+    pub fn reduce(&mut self, op: ReduceOp, a: Value) -> Value {
+        let ty = self.ty(a);
+        self.push(Op::Reduce(op, a), ty)
     }
 
     pub fn store(&mut self, v: Value) {

@@ -1,6 +1,6 @@
 //! The text form of kernel IR; `parse.rs` reads it back.
 
-use super::{Access, Kernel, Op};
+use super::{Access, Kernel, Op, Space};
 use std::fmt;
 
 impl fmt::Display for Access {
@@ -15,9 +15,17 @@ impl fmt::Display for Access {
 
 impl fmt::Display for Kernel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "kernel {}(rank {}) {{", self.name, self.rank)?;
+        if self.is_reduction() {
+            writeln!(f, "kernel {}(rank {}, reduce {}) {{", self.name, self.rank, self.reduce_rank)?;
+        } else {
+            writeln!(f, "kernel {}(rank {}) {{", self.name, self.rank)?;
+        }
         for (i, input) in self.inputs.iter().enumerate() {
-            writeln!(f, "  in{i}: {} {}", input.dtype.short_name(), input.access)?;
+            write!(f, "  in{i}: {} {}", input.dtype.short_name(), input.access)?;
+            if self.is_reduction() {
+                write!(f, " {}", if input.space == Space::Inner { "inner" } else { "outer" })?;
+            }
+            writeln!(f)?;
         }
         for (i, inst) in self.insts.iter().enumerate() {
             write!(f, "  v{i}: {} = ", inst.ty.short_name())?;
@@ -31,6 +39,7 @@ impl fmt::Display for Kernel {
                 Op::Select(c, a, b) => write!(f, "select v{}, v{}, v{}", c.0, a.0, b.0)?,
                 Op::Cast(a) => write!(f, "cast v{}", a.0)?,
                 Op::Bitcast(a) => write!(f, "bitcast v{}", a.0)?,
+                Op::Reduce(r, a) => write!(f, "reduce.{r} v{}", a.0)?,
             }
             writeln!(f)?;
         }

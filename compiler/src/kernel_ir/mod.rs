@@ -25,11 +25,13 @@ mod builder;
 mod display;
 mod ops;
 mod parse;
+mod reduce;
 mod verify;
 
 pub use builder::KernelBuilder;
 pub use ops::{BinaryOp, CmpOp, UnaryOp};
 pub use parse::parse_kernel;
+pub use reduce::{ReduceOp, BLOCK as REDUCE_BLOCK, LANES as REDUCE_LANES};
 pub use verify::verify;
 
 use lazyxp_runtime::{DType, Scalar};
@@ -51,10 +53,22 @@ pub enum Access {
     Strided,
 }
 
+/// Which index an input is read at in a reduction kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Space {
+    /// Once per output element (the outer index).
+    Outer,
+    /// Once per (output, reduced) pair: the inner loop's index. Launch
+    /// dimensions and strides of such inputs cover outer then inner dims.
+    Inner,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Input {
     pub dtype: DType,
     pub access: Access,
+    /// Always `Outer` in elementwise kernels.
+    pub space: Space,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -74,6 +88,9 @@ pub enum Op {
     Cast(Value),
     /// Reinterpretation of the bits as another type of the same size.
     Bitcast(Value),
+    /// Folds an inner value over the reduced dimensions (see `reduce.rs`
+    /// for the accumulation order); the result is an outer value.
+    Reduce(ReduceOp, Value),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,8 +104,10 @@ pub struct Kernel {
     /// Named after what it fuses (`fused_sin_add_log_f32`), so a profile or
     /// a dump maps back to the user's expression.
     pub name: String,
-    /// Rank of the index space; dimensions are runtime arguments.
+    /// Rank of the (outer) index space; dimensions are runtime arguments.
     pub rank: u32,
+    /// Reduced dimensions walked by the inner loop; 0 for elementwise kernels.
+    pub reduce_rank: u32,
     pub inputs: Vec<Input>,
     pub insts: Vec<Inst>,
     /// Values stored, in output order, to contiguous buffers of their type.
@@ -98,6 +117,39 @@ pub struct Kernel {
 impl Kernel {
     pub fn ty(&self, v: Value) -> DType {
         self.insts[v.0 as usize].ty
+    }
+
+    /// Dimensions an input's strides span in the launch arguments.
+    pub fn input_rank(&self, input: usize) -> u32 {
+        match self.inputs[input].space {
+            Space::Outer => self.rank,
+            Space::Inner => self.rank + self.reduce_rank,
+        }
+    }
+
+    /// Whether this is a reduction kernel (it may have zero inner
+    /// dimensions when every reduced dimension has size 1).
+    pub fn is_reduction(&self) -> bool {
+        self.reduce_rank > 0 || self.insts.iter().any(|i| matches!(i.op, Op::Reduce(..)))
+    }
+
+    /// Which instructions run once per inner element (true) rather than
+    /// once per output element: those that depend on an inner load without
+    /// a reduction in between.
+    pub fn inner_insts(&self) -> Vec<bool> {
+        let mut inner = vec![false; self.insts.len()];
+        for (i, inst) in self.insts.iter().enumerate() {
+            inner[i] = match inst.op {
+                Op::Load(n) => self.inputs[n as usize].space == Space::Inner,
+                Op::Reduce(..) => false,
+                _ => {
+                    let mut any = false;
+                    inst.op.for_each_operand(|v| any |= inner[v.0 as usize]);
+                    any
+                }
+            };
+        }
+        inner
     }
 
     /// Inputs whose strides travel in the launch arguments.
@@ -150,7 +202,7 @@ impl Op {
     pub fn for_each_operand(&self, mut f: impl FnMut(Value)) {
         match *self {
             Op::Load(_) | Op::Const(_) => {}
-            Op::Unary(_, a) | Op::Cast(a) | Op::Bitcast(a) => f(a),
+            Op::Unary(_, a) | Op::Cast(a) | Op::Bitcast(a) | Op::Reduce(_, a) => f(a),
             Op::Binary(_, a, b) | Op::Cmp(_, a, b) => {
                 f(a);
                 f(b)
@@ -170,6 +222,7 @@ impl Op {
             Op::Unary(u, a) => Op::Unary(u, f(a)),
             Op::Cast(a) => Op::Cast(f(a)),
             Op::Bitcast(a) => Op::Bitcast(f(a)),
+            Op::Reduce(r, a) => Op::Reduce(r, f(a)),
             Op::Binary(o, a, b) => Op::Binary(o, f(a), f(b)),
             Op::Cmp(o, a, b) => Op::Cmp(o, f(a), f(b)),
             Op::Fma(a, b, c) => Op::Fma(f(a), f(b), f(c)),

@@ -34,6 +34,19 @@ op_enum!(
         Exp = "exp",
         Log = "log",
         Tanh = "tanh",
+        Expm1 = "expm1",
+        Log1p = "log1p",
+        Log2 = "log2",
+        Log10 = "log10",
+        Sinh = "sinh",
+        Cosh = "cosh",
+        Tan = "tan",
+        Asin = "asin",
+        Acos = "acos",
+        Atan = "atan",
+        Asinh = "asinh",
+        Acosh = "acosh",
+        Atanh = "atanh",
     }
 );
 
@@ -43,8 +56,14 @@ op_enum!(
         Add = "add",
         Sub = "sub",
         Mul = "mul",
-        /// Float division only (the standard's `divide` promotes ints to float).
+        /// Float division; on integers truncating division with no trap:
+        /// x/0 = 0 and MIN/-1 = MIN (wraps), NumPy's answers. The standard's
+        /// `divide` promotes integers to float, so only the math library's
+        /// floor division uses the integer form.
         Div = "div",
+        /// Remainder of truncating division, the sign of the dividend (C's
+        /// `%` and `fmod`, exact for floats); integers: x%0 = 0, MIN%-1 = 0.
+        Rem = "rem",
         /// NaN if either operand is NaN; -0 < +0.
         Min = "min",
         Max = "max",
@@ -55,6 +74,18 @@ op_enum!(
         Shl = "shl",
         /// Arithmetic for signed types, logical for unsigned.
         Shr = "shr",
+        Pow = "pow",
+        Atan2 = "atan2",
+        Hypot = "hypot",
+        LogAddExp = "logaddexp",
+        /// Magnitude of the first operand, sign bit of the second.
+        CopySign = "copysign",
+        /// The representable value after the first in the second's direction.
+        NextAfter = "nextafter",
+        /// NumPy's `floor_divide`: rounds the quotient towards -inf.
+        FloorDiv = "floordiv",
+        /// NumPy's `remainder`: the sign of the divisor.
+        Remainder = "remainder",
     }
 );
 
@@ -75,12 +106,34 @@ impl UnaryOp {
     /// Transcendental functions, which the math library expands into
     /// primitive arithmetic before any backend sees them.
     pub fn is_math(self) -> bool {
-        matches!(self, UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Exp | UnaryOp::Log | UnaryOp::Tanh)
+        !matches!(
+            self,
+            UnaryOp::Neg
+                | UnaryOp::Abs
+                | UnaryOp::Sqrt
+                | UnaryOp::Floor
+                | UnaryOp::Ceil
+                | UnaryOp::Trunc
+                | UnaryOp::RoundEven
+                | UnaryOp::Not
+        )
     }
 }
 
 impl BinaryOp {
+    /// Functions of two operands that the math library expands, like the
+    /// transcendental unary ops (and the sign rules of floor division).
     pub fn is_math(self) -> bool {
-        false
+        matches!(
+            self,
+            BinaryOp::Pow
+                | BinaryOp::Atan2
+                | BinaryOp::Hypot
+                | BinaryOp::LogAddExp
+                | BinaryOp::CopySign
+                | BinaryOp::NextAfter
+                | BinaryOp::FloorDiv
+                | BinaryOp::Remainder
+        )
     }
 }

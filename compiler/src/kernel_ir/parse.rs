@@ -1,7 +1,7 @@
 //! Parser for the text form of kernel IR, so tests can be IR files with
 //! expected output and a dumped kernel can be fed back in.
 
-use super::{verify, Access, BinaryOp, CmpOp, Input, Inst, Kernel, Op, UnaryOp, Value};
+use super::{verify, Access, BinaryOp, CmpOp, Input, Inst, Kernel, Op, ReduceOp, Space, UnaryOp, Value};
 use lazyxp_runtime::{DType, Error, Result, Scalar};
 
 fn perr(line: usize, msg: impl Into<String>) -> Error {
@@ -20,14 +20,19 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
         .and_then(|r| r.strip_suffix('{'))
         .map(str::trim)
         .ok_or_else(|| perr(n, "expected `kernel NAME(rank R) {`"))?;
-    let (name, rank) = rest
+    let (name, dims) = rest
         .strip_suffix(')')
         .and_then(|r| r.split_once("(rank "))
-        .ok_or_else(|| perr(n, "expected `NAME(rank R)`"))?;
+        .ok_or_else(|| perr(n, "expected `NAME(rank R)` or `NAME(rank R, reduce K)`"))?;
+    let (rank, reduce_rank) = match dims.split_once(", reduce ") {
+        Some((r, k)) => (r, k.trim().parse::<u32>().map_err(|_| perr(n, "bad reduce rank"))?),
+        None => (dims, 0),
+    };
     let rank: u32 = rank.trim().parse().map_err(|_| perr(n, "bad rank"))?;
     let mut k = Kernel {
         name: name.trim().to_string(),
         rank,
+        reduce_rank,
         inputs: vec![],
         insts: vec![],
         outputs: vec![],
@@ -72,6 +77,9 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
             Op::Load(i)
         } else if opname == "const" {
             Op::Const(constant(n, ty, args.trim())?)
+        } else if let Some(r) = opname.strip_prefix("reduce.") {
+            let r = ReduceOp::from_name(r).ok_or_else(|| perr(n, format!("unknown reduction {r}")))?;
+            Op::Reduce(r, want(vals()?, 1)?[0])
         } else if let Some(c) = opname.strip_prefix("cmp.") {
             let c = CmpOp::from_name(c).ok_or_else(|| perr(n, format!("unknown comparison {c}")))?;
             let v = want(vals()?, 2)?;
@@ -107,7 +115,12 @@ fn input_decl(line: &str) -> Option<Input> {
         "strided" => Access::Strided,
         _ => return None,
     };
-    Some(Input { dtype, access })
+    let space = match parts.next() {
+        None | Some("outer") => Space::Outer,
+        Some("inner") => Space::Inner,
+        Some(_) => return None,
+    };
+    Some(Input { dtype, access, space })
 }
 
 fn value(n: usize, s: &str) -> Result<Value> {

@@ -1,10 +1,11 @@
 //! Type and SSA checks for kernel IR, run on parsed text and in tests, so a
 //! malformed kernel is an error before any backend sees it.
 
-use super::{Access, BinaryOp, Kernel, Op, UnaryOp};
+use super::{Access, BinaryOp, Kernel, Op, ReduceOp, UnaryOp};
 use lazyxp_runtime::{DType, Error, Result};
 
 pub fn verify(k: &Kernel) -> Result<()> {
+    let inner = k.inner_insts();
     let err = |i: usize, msg: String| Error::Compile {
         kernel: k.name.clone(),
         message: format!("v{i}: {msg}"),
@@ -42,7 +43,15 @@ pub fn verify(k: &Kernel) -> Result<()> {
                         BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Min | BinaryOp::Max => {
                             !ty.is_bool()
                         }
-                        BinaryOp::Div => ty.is_float(),
+                        BinaryOp::Div | BinaryOp::Rem | BinaryOp::FloorDiv | BinaryOp::Remainder => {
+                            !ty.is_bool()
+                        }
+                        BinaryOp::Pow => !ty.is_bool(),
+                        BinaryOp::Atan2
+                        | BinaryOp::Hypot
+                        | BinaryOp::LogAddExp
+                        | BinaryOp::CopySign
+                        | BinaryOp::NextAfter => ty.is_float(),
                         BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => ty.is_int() || ty.is_bool(),
                         BinaryOp::Shl | BinaryOp::Shr => ty.is_int(),
                     }
@@ -52,12 +61,27 @@ pub fn verify(k: &Kernel) -> Result<()> {
             Op::Select(c, a, b) => k.ty(c) == DType::Bool && same(a) && same(b),
             Op::Cast(_) => true,
             Op::Bitcast(a) => k.ty(a).size() == ty.size() && !ty.is_bool() && !k.ty(a).is_bool(),
+            Op::Reduce(r, a) => {
+                same(a)
+                    && k.inputs.iter().any(|i| i.space == super::Space::Inner)
+                    && inner[a.0 as usize]
+                    && match r {
+                        ReduceOp::And | ReduceOp::Or => ty.is_int() || ty.is_bool(),
+                        _ => true,
+                    }
+            }
         };
         if !ok {
             return Err(err(i, format!("ill-typed instruction {:?} producing {ty}", inst.op)));
         }
     }
     for (i, v) in k.outputs.iter().enumerate() {
+        if inner.get(v.0 as usize) == Some(&true) {
+            return Err(Error::Compile {
+                kernel: k.name.clone(),
+                message: format!("out{i} stores v{}, an inner value of a reduction kernel", v.0),
+            });
+        }
         if v.0 as usize >= k.insts.len() {
             return Err(Error::Compile {
                 kernel: k.name.clone(),

@@ -10,9 +10,10 @@
 //! special case fall out of the arithmetic: -inf -> 0, +inf -> inf, NaN
 //! propagates through min/max.
 
-use super::bits::{format, ldexp};
+use super::bits::{format, ldexp, pow2i};
+use super::dw::{fast_two_sum, two_sum};
 use super::poly::{horner, pick};
-use crate::kernel_ir::{BinaryOp, KernelBuilder, Value};
+use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, Value};
 
 const Q64: &[f64] = &[
     0.5, 0.1666666666666667, 0.04166666666666667, 0.008333333333326141, 0.0013888888888883752,
@@ -36,9 +37,17 @@ pub struct Reduced {
 /// exp(r) - 1.
 pub fn reduce(b: &mut KernelBuilder, x: Value) -> Reduced {
     let f = format(b.ty(x));
-    let is64 = f.mant == 52;
     // Beyond these, exp is 0 or inf in the format; clamping keeps n small.
-    let (lo, hi) = if is64 { (-746.0, 710.0) } else { (-104.0, 89.0) };
+    let (lo, hi) = if f.mant == 52 { (-746.0, 710.0) } else { (-104.0, 89.0) };
+    reduce_in(b, x, None, lo, hi)
+}
+
+/// `reduce` of `x + tail` (tail a few ulps of x at most, pow's low
+/// part), with x clamped to `[lo, hi]`, which must keep n within
+/// ldexp's range.
+pub fn reduce_in(b: &mut KernelBuilder, x: Value, tail: Option<Value>, lo: f64, hi: f64) -> Reduced {
+    let f = format(b.ty(x));
+    let is64 = f.mant == 52;
     let lo = b.fconst(f.ty, lo);
     let hi = b.fconst(f.ty, hi);
     let x = b.binary(BinaryOp::Max, x, lo);
@@ -57,6 +66,10 @@ pub fn reduce(b: &mut KernelBuilder, x: Value) -> Reduced {
     let mlo = b.fconst(f.ty, -ln2_lo);
     let r = b.fma(n, mhi, x);
     let r = b.fma(n, mlo, r);
+    let r = match tail {
+        Some(t) => b.add(r, t),
+        None => r,
+    };
     let q = pick(b, x, Q32, Q64);
     let q = horner(b, r, q);
     let r2 = b.mul(r, r);
@@ -70,4 +83,67 @@ pub fn exp(b: &mut KernelBuilder, x: Value) -> Value {
     let one = b.fconst(ty, 1.0);
     let p = b.add(red.em1, one);
     ldexp(b, p, red.n)
+}
+
+/// expm1(x) = 2^n (1 + e) - 1 with e = exp(r) - 1 kept as a double-word
+/// h + l (r's own rounding and that of r + r^2 Q recovered by Fast2Sum),
+/// then s*h + (s - 1) summed exactly by TwoSum (s = 2^n, so s*h is exact
+/// and s - 1 is exact for |n| <= the mantissa width): for n = +-1, where
+/// the result is only ~1.4 times e, a plain fma would add e's rounding
+/// to its own. n is clamped to +-L for s (beyond, -1 or the scale
+/// dominates) and the rest of a large n is applied as a power of two.
+pub fn expm1(b: &mut KernelBuilder, x: Value) -> Value {
+    let f = format(b.ty(x));
+    let ty = f.ty;
+    let is64 = f.mant == 52;
+    let l = if is64 { 60.0 } else { 30.0 };
+    let c = |b: &mut KernelBuilder, v: f64| b.fconst(ty, v);
+    let (lo, hi) = if is64 { (-746.0, 710.0) } else { (-104.0, 89.0) };
+    let (lo, hi) = (c(b, lo), c(b, hi));
+    let xc = b.binary(BinaryOp::Max, x, lo);
+    let xc = b.binary(BinaryOp::Min, xc, hi);
+    let log2e = c(b, std::f64::consts::LOG2_E);
+    let magic = c(b, f.magic());
+    let t = b.fma(xc, log2e, magic);
+    let n = b.sub(t, magic);
+    let (ln2_hi, ln2_lo) = if is64 {
+        (std::f64::consts::LN_2, 2.3190468138462996e-17)
+    } else {
+        (0.6931471824645996, -1.9046542121259336e-09)
+    };
+    let mhi = c(b, -ln2_hi);
+    let r1 = b.fma(n, mhi, xc);
+    let llo = c(b, ln2_lo);
+    let p = b.mul(n, llo);
+    let np = b.unary(crate::kernel_ir::UnaryOp::Neg, p);
+    let (rh, rl) = fast_two_sum(b, r1, np);
+    let q = pick(b, x, Q32, Q64);
+    let q = horner(b, rh, q);
+    let r2 = b.mul(rh, rh);
+    let tq = b.mul(r2, q);
+    let (h, el) = fast_two_sum(b, rh, tq);
+    // d(r^2 Q)/dr ~ r: the low part of r enters e as rl (1 + rh).
+    let rlr = b.fma(rl, rh, rl);
+    let el = b.add(el, rlr);
+
+    let lc = c(b, l);
+    let mlc = c(b, -l);
+    let nc = b.binary(BinaryOp::Min, n, lc);
+    let nc = b.binary(BinaryOp::Max, nc, mlc);
+    let s = pow2i(b, nc);
+    let one = c(b, 1.0);
+    let sm1 = b.sub(s, one);
+    let sh = b.mul(s, h);
+    let (v, ve) = two_sum(b, sh, sm1);
+    let sl = b.mul(s, el);
+    let vl = b.add(ve, sl);
+    let v = b.add(v, vl);
+    let rest = b.sub(n, lc);
+    let zero = c(b, 0.0);
+    let rest = b.binary(BinaryOp::Max, rest, zero);
+    let scale = pow2i(b, rest);
+    let res = b.mul(v, scale);
+    // The sum gives +0 for x = -0; the standard wants expm1(-0) = -0.
+    let is_zero = b.cmp(CmpOp::Eq, x, zero);
+    b.select(is_zero, x, res)
 }

@@ -1,4 +1,4 @@
-//! The math library: transcendental functions expanded into primitive
+//! The math library: transcendental (and other composite) functions expanded into primitive
 //! kernel-IR arithmetic, once, so the CPU and GPU backends run one
 //! algorithm and produce the same bits.
 //!
@@ -8,28 +8,35 @@
 //! bitcasts to the same-width integer and integer add/and/shift. Accuracy
 //! and its measurement are in docs/math-accuracy.md.
 
+mod asin_acos;
+mod atan;
 mod bits;
+mod division;
+mod dw;
 mod exp;
+mod hyperbolic;
+mod inverse_hyperbolic;
 mod log;
 mod poly;
+mod pow;
+mod sign;
 mod sin_cos;
 mod tanh;
+mod two_arg;
 
-use crate::kernel_ir::{Kernel, KernelBuilder, Op, UnaryOp, Value};
+use crate::kernel_ir::{BinaryOp, Kernel, KernelBuilder, Op, UnaryOp, Value};
 
 /// Returns a copy of `k` with every math instruction replaced by primitive
 /// instructions; other instructions are kept, in order, and outputs keep
 /// their meaning (renumbered).
 pub fn expand(k: &Kernel) -> Kernel {
-    let mut b = KernelBuilder::new(k.name.clone(), k.rank);
-    for input in &k.inputs {
-        b.input(input.dtype, input.access);
-    }
+    let mut b = KernelBuilder::like(k);
     let mut map: Vec<Value> = Vec::with_capacity(k.insts.len());
     for inst in &k.insts {
         let op = inst.op.map_operands(|v| map[v.0 as usize]);
         let v = match op {
             Op::Unary(u, a) if u.is_math() => expand_unary(&mut b, u, a),
+            Op::Binary(o, x, y) if o.is_math() => expand_binary(&mut b, o, x, y),
             op => b.push(op, inst.ty),
         };
         map.push(v);
@@ -49,6 +56,35 @@ pub fn expand_unary(b: &mut KernelBuilder, op: UnaryOp, x: Value) -> Value {
         UnaryOp::Exp => exp::exp(b, x),
         UnaryOp::Log => log::log(b, x),
         UnaryOp::Tanh => tanh::tanh(b, x),
+        UnaryOp::Expm1 => exp::expm1(b, x),
+        UnaryOp::Log1p => log::log1p(b, x),
+        UnaryOp::Log2 => log::log_base(b, x, false),
+        UnaryOp::Log10 => log::log_base(b, x, true),
+        UnaryOp::Sinh => hyperbolic::sinh(b, x),
+        UnaryOp::Cosh => hyperbolic::cosh(b, x),
+        UnaryOp::Tan => sin_cos::tan(b, x),
+        UnaryOp::Asin => asin_acos::asin(b, x),
+        UnaryOp::Acos => asin_acos::acos(b, x),
+        UnaryOp::Atan => atan::atan(b, x),
+        UnaryOp::Asinh => inverse_hyperbolic::asinh(b, x),
+        UnaryOp::Acosh => inverse_hyperbolic::acosh(b, x),
+        UnaryOp::Atanh => inverse_hyperbolic::atanh(b, x),
         other => panic!("math::expand_unary: {other} is not a math op"),
+    }
+}
+
+/// Expands one two-operand math op; operands share one type (a float, or
+/// any integer for pow, floor division and remainder).
+pub fn expand_binary(b: &mut KernelBuilder, op: BinaryOp, x: Value, y: Value) -> Value {
+    match op {
+        BinaryOp::Pow => pow::pow(b, x, y),
+        BinaryOp::Atan2 => atan::atan2(b, x, y),
+        BinaryOp::Hypot => two_arg::hypot(b, x, y),
+        BinaryOp::LogAddExp => two_arg::logaddexp(b, x, y),
+        BinaryOp::CopySign => sign::copysign(b, x, y),
+        BinaryOp::NextAfter => two_arg::nextafter(b, x, y),
+        BinaryOp::FloorDiv => division::floor_divide(b, x, y),
+        BinaryOp::Remainder => division::remainder(b, x, y),
+        other => panic!("math::expand_binary: {other} is not a math op"),
     }
 }

@@ -17,6 +17,7 @@
 //! are clamped, so results stay finite in [-1, 1] without being accurate.
 
 use super::bits::format;
+use super::dw::fast_two_sum;
 use super::poly::{horner, pick};
 use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, UnaryOp, Value};
 
@@ -51,7 +52,17 @@ fn clamp(b: &mut KernelBuilder, v: Value, c: f64) -> Value {
     b.binary(BinaryOp::Min, v, hi)
 }
 
-fn sin_cos(b: &mut KernelBuilder, x: Value, is_cos: bool) -> Value {
+/// sin and cos of the reduced argument, each as a head and the small
+/// term added to it last (the caller may recover that add's rounding).
+struct Kernels {
+    n: Value,
+    sin_head: Value,
+    sin_tail: Value,
+    cos_head: Value,
+    cos_tail: Value,
+}
+
+fn kernels(b: &mut KernelBuilder, x: Value) -> Kernels {
     let f = format(b.ty(x));
     let ty = f.ty;
     let (p1, p2, p3) = if f.mant == 52 {
@@ -86,7 +97,6 @@ fn sin_cos(b: &mut KernelBuilder, x: Value, is_cos: bool) -> Value {
     let ps = horner(b, s, sp);
     let rs = b.mul(rh, s);
     let st = b.fma(rs, ps, rl);
-    let sinr = b.add(rh, st);
 
     let half = c(b, 0.5);
     let one = c(b, 1.0);
@@ -100,8 +110,17 @@ fn sin_cos(b: &mut KernelBuilder, x: Value, is_cos: bool) -> Value {
     let pc = horner(b, s, cp);
     let s2 = b.mul(s, s);
     let ct = b.fma(s2, pc, a);
-    let cosr = b.add(w, ct);
+    Kernels { n, sin_head: rh, sin_tail: st, cos_head: w, cos_tail: ct }
+}
 
+fn sin_cos(b: &mut KernelBuilder, x: Value, is_cos: bool) -> Value {
+    let ty = b.ty(x);
+    let k = kernels(b, x);
+    let sinr = b.add(k.sin_head, k.sin_tail);
+    let cosr = b.add(k.cos_head, k.cos_tail);
+    let n = k.n;
+    let half = b.fconst(ty, 0.5);
+    let one = b.fconst(ty, 1.0);
     // Quadrant q (cos(x) = sin(x + pi/2)): odd q picks the cos kernel,
     // bit 1 of q flips the sign.
     let q = if is_cos { b.add(n, one) } else { n };
@@ -114,4 +133,35 @@ fn sin_cos(b: &mut KernelBuilder, x: Value, is_cos: bool) -> Value {
     let flip = b.cmp(CmpOp::Ne, h2, f2);
     let neg = b.unary(UnaryOp::Neg, res);
     b.select(flip, neg, res)
+}
+
+/// tan(x) = sin(r)/cos(r) for even quadrants, -cos(r)/sin(r) for odd
+/// ones. The rounding errors of both kernel sums (Fast2Sum) and of the
+/// quotient (fma residual) are folded into one correction, so the result
+/// carries the kernels' polynomial error plus one rounding, not three.
+pub fn tan(b: &mut KernelBuilder, x: Value) -> Value {
+    let ty = b.ty(x);
+    let k = kernels(b, x);
+    let (sh, se) = fast_two_sum(b, k.sin_head, k.sin_tail);
+    let (ch, ce) = fast_two_sum(b, k.cos_head, k.cos_tail);
+    let half = b.fconst(ty, 0.5);
+    let h = b.mul(k.n, half);
+    let fh = b.unary(UnaryOp::Floor, h);
+    let odd = b.cmp(CmpOp::Ne, h, fh);
+    let num = b.select(odd, ch, sh);
+    let num_e = b.select(odd, ce, se);
+    let den = b.select(odd, sh, ch);
+    let den_e = b.select(odd, se, ce);
+    let q = b.div(num, den);
+    let nq = b.unary(UnaryOp::Neg, q);
+    let res = b.fma(nq, den, num);
+    let res = b.add(res, num_e);
+    let res = b.fma(nq, den_e, res);
+    let corr = b.div(res, den);
+    let t = b.add(q, corr);
+    let nt = b.unary(UnaryOp::Neg, t);
+    let t = b.select(odd, nt, t);
+    let zero = b.fconst(ty, 0.0);
+    let is_zero = b.cmp(CmpOp::Eq, x, zero);
+    b.select(is_zero, x, t)
 }

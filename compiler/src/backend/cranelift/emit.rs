@@ -5,7 +5,7 @@ use super::types::{scalar_type, value_type};
 use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, UnaryOp};
 use cranelift_codegen::ir::{
     condcodes::{FloatCC, IntCC},
-    types, InstBuilder, MemFlagsData, Type, Value as CValue,
+    types, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value as CValue,
 };
 use cranelift_frontend::FunctionBuilder;
 use lazyxp_runtime::{DType, Scalar};
@@ -55,7 +55,7 @@ impl Emitter<'_> {
     }
 
     /// A value of type `d` whose every lane is zero.
-    fn zero(&self, fb: &mut FunctionBuilder, d: DType) -> CValue {
+    pub fn zero(&self, fb: &mut FunctionBuilder, d: DType) -> CValue {
         self.constant(fb, Scalar::from_bits(d, 0))
     }
 
@@ -76,7 +76,7 @@ impl Emitter<'_> {
     }
 
     /// Reinterprets a vector as another vector type of the same width.
-    fn as_type(&self, fb: &mut FunctionBuilder, v: CValue, t: Type) -> CValue {
+    pub fn as_type(&self, fb: &mut FunctionBuilder, v: CValue, t: Type) -> CValue {
         if fb.func.dfg.value_type(v) == t {
             v
         } else {
@@ -91,6 +91,7 @@ impl Emitter<'_> {
         let k = self.kernel;
         match inst.op {
             Op::Load(_) => unreachable!("loads are emitted by the loop skeleton"),
+            Op::Reduce(..) => unreachable!("reductions are folded by the reduction loop skeleton"),
             Op::Const(c) => self.constant(fb, c),
             Op::Unary(u, a) => self.unary(fb, u, ty, arg(a)),
             Op::Binary(b, x, y) => {
@@ -149,13 +150,11 @@ impl Emitter<'_> {
             UnaryOp::RoundEven => fb.ins().nearest(a),
             UnaryOp::Not if ty.is_bool() && !self.vector() => fb.ins().bxor_imm_s(a, 1),
             UnaryOp::Not => fb.ins().bnot(a),
-            UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Exp | UnaryOp::Log | UnaryOp::Tanh => {
-                unreachable!("math ops are expanded before code generation")
-            }
+            _ => unreachable!("math op {u} is expanded before code generation"),
         }
     }
 
-    fn binary(&self, fb: &mut FunctionBuilder, b: BinaryOp, ty: DType, x: CValue, y: CValue) -> CValue {
+    pub fn binary(&self, fb: &mut FunctionBuilder, b: BinaryOp, ty: DType, x: CValue, y: CValue) -> CValue {
         let f = ty.is_float();
         let s = ty.is_signed_int();
         if f && matches!(b, BinaryOp::Min | BinaryOp::Max) {
@@ -172,6 +171,12 @@ impl Emitter<'_> {
                 return fb.ins().bitselect(mask, nan, m);
             }
             return fb.ins().select(unordered, nan, m);
+        }
+        if b == BinaryOp::Rem && f {
+            return self.fmod(fb, ty, x, y);
+        }
+        if matches!(b, BinaryOp::Div | BinaryOp::Rem) && !f {
+            return self.int_div(fb, b, ty, x, y);
         }
         let ins = fb.ins();
         match b {
@@ -194,7 +199,65 @@ impl Emitter<'_> {
             BinaryOp::Shl => ins.ishl(x, y),
             BinaryOp::Shr if s => ins.sshr(x, y),
             BinaryOp::Shr => ins.ushr(x, y),
+            BinaryOp::Rem => unreachable!("handled above"),
+            _ => unreachable!("math op {b} is expanded before code generation"),
         }
+    }
+
+    /// Integer division and remainder without traps (scalar path only;
+    /// lanes.rs keeps them out of vectors, x86 has no SIMD division): the
+    /// divisor is replaced by 1 where the hardware would fault (0, and -1
+    /// for signed types, whose MIN/-1 overflows), and the answers NumPy
+    /// gives are selected instead: x/0 = 0, x%0 = 0, x/-1 = -x (wrapping),
+    /// x%-1 = 0.
+    fn int_div(&self, fb: &mut FunctionBuilder, b: BinaryOp, ty: DType, x: CValue, y: CValue) -> CValue {
+        debug_assert!(!self.vector(), "integer division has no vector lowering");
+        let zero = self.zero(fb, ty);
+        let one = self.constant(fb, Scalar::U8(1).cast(ty));
+        let is_zero = fb.ins().icmp(IntCC::Equal, y, zero);
+        let signed = ty.is_signed_int();
+        let (bad, is_m1) = if signed {
+            let m1 = self.constant(fb, Scalar::I64(-1).cast(ty));
+            let is_m1 = fb.ins().icmp(IntCC::Equal, y, m1);
+            (fb.ins().bor(is_zero, is_m1), Some(is_m1))
+        } else {
+            (is_zero, None)
+        };
+        let d = fb.ins().select(bad, one, y);
+        match (b, is_m1) {
+            (BinaryOp::Div, Some(is_m1)) => {
+                let q = fb.ins().sdiv(x, d);
+                let neg = fb.ins().ineg(x);
+                let q = fb.ins().select(is_m1, neg, q);
+                fb.ins().select(is_zero, zero, q)
+            }
+            (BinaryOp::Div, None) => {
+                let q = fb.ins().udiv(x, d);
+                fb.ins().select(is_zero, zero, q)
+            }
+            (_, m1) => {
+                let r = if m1.is_some() { fb.ins().srem(x, d) } else { fb.ins().urem(x, d) };
+                fb.ins().select(bad, zero, r)
+            }
+        }
+    }
+
+    /// Float remainder (C's fmod) by a call: it is exact, which needs a
+    /// long division no vector instruction does; lanes.rs sends kernels
+    /// with it down the scalar path. The address is absolute: JIT code lives
+    /// in this process for its whole life.
+    fn fmod(&self, fb: &mut FunctionBuilder, ty: DType, x: CValue, y: CValue) -> CValue {
+        debug_assert!(!self.vector(), "fmod has no vector lowering");
+        let t = scalar_type(ty);
+        let mut sig = Signature::new(fb.func.signature.call_conv);
+        sig.params.push(AbiParam::new(t));
+        sig.params.push(AbiParam::new(t));
+        sig.returns.push(AbiParam::new(t));
+        let sig = fb.import_signature(sig);
+        let addr = if ty == DType::Float32 { fmod_f32 as *const () as usize } else { fmod_f64 as *const () as usize };
+        let callee = fb.ins().iconst(types::I64, addr as i64);
+        let call = fb.ins().call_indirect(sig, callee, &[x, y]);
+        fb.inst_results(call)[0]
     }
 
     fn compare(&self, fb: &mut FunctionBuilder, c: CmpOp, operand: DType, x: CValue, y: CValue) -> CValue {
@@ -295,6 +358,13 @@ impl Emitter<'_> {
             std::cmp::Ordering::Less => fb.ins().uextend(t, a),
         }
     }
+}
+
+extern "C" fn fmod_f32(x: f32, y: f32) -> f32 {
+    x % y
+}
+extern "C" fn fmod_f64(x: f64, y: f64) -> f64 {
+    x % y
 }
 
 fn narrow_range(to: DType) -> (f64, f64) {

@@ -7,7 +7,7 @@
 //! step; any other kernel runs one element per step. Both paths compute the
 //! same bits, so the choice is invisible to the user except in speed.
 
-use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, UnaryOp};
+use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, ReduceOp, UnaryOp};
 use lazyxp_runtime::DType;
 
 /// Lanes per step for `k`: 1 for the scalar path.
@@ -56,12 +56,23 @@ fn vector_ok(k: &Kernel, op: &Op, ty: DType, has_fma: bool) -> bool {
             _ => ty.is_float(),
         },
         Op::Binary(b, _, y) => match b {
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Div => true,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => true,
+            // x86 has no SIMD integer division, and fmod is a call.
+            BinaryOp::Div => ty.is_float(),
+            BinaryOp::Rem => false,
             BinaryOp::Mul | BinaryOp::Min | BinaryOp::Max => ty.is_float() || !wide,
             // Vector shifts take one shift amount for all lanes.
             BinaryOp::Shl | BinaryOp::Shr => is_const(k, y),
+            // Math ops are expanded before this is asked.
+            _ => false,
         },
         Op::Fma(..) => has_fma,
+        // The fold runs on vectors of accumulators; 64-bit integer products
+        // and min/max have no SSE form.
+        Op::Reduce(r, _) => match r {
+            ReduceOp::Mul | ReduceOp::Min | ReduceOp::Max => ty.is_float() || !wide,
+            ReduceOp::Add | ReduceOp::And | ReduceOp::Or => true,
+        },
         Op::Cmp(c, x, _) => {
             let t = k.ty(x);
             let wide_int = t.is_int() && t.size() == 8;

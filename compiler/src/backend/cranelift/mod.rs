@@ -2,6 +2,7 @@
 
 mod emit;
 mod lanes;
+mod reduce_loop;
 mod skeleton;
 mod types;
 
@@ -125,7 +126,12 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
     let mut ctx = Context::new();
     ctx.func.signature = sig;
     ctx.func.name = cranelift_codegen::ir::UserFuncName::testcase(&symbol);
-    skeleton::build_function(&mut ctx.func, &em, jit.module.target_config());
+    if kernel.is_reduction() {
+        let sem = emit::Emitter { kernel, lanes: 1, lane_bytes };
+        reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config());
+    } else {
+        skeleton::build_function(&mut ctx.func, &em, jit.module.target_config());
+    }
     let clif = ctx.func.display().to_string();
     ctx.set_disasm(want_disasm);
     jit.module

@@ -16,7 +16,7 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
 /// Per input: how its elements are reached inside the loop.
-enum InputPlan {
+pub(super) enum InputPlan {
     /// Loop-invariant value, loaded once before the loop.
     Invariant(CValue),
     Contiguous { base: CValue },
@@ -31,7 +31,7 @@ pub fn signature(call_conv: cranelift_codegen::isa::CallConv) -> Signature {
     sig
 }
 
-fn mem() -> MemFlagsData {
+pub(super) fn mem() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
 
@@ -192,7 +192,7 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     fb.finalize(target);
 }
 
-fn element_addr(fb: &mut FunctionBuilder, base: CValue, index: CValue, size: i64) -> CValue {
+pub(super) fn element_addr(fb: &mut FunctionBuilder, base: CValue, index: CValue, size: i64) -> CValue {
     let off = fb.ins().imul_imm_s(index, size);
     fb.ins().iadd(base, off)
 }
@@ -200,7 +200,7 @@ fn element_addr(fb: &mut FunctionBuilder, base: CValue, index: CValue, size: i64
 /// Loads `lanes` elements starting at flat index `i`. With `clamp` (the
 /// tail), lane indices stop at that last valid index, so every address
 /// stays inside the input.
-fn load_input(
+pub(super) fn load_input(
     fb: &mut FunctionBuilder,
     em: &Emitter,
     plan: &InputPlan,
@@ -242,7 +242,7 @@ fn load_input(
 
 /// Element offset of flat index `idx`: unravel over `dims` (row-major) and
 /// dot with `strides`.
-fn strided_offset(fb: &mut FunctionBuilder, idx: CValue, dims: &[CValue], strides: &[CValue]) -> CValue {
+pub(super) fn strided_offset(fb: &mut FunctionBuilder, idx: CValue, dims: &[CValue], strides: &[CValue]) -> CValue {
     let mut rest = idx;
     let mut off = fb.ins().iconst(types::I64, 0);
     for d in (0..dims.len()).rev() {

@@ -1,0 +1,461 @@
+//! The loop skeleton of reduction kernels: for each output element, walk
+//! the inner (reduced) index space in blocks, following exactly the
+//! accumulation order of `kernel_ir::reduce` (the interpreter spells the
+//! same order out element by element).
+//!
+//! Per block, `8 / lanes` vector accumulators rotate through the steps, so
+//! element `r` always lands in lane `r % 8`; every step is masked (lanes
+//! past the block's end fold in the identity), which keeps one copy of the
+//! kernel body for full and partial steps. At the block's end the eight
+//! lanes combine pairwise in scalar code and join the running total.
+
+use super::emit::Emitter;
+use super::skeleton::{element_addr, load_input, mem, strided_offset, InputPlan};
+use super::types::scalar_type;
+use crate::kernel_ir::{Access, Kernel, Op, ReduceOp, Space, Value, REDUCE_BLOCK, REDUCE_LANES};
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    types, BlockArg, Function, InstBuilder, MemFlagsData, Type, Value as CValue,
+};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use lazyxp_runtime::{DType, Scalar};
+
+/// One `reduce` instruction's place in the loop state.
+struct Red {
+    inst: usize,
+    op: ReduceOp,
+    ty: DType,
+    /// Float sums of f64 values keep a Neumaier compensation term.
+    compensated: bool,
+    /// The running total's type: f64 when the op widens, else the value type.
+    total_ty: Type,
+}
+
+fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
+    vals.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig) {
+    let k: &Kernel = vem.kernel;
+    let lanes = vem.lanes as i64;
+    let unroll = REDUCE_LANES as i64 / lanes;
+    let (rank, rrank) = (k.rank as usize, k.reduce_rank as usize);
+    let inner = k.inner_insts();
+    let after = depends_on_reduce(k);
+    let live = k.live();
+    let reds: Vec<Red> = k
+        .insts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, inst)| match inst.op {
+            Op::Reduce(op, _) => Some(Red {
+                inst: i,
+                op,
+                ty: inst.ty,
+                compensated: op == ReduceOp::Add && inst.ty == DType::Float64,
+                total_ty: if op.widens(inst.ty) { types::F64 } else { scalar_type(inst.ty) },
+            }),
+            _ => None,
+        })
+        .collect();
+
+    let mut fctx = FunctionBuilderContext::new();
+    let mut fb = FunctionBuilder::new(func, &mut fctx);
+    let entry = fb.create_block();
+    let outer_head = fb.create_block();
+    let row = fb.create_block();
+    let block_head = fb.create_block();
+    let block_start = fb.create_block();
+    let step = fb.create_block();
+    let body_full = fb.create_block();
+    let body_partial = fb.create_block();
+    let compute = fb.create_block();
+    let fold = fb.create_block();
+    let row_done = fb.create_block();
+    let exit = fb.create_block();
+
+    // entry: unpack the launch words.
+    fb.append_block_params_for_function_params(entry);
+    fb.switch_to_block(entry);
+    let (args, start, end) = {
+        let p = fb.block_params(entry);
+        (p[0], p[1], p[2])
+    };
+    let word = |fb: &mut FunctionBuilder, i: usize| fb.ins().load(types::I64, MemFlagsData::trusted(), args, (i * 8) as i32);
+    let n_in = k.inputs.len();
+    let n_bufs = n_in + k.outputs.len();
+    let bases: Vec<CValue> = (0..n_bufs).map(|i| word(&mut fb, i)).collect();
+    let dims: Vec<CValue> = (0..rank + rrank).map(|d| word(&mut fb, n_bufs + d)).collect();
+    let mut inner_len = fb.ins().iconst(types::I64, 1);
+    for &d in &dims[rank..] {
+        inner_len = fb.ins().imul(inner_len, d);
+    }
+    let mut next_word = n_bufs + rank + rrank;
+    let mut plans = Vec::with_capacity(n_in);
+    for (i, input) in k.inputs.iter().enumerate() {
+        plans.push(match input.access {
+            Access::Scalar => {
+                let v = fb.ins().load(scalar_type(input.dtype), mem(), bases[i], 0);
+                InputPlan::Invariant(v)
+            }
+            Access::Contiguous => InputPlan::Contiguous { base: bases[i] },
+            Access::Strided => {
+                let r = k.input_rank(i) as usize;
+                let strides = (0..r).map(|d| word(&mut fb, next_word + d)).collect();
+                next_word += r;
+                InputPlan::Strided { base: bases[i], strides }
+            }
+        });
+    }
+    fb.ins().jump(outer_head, &[BlockArg::Value(start)]);
+
+    // outer_head(o)
+    let o = fb.append_block_param(outer_head, types::I64);
+    fb.switch_to_block(outer_head);
+    let more = fb.ins().icmp(IntCC::UnsignedLessThan, o, end);
+    fb.ins().brif(more, row, &[], exit, &[]);
+
+    // row: outer values, in scalar form (for after the loop) and splatted
+    // (for the inner body); the totals start.
+    fb.switch_to_block(row);
+    let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    for (i, inst) in k.insts.iter().enumerate() {
+        if inner[i] || after[i] || !live[i] {
+            continue;
+        }
+        let sv = match inst.op {
+            Op::Load(n) => load_outer(&mut fb, &plans[n as usize], k.inputs[n as usize].dtype, o, &dims[..rank]),
+            _ => sem.emit(&mut fb, i, &|v: Value| scalar_vals[v.0 as usize].expect("outer operand")),
+        };
+        scalar_vals[i] = Some(sv);
+        vector_vals[i] = Some(if lanes > 1 { splat(&mut fb, vem, inst.ty, sv) } else { sv });
+    }
+    let mut init_totals = Vec::new();
+    for r in &reds {
+        init_totals.push(total_identity(&mut fb, r));
+        if r.compensated {
+            init_totals.push(fb.ins().f64const(0.0));
+        }
+    }
+    let zero = fb.ins().iconst(types::I64, 0);
+    let mut a = vec![BlockArg::Value(zero)];
+    a.extend(args_of(&init_totals));
+    fb.ins().jump(block_head, &a);
+
+    // block_head(r, totals...)
+    let r0 = fb.append_block_param(block_head, types::I64);
+    let totals: Vec<CValue> = reds
+        .iter()
+        .flat_map(|r| if r.compensated { vec![r.total_ty, types::F64] } else { vec![r.total_ty] })
+        .map(|t| fb.append_block_param(block_head, t))
+        .collect();
+    fb.switch_to_block(block_head);
+    let in_range = fb.ins().icmp(IntCC::UnsignedLessThan, r0, inner_len);
+    fb.ins().brif(in_range, block_start, &[], row_done, &args_of(&totals));
+
+    // block_start: the block's end and its step count (a multiple of the
+    // rotation, so the accumulators are back in order at the fold).
+    fb.switch_to_block(block_start);
+    let blk_end = {
+        let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
+        fb.ins().umin(e, inner_len)
+    };
+    let nsteps = {
+        let len = fb.ins().isub(blk_end, r0);
+        let groups = fb.ins().iadd_imm_s(len, REDUCE_LANES as i64 - 1);
+        let groups = fb.ins().ushr_imm_s(groups, REDUCE_LANES.trailing_zeros() as i64);
+        fb.ins().imul_imm_s(groups, unroll)
+    };
+    let mut idents = Vec::new();
+    for r in &reds {
+        let id = vem.constant(&mut fb, r.op.identity(r.ty));
+        for _ in 0..unroll {
+            idents.push(id);
+        }
+    }
+    let mut a = vec![BlockArg::Value(r0), BlockArg::Value(nsteps)];
+    a.extend(args_of(&idents));
+    fb.ins().jump(step, &a);
+
+    // step(r, left, accs...)
+    let sr = fb.append_block_param(step, types::I64);
+    let left = fb.append_block_param(step, types::I64);
+    let accs: Vec<CValue> = reds
+        .iter()
+        .flat_map(|r| std::iter::repeat_n(r.ty, unroll as usize))
+        .map(|t| fb.append_block_param(step, vem.vty(t)))
+        .collect();
+    fb.switch_to_block(step);
+    let done = fb.ins().icmp_imm_s(IntCC::Equal, left, 0);
+    fb.ins().brif(done, fold, &args_of(&accs), body_full, &[]);
+
+    // Loads: whole vectors when the step is inside the block, else lanes
+    // clamped to the block's last element (masked below).
+    let inner_inputs: Vec<usize> = (0..n_in)
+        .filter(|&n| k.inputs[n].space == Space::Inner && !matches!(plans[n], InputPlan::Invariant(_)))
+        .collect();
+    fb.switch_to_block(body_full);
+    let step_end = fb.ins().iadd_imm_s(sr, lanes);
+    let full = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, step_end, blk_end);
+    let row_base = fb.ins().imul(o, inner_len);
+    let flat = fb.ins().iadd(row_base, sr);
+    let body_full_loads = fb.create_block();
+    fb.ins().brif(full, body_full_loads, &[], body_partial, &[]);
+    fb.switch_to_block(body_full_loads);
+    let mut loaded = Vec::new();
+    for &n in &inner_inputs {
+        loaded.push(load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, None));
+    }
+    fb.ins().jump(compute, &args_of(&loaded));
+    fb.switch_to_block(body_partial);
+    let last_in_block = {
+        let l = fb.ins().iadd(row_base, blk_end);
+        fb.ins().iadd_imm_s(l, -1)
+    };
+    let mut loaded = Vec::new();
+    for &n in &inner_inputs {
+        loaded.push(load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, Some(last_in_block)));
+    }
+    fb.ins().jump(compute, &args_of(&loaded));
+
+    // compute(inputs...): the inner body once, then each reduction folds
+    // its masked value into the first accumulator and rotates.
+    let inner_params: Vec<CValue> = inner_inputs.iter().map(|&n| fb.append_block_param(compute, vem.vty(k.inputs[n].dtype))).collect();
+    fb.switch_to_block(compute);
+    for (p, &n) in inner_inputs.iter().enumerate() {
+        for (i, inst) in k.insts.iter().enumerate() {
+            if inst.op == Op::Load(n as u32) {
+                vector_vals[i] = Some(inner_params[p]);
+            }
+        }
+    }
+    for (i, inst) in k.insts.iter().enumerate() {
+        if !inner[i] || !live[i] {
+            continue;
+        }
+        let v = match inst.op {
+            Op::Load(n) => match &plans[n as usize] {
+                InputPlan::Invariant(s) => splat(&mut fb, vem, inst.ty, *s),
+                _ => vector_vals[i].expect("inner loads are block parameters"),
+            },
+            _ => vem.emit(&mut fb, i, &|v: Value| vector_vals[v.0 as usize].expect("operand precedes use")),
+        };
+        vector_vals[i] = Some(v);
+    }
+    let mask = lane_mask(&mut fb, vem, reds.first().map_or(DType::Float32, |r| r.ty), sr, blk_end);
+    let mut next_accs = Vec::new();
+    for (ri, r) in reds.iter().enumerate() {
+        let Op::Reduce(_, operand) = k.insts[r.inst].op else { unreachable!() };
+        let v = vector_vals[operand.0 as usize].unwrap();
+        let id = vem.constant(&mut fb, r.op.identity(r.ty));
+        let vt = fb.func.dfg.value_type(v);
+        let m = if lanes > 1 { vem.as_type(&mut fb, mask, vt) } else { mask };
+        let masked = if lanes > 1 { fb.ins().bitselect(m, v, id) } else { fb.ins().select(m, v, id) };
+        let base = ri * unroll as usize;
+        let folded = vem.binary(&mut fb, r.op.binary(), r.ty, accs[base], masked);
+        next_accs.extend_from_slice(&accs[base + 1..base + unroll as usize]);
+        next_accs.push(folded);
+    }
+    let nr = fb.ins().iadd_imm_s(sr, lanes);
+    let nleft = fb.ins().iadd_imm_s(left, -1);
+    let mut a = vec![BlockArg::Value(nr), BlockArg::Value(nleft)];
+    a.extend(args_of(&next_accs));
+    fb.ins().jump(step, &a);
+
+    // fold(accs...): eight lanes pairwise, then into the running total.
+    let acc_types: Vec<Type> = accs.iter().map(|&a| fb.func.dfg.value_type(a)).collect();
+    let fold_accs: Vec<CValue> = acc_types.into_iter().map(|t| fb.append_block_param(fold, t)).collect();
+    fb.switch_to_block(fold);
+    let mut new_totals = Vec::new();
+    let mut t = 0;
+    for (ri, r) in reds.iter().enumerate() {
+        let mut lane_vals = Vec::with_capacity(REDUCE_LANES);
+        for u in 0..unroll as usize {
+            let acc = fold_accs[ri * unroll as usize + u];
+            for lane in 0..lanes {
+                let e = if lanes > 1 { fb.ins().extractlane(acc, lane as u8) } else { acc };
+                lane_vals.push(scalar_of(&mut fb, r.ty, e, lanes > 1));
+            }
+        }
+        let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
+        let l = lane_vals;
+        let (p01, p23, p45, p67) = (f(&mut fb, l[0], l[1]), f(&mut fb, l[2], l[3]), f(&mut fb, l[4], l[5]), f(&mut fb, l[6], l[7]));
+        let (q0, q1) = (f(&mut fb, p01, p23), f(&mut fb, p45, p67));
+        let block = f(&mut fb, q0, q1);
+        let total = totals[t];
+        if r.total_ty == types::F64 && r.ty == DType::Float32 {
+            let b = fb.ins().fpromote(types::F64, block);
+            new_totals.push(if r.op == ReduceOp::Add { fb.ins().fadd(total, b) } else { fb.ins().fmul(total, b) });
+            t += 1;
+        } else if r.compensated {
+            let comp = totals[t + 1];
+            let (nt, nc) = neumaier(&mut fb, total, comp, block);
+            new_totals.push(nt);
+            new_totals.push(nc);
+            t += 2;
+        } else {
+            new_totals.push(sem.binary(&mut fb, r.op.binary(), r.ty, total, block));
+            t += 1;
+        }
+    }
+    let mut a = vec![BlockArg::Value(blk_end)];
+    a.extend(args_of(&new_totals));
+    fb.ins().jump(block_head, &a);
+
+    // row_done(totals...): final values, the per-output work, stores.
+    let total_types: Vec<Type> = totals.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+    let done_totals: Vec<CValue> = total_types.into_iter().map(|t| fb.append_block_param(row_done, t)).collect();
+    fb.switch_to_block(row_done);
+    let empty = fb.ins().icmp_imm_s(IntCC::Equal, inner_len, 0);
+    let mut t = 0;
+    for r in &reds {
+        let total = done_totals[t];
+        let mut v = if r.compensated {
+            t += 2;
+            fb.ins().fadd(total, done_totals[t - 1])
+        } else {
+            t += 1;
+            if r.total_ty == types::F64 && r.ty == DType::Float32 { fb.ins().fdemote(types::F32, total) } else { total }
+        };
+        if r.op == ReduceOp::Add {
+            // The sum of nothing is +0 (the running total starts at -0).
+            let zero = sem.zero(&mut fb, r.ty);
+            v = fb.ins().select(empty, zero, v);
+        }
+        scalar_vals[r.inst] = Some(v);
+    }
+    for (i, inst) in k.insts.iter().enumerate() {
+        if !after[i] || !live[i] || matches!(inst.op, Op::Reduce(..)) {
+            continue;
+        }
+        let v = sem.emit(&mut fb, i, &|v: Value| scalar_vals[v.0 as usize].expect("operand precedes use"));
+        scalar_vals[i] = Some(v);
+    }
+    for (n, v) in k.outputs.iter().enumerate() {
+        let size = k.ty(*v).size() as i64;
+        let addr = element_addr(&mut fb, bases[n_in + n], o, size);
+        fb.ins().store(mem(), scalar_vals[v.0 as usize].unwrap(), addr, 0);
+    }
+    let no = fb.ins().iadd_imm_s(o, 1);
+    fb.ins().jump(outer_head, &[BlockArg::Value(no)]);
+
+    fb.switch_to_block(exit);
+    fb.ins().return_(&[]);
+    fb.seal_all_blocks();
+    fb.finalize(target);
+}
+
+/// Instructions that need a reduction's final value (directly or not).
+fn depends_on_reduce(k: &Kernel) -> Vec<bool> {
+    let mut dep = vec![false; k.insts.len()];
+    for (i, inst) in k.insts.iter().enumerate() {
+        let mut any = matches!(inst.op, Op::Reduce(..));
+        inst.op.for_each_operand(|v| any |= dep[v.0 as usize]);
+        dep[i] = any;
+    }
+    dep
+}
+
+fn splat(fb: &mut FunctionBuilder, vem: &Emitter, ty: DType, s: CValue) -> CValue {
+    if vem.lanes == 1 {
+        return s;
+    }
+    if ty.is_bool() {
+        // A 0/1 byte becomes an all-ones / all-zeros lane mask.
+        let lane = vem.vty(ty).lane_type();
+        let wide = fb.ins().uextend(lane, s);
+        let m = fb.ins().ineg(wide);
+        return fb.ins().splat(vem.vty(ty), m);
+    }
+    fb.ins().splat(vem.vty(ty), s)
+}
+
+/// Reads an outer-space input at outer element `o`.
+fn load_outer(fb: &mut FunctionBuilder, plan: &InputPlan, dtype: DType, o: CValue, outer_dims: &[CValue]) -> CValue {
+    let size = dtype.size() as i64;
+    match plan {
+        InputPlan::Invariant(v) => *v,
+        InputPlan::Contiguous { base } => {
+            let addr = element_addr(fb, *base, o, size);
+            fb.ins().load(scalar_type(dtype), mem(), addr, 0)
+        }
+        InputPlan::Strided { base, strides } => {
+            let off = strided_offset(fb, o, outer_dims, strides);
+            let addr = element_addr(fb, *base, off, size);
+            fb.ins().load(scalar_type(dtype), mem(), addr, 0)
+        }
+    }
+}
+
+/// Lanes `r + lane < blk_end` as a mask (vector path) or a bool (scalar).
+fn lane_mask(fb: &mut FunctionBuilder, vem: &Emitter, ty: DType, r: CValue, blk_end: CValue) -> CValue {
+    if vem.lanes == 1 {
+        return fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
+    }
+    let int_ty = vem.vty(DType::Bool);
+    let lane_ty = int_ty.lane_type();
+    let _ = ty;
+    // (lane - (blk_end - r)) < 0 for the valid lanes.
+    let room = fb.ins().isub(blk_end, r);
+    let room = if lane_ty == types::I64 { room } else { fb.ins().ireduce(lane_ty, room) };
+    let room = fb.ins().splat(int_ty, room);
+    let iota = {
+        let z = fb.ins().iconst(lane_ty, 0);
+        let mut v = fb.ins().splat(int_ty, z);
+        for lane in 1..vem.lanes {
+            let c = fb.ins().iconst(lane_ty, lane as i64);
+            v = fb.ins().insertlane(v, c, lane as u8);
+        }
+        v
+    };
+    fb.ins().icmp(IntCC::SignedLessThan, iota, room)
+}
+
+/// An extracted lane as the scalar form of `ty` (bool masks become 0/1).
+fn scalar_of(fb: &mut FunctionBuilder, ty: DType, e: CValue, from_vector: bool) -> CValue {
+    if ty.is_bool() && from_vector {
+        return fb.ins().icmp_imm_s(IntCC::NotEqual, e, 0);
+    }
+    e
+}
+
+fn total_identity(fb: &mut FunctionBuilder, r: &Red) -> CValue {
+    if r.total_ty == types::F64 && r.ty == DType::Float32 {
+        return fb.ins().f64const(if r.op == ReduceOp::Add { -0.0 } else { 1.0 });
+    }
+    match r.op.identity(r.ty) {
+        Scalar::F32(v) => fb.ins().f32const(v),
+        Scalar::F64(v) => fb.ins().f64const(v),
+        other => {
+            let t = scalar_type(r.ty);
+            let bits = other.to_bits() as u64 as i64;
+            let masked = if t.bits() == 64 { bits } else { bits & ((1i64 << t.bits()) - 1) };
+            fb.ins().iconst(t, masked)
+        }
+    }
+}
+
+/// One Neumaier step: `total + b` with the rounding error kept in `comp`
+/// (only while the total is finite, so infinities do not turn into NaN).
+fn neumaier(fb: &mut FunctionBuilder, total: CValue, comp: CValue, b: CValue) -> (CValue, CValue) {
+    let t = fb.ins().fadd(total, b);
+    let at = fb.ins().fabs(total);
+    let ab = fb.ins().fabs(b);
+    let big_total = fb.ins().fcmp(FloatCC::GreaterThanOrEqual, at, ab);
+    let c1 = {
+        let d = fb.ins().fsub(total, t);
+        fb.ins().fadd(d, b)
+    };
+    let c2 = {
+        let d = fb.ins().fsub(b, t);
+        fb.ins().fadd(d, total)
+    };
+    let c = fb.ins().select(big_total, c1, c2);
+    let nc = fb.ins().fadd(comp, c);
+    let inf = fb.ins().f64const(f64::INFINITY);
+    let at_new = fb.ins().fabs(t);
+    let finite = fb.ins().fcmp(FloatCC::LessThan, at_new, inf);
+    let nc = fb.ins().select(finite, nc, comp);
+    (t, nc)
+}

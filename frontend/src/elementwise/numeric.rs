@@ -1,0 +1,172 @@
+//! Elementwise functions built from primitive nodes (comparisons, where,
+//! casts) or from the integer-aware division ops: sign and classification,
+//! clip, shifts with NumPy's out-of-range answers, floor_divide and
+//! remainder with NumPy's signs, and the identities on real dtypes.
+
+use super::{binary, broadcast_to, common, compare, constant, float_dtype, where_};
+use crate::array::Array;
+use lazyxp_compiler::kernel_ir::{BinaryOp, CmpOp};
+use lazyxp_runtime::{DType, Error, Result, Scalar};
+
+/// A 0-d array of `dtype` holding `v` (cast with `Scalar::cast`).
+fn konst(v: f64, dtype: DType) -> Result<Array> {
+    Ok(Array { node: constant(Scalar::F64(v).cast(dtype))? })
+}
+fn kint(v: i64, dtype: DType) -> Result<Array> {
+    Ok(Array { node: constant(Scalar::I64(v).cast(dtype))? })
+}
+
+fn numeric(x: &Array, what: &str) -> Result<()> {
+    if x.dtype().is_bool() {
+        return Err(Error::DType(format!("{what} is not defined for bool")));
+    }
+    if x.dtype().is_complex() {
+        return Err(Error::Unsupported(format!("{what} on complex arrays is not implemented yet")));
+    }
+    Ok(())
+}
+
+/// -1, 0 or +1 by the sign; NaN stays NaN, ±0 gives +0.
+pub fn sign(x: &Array) -> Result<Array> {
+    numeric(x, "sign")?;
+    let t = x.dtype();
+    let zero = kint(0, t)?;
+    let one = kint(1, t)?;
+    let pos = compare(CmpOp::Gt, x, &zero)?;
+    if t.is_unsigned_int() {
+        return where_(&pos, &one, &zero);
+    }
+    let neg = compare(CmpOp::Lt, x, &zero)?;
+    let m1 = kint(-1, t)?;
+    // NaN fails both tests and is neither 0: it passes through.
+    let rest = if t.is_float() { where_(&compare(CmpOp::Eq, x, &zero)?, &zero, x)? } else { zero };
+    where_(&pos, &one, &where_(&neg, &m1, &rest)?)
+}
+
+/// Whether the sign bit is set (true for -0, -inf and negative NaNs).
+pub fn signbit(x: &Array) -> Result<Array> {
+    if !x.dtype().is_float() {
+        return Err(Error::DType(format!("signbit needs a real floating-point array, got {}", x.dtype())));
+    }
+    let one = konst(1.0, x.dtype())?;
+    let s = binary(BinaryOp::CopySign, &one, x)?;
+    compare(CmpOp::Lt, &s, &konst(0.0, x.dtype())?)
+}
+
+pub fn isnan(x: &Array) -> Result<Array> {
+    compare(CmpOp::Ne, x, x)
+}
+pub fn isinf(x: &Array) -> Result<Array> {
+    if !x.dtype().is_float() {
+        return compare(CmpOp::Ne, x, x);
+    }
+    compare(CmpOp::Eq, &super::abs(x)?, &konst(f64::INFINITY, x.dtype())?)
+}
+pub fn isfinite(x: &Array) -> Result<Array> {
+    if !x.dtype().is_float() {
+        return compare(CmpOp::Eq, x, x);
+    }
+    compare(CmpOp::Lt, &super::abs(x)?, &konst(f64::INFINITY, x.dtype())?)
+}
+
+/// Clamps to [min, max] (either may be absent): maximum first, then
+/// minimum, so min > max gives max as in NumPy; NaN in any operand gives
+/// NaN. The result keeps x's dtype.
+pub fn clip(x: &Array, min: Option<&Array>, max: Option<&Array>) -> Result<Array> {
+    numeric(x, "clip")?;
+    let t = x.dtype();
+    let mut y = x.clone();
+    if let Some(lo) = min {
+        y = binary(BinaryOp::Max, &y, &super::astype(lo, t)?)?;
+    }
+    if let Some(hi) = max {
+        y = binary(BinaryOp::Min, &y, &super::astype(hi, t)?)?;
+    }
+    Ok(y)
+}
+
+pub fn square(x: &Array) -> Result<Array> {
+    numeric(x, "square")?;
+    binary(BinaryOp::Mul, x, x)
+}
+pub fn positive(x: &Array) -> Result<Array> {
+    numeric(x, "positive")?;
+    Ok(x.clone())
+}
+/// 1/x in the float dtype of x.
+pub fn reciprocal(x: &Array) -> Result<Array> {
+    numeric(x, "reciprocal")?;
+    let t = float_dtype(x.dtype());
+    binary(BinaryOp::Div, &konst(1.0, t)?, &super::astype(x, t)?)
+}
+/// The complex conjugate: the identity on real dtypes.
+pub fn conj(x: &Array) -> Result<Array> {
+    Ok(x.clone())
+}
+/// The real part: the identity on real dtypes.
+pub fn real(x: &Array) -> Result<Array> {
+    Ok(x.clone())
+}
+/// The imaginary part: zeros of x's dtype and shape on real dtypes.
+pub fn imag(x: &Array) -> Result<Array> {
+    broadcast_to(&kint(0, x.dtype())?, x.shape())
+}
+
+/// Integer operands only (the standard's shifts and NumPy's).
+fn shift_operands(x1: &Array, x2: &Array, what: &str) -> Result<(Array, Array, DType)> {
+    let (v, t, _) = common(&[x1, x2], what)?;
+    if !t.is_int() {
+        return Err(Error::DType(format!("{what} needs integer operands, got {} and {}", x1.dtype(), x2.dtype())));
+    }
+    Ok((v[0].clone(), v[1].clone(), t))
+}
+
+/// Whether 0 <= count < bit width (negative counts are out of range too,
+/// as NumPy compares them as unsigned).
+fn count_in_range(count: &Array, t: DType) -> Result<Array> {
+    let bits = kint(t.size() as i64 * 8, t)?;
+    // The width (8 to 64) fits every integer type.
+    let below = compare(CmpOp::Lt, count, &bits)?;
+    if t.is_unsigned_int() {
+        return Ok(below);
+    }
+    let nonneg = compare(CmpOp::Ge, count, &kint(0, t)?)?;
+    binary(BinaryOp::And, &below, &nonneg)
+}
+
+/// x1 << x2; counts outside [0, width) give 0, as NumPy.
+pub fn bitwise_left_shift(x1: &Array, x2: &Array) -> Result<Array> {
+    let (x, c, t) = shift_operands(x1, x2, "bitwise_left_shift")?;
+    let shifted = binary(BinaryOp::Shl, &x, &c)?;
+    where_(&count_in_range(&c, t)?, &shifted, &kint(0, t)?)
+}
+
+/// x1 >> x2 (arithmetic for signed types); counts outside [0, width)
+/// give -1 for negative x1 and 0 otherwise, as NumPy.
+pub fn bitwise_right_shift(x1: &Array, x2: &Array) -> Result<Array> {
+    let (x, c, t) = shift_operands(x1, x2, "bitwise_right_shift")?;
+    let shifted = binary(BinaryOp::Shr, &x, &c)?;
+    let zero = kint(0, t)?;
+    let out = if t.is_signed_int() { where_(&compare(CmpOp::Lt, &x, &zero)?, &kint(-1, t)?, &zero)? } else { zero };
+    where_(&count_in_range(&c, t)?, &shifted, &out)
+}
+
+/// Division rounded towards -inf, NumPy's floor_divide (integers: x // 0
+/// is 0, MIN // -1 wraps; floats: NumPy's divmod rules).
+pub fn floor_divide(x1: &Array, x2: &Array) -> Result<Array> {
+    let (_, t, _) = common(&[x1, x2], "floor_divide")?;
+    if t.is_bool() {
+        return Err(Error::DType("floor_divide is not defined for bool".into()));
+    }
+    binary(BinaryOp::FloorDiv, x1, x2)
+}
+
+/// The remainder with the divisor's sign, NumPy's remainder (x % 0 is 0
+/// for integers, NaN for floats).
+pub fn remainder(x1: &Array, x2: &Array) -> Result<Array> {
+    let (_, t, _) = common(&[x1, x2], "remainder")?;
+    if t.is_bool() {
+        return Err(Error::DType("remainder is not defined for bool".into()));
+    }
+    binary(BinaryOp::Remainder, x1, x2)
+}

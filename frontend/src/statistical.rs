@@ -1,0 +1,163 @@
+//! Reductions of the standard (sum, prod, min, max, mean, var, std, all,
+//! any, count_nonzero) with `axis` and `keepdims`. Each is one `Reduce`
+//! node; the elementwise work before it runs in the reduction's inner loop
+//! and the work after it (a mean's division, a std's square root) runs once
+//! per output element in the same kernel.
+
+use crate::array::Array;
+use crate::elementwise::{astype, divide, multiply, not_equal, sqrt, subtract};
+use crate::manipulation::{normalize_axis, reshape};
+use lazyxp_compiler::graph::{intern, NodeOp, State};
+use lazyxp_compiler::kernel_ir::ReduceOp;
+use lazyxp_runtime::{DType, Error, Result, Scalar, Shape};
+use smallvec::{smallvec, SmallVec};
+
+/// Sorted, unique, non-negative axes (`None`: all of them).
+fn axes_of(x: &Array, axis: Option<&[isize]>) -> Result<SmallVec<[u32; 4]>> {
+    let n = x.ndim();
+    let mut axes: SmallVec<[u32; 4]> = match axis {
+        None => (0..n as u32).collect(),
+        Some(a) => a.iter().map(|&a| normalize_axis(a, n).map(|a| a as u32)).collect::<Result<_>>()?,
+    };
+    axes.sort_unstable();
+    if axes.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Error::Value(format!("repeated axis in {axis:?}")));
+    }
+    Ok(axes)
+}
+
+/// Elements folded per output element.
+fn reduced_count(x: &Array, axes: &[u32]) -> usize {
+    axes.iter().map(|&a| x.shape()[a as usize]).product()
+}
+
+/// The reduction node (reduced dims kept as 1), reshaped when `keepdims` is false.
+fn reduce(x: &Array, op: ReduceOp, axes: &SmallVec<[u32; 4]>, keepdims: bool) -> Result<Array> {
+    if x.dtype().is_complex() {
+        return Err(Error::Unsupported("reductions of complex arrays are not implemented yet".into()));
+    }
+    let kept: Shape = x.shape().iter().enumerate().map(|(d, &n)| if axes.contains(&(d as u32)) { 1 } else { n }).collect();
+    let r = if axes.is_empty() {
+        x.clone()
+    } else {
+        Array::from_node(intern(
+            NodeOp::Reduce { op, axes: axes.clone() },
+            x.dtype(),
+            kept.clone(),
+            smallvec![x.node.clone()],
+            State::Pending,
+        ))?
+    };
+    if keepdims {
+        return Ok(r);
+    }
+    let squeezed: Vec<isize> = kept.iter().enumerate().filter(|(d, _)| !axes.contains(&(*d as u32))).map(|(_, &n)| n as isize).collect();
+    reshape(&r, &squeezed)
+}
+
+/// The dtype sums and products accumulate in: the default integer for
+/// signed ints and bools, the default unsigned for unsigned ints, floats as
+/// they are (the standard's rule).
+fn accumulation_dtype(d: DType) -> DType {
+    match d {
+        DType::Bool | DType::Int8 | DType::Int16 | DType::Int32 | DType::Int64 => DType::Int64,
+        DType::UInt8 | DType::UInt16 | DType::UInt32 | DType::UInt64 => DType::UInt64,
+        other => other,
+    }
+}
+
+pub fn sum(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let axes = axes_of(x, axis)?;
+    reduce(&astype(x, accumulation_dtype(x.dtype()))?, ReduceOp::Add, &axes, keepdims)
+}
+
+pub fn prod(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let axes = axes_of(x, axis)?;
+    reduce(&astype(x, accumulation_dtype(x.dtype()))?, ReduceOp::Mul, &axes, keepdims)
+}
+
+fn extremum(x: &Array, op: ReduceOp, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let axes = axes_of(x, axis)?;
+    if reduced_count(x, &axes) == 0 && x.size() == 0 || (reduced_count(x, &axes) == 0 && !axes.is_empty()) {
+        return Err(Error::Value(format!(
+            "zero-size reduction: {} of an array of shape {:?} over axes {:?} has no identity",
+            if op == ReduceOp::Min { "min" } else { "max" },
+            x.shape(),
+            axes.as_slice()
+        )));
+    }
+    if x.dtype().is_bool() {
+        let r = reduce(x, if op == ReduceOp::Min { ReduceOp::And } else { ReduceOp::Or }, &axes, keepdims)?;
+        return Ok(r);
+    }
+    reduce(x, op, &axes, keepdims)
+}
+
+/// Smallest element; NaN if any is NaN. Empty reductions are an error.
+pub fn min(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    extremum(x, ReduceOp::Min, axis, keepdims)
+}
+
+/// Largest element; NaN if any is NaN. Empty reductions are an error.
+pub fn max(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    extremum(x, ReduceOp::Max, axis, keepdims)
+}
+
+/// Whether every element is true (non-zero).
+pub fn all(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let axes = axes_of(x, axis)?;
+    reduce(&astype(x, DType::Bool)?, ReduceOp::And, &axes, keepdims)
+}
+
+/// Whether any element is true (non-zero).
+pub fn any(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let axes = axes_of(x, axis)?;
+    reduce(&astype(x, DType::Bool)?, ReduceOp::Or, &axes, keepdims)
+}
+
+/// Number of non-zero elements, as int64.
+pub fn count_nonzero(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let zero = Array { node: crate::elementwise::constant(Scalar::U8(0).cast(x.dtype()))? };
+    let nz = astype(&not_equal(x, &zero)?, DType::Int64)?;
+    sum(&nz, axis, keepdims)
+}
+
+fn require_float(x: &Array, what: &str) -> Result<Array> {
+    match x.dtype() {
+        d if d.is_float() => Ok(x.clone()),
+        d if d.is_int() || d.is_bool() => astype(x, DType::Float64),
+        d => Err(Error::Unsupported(format!("{what} of {d} arrays is not implemented yet"))),
+    }
+}
+
+fn count_as(x: &Array, n: f64) -> Result<Array> {
+    Ok(Array { node: crate::elementwise::constant(Scalar::F64(n).cast(x.dtype()))? })
+}
+
+/// Arithmetic mean; integers are averaged in float64 (NumPy). The mean of
+/// nothing is NaN (0/0), as in NumPy.
+pub fn mean(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let x = require_float(x, "mean")?;
+    let axes = axes_of(&x, axis)?;
+    let n = reduced_count(&x, &axes) as f64;
+    let s = reduce(&x, ReduceOp::Add, &axes, keepdims)?;
+    divide(&s, &count_as(&x, n)?)
+}
+
+/// Variance with `correction` (0: population, 1: sample), two passes: the
+/// mean first, then the sum of squared deviations, which stays accurate
+/// where the one-pass `E[x²] - E[x]²` cancels catastrophically.
+pub fn var(x: &Array, axis: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
+    let x = require_float(x, "var")?;
+    let axes = axes_of(&x, axis)?;
+    let n = reduced_count(&x, &axes) as f64;
+    let m = mean(&x, axis, true)?;
+    let d = subtract(&x, &m)?;
+    let ss = reduce(&multiply(&d, &d)?, ReduceOp::Add, &axes, keepdims)?;
+    divide(&ss, &count_as(&x, (n - correction).max(0.0))?)
+}
+
+/// Standard deviation: the square root of `var`.
+pub fn std(x: &Array, axis: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
+    sqrt(&var(x, axis, correction, keepdims)?)
+}
