@@ -228,15 +228,23 @@ pub fn arange(
     if d == 0.0 || !d.is_finite() || !s.is_finite() || !e.is_finite() {
         return Err(value_error(format!("arange({s}, {e}, {d}): step must be finite and non-zero, bounds finite")));
     }
-    let count = ((e - s) / d).ceil().max(0.0);
+    // NumPy's length rule, including its answer when the quotient underflows.
+    let (delta, q) = (e - s, (e - s) / d);
+    let count = if q == 0.0 && delta != 0.0 {
+        if q.is_sign_negative() { 0.0 } else { 1.0 }
+    } else {
+        q.ceil().max(0.0)
+    };
     if count > MAX_HOST_ELEMENTS as f64 {
         return Err(value_error(format!("arange: {count} elements is too many")));
     }
     let n = count as usize;
     let dt = dtype.unwrap_or(DType::Float64);
+    // NumPy's fill: the step actually used is (start + step) - start.
+    let delta = (s + d) - s;
     let mut values = reserve(n)?;
     for i in 0..n {
-        values.push(Scalar::F64(s + i as f64 * d).cast(dt));
+        values.push(Scalar::F64(s + i as f64 * delta).cast(dt));
     }
     Ok(PyArray::new(from_scalars(&values, dt, &[n])?))
 }

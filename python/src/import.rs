@@ -76,7 +76,9 @@ pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<u8>, DType, V
         type_error(format!("lazyxp has no dtype for buffer format {format:?} (item size {itemsize})"))
     })?;
     let ndim = v.ndim as usize;
-    let shape: Vec<usize> = if v.shape.is_null() {
+    let shape: Vec<usize> = if ndim == 0 {
+        Vec::new()
+    } else if v.shape.is_null() {
         vec![v.len as usize / itemsize.max(1)]
     } else {
         // SAFETY: shape has ndim entries.
@@ -204,10 +206,16 @@ fn infer_dtype(leaves: &[Leaf]) -> PyResult<DType> {
             Leaf::Num(PyNum::Complex(..)) => has_complex = true,
         }
     }
+    // NumPy: an int beyond int64 is a uint64, the others int64; the two
+    // together promote to float64.
+    let big = leaves.iter().any(|l| matches!(l, Leaf::Num(PyNum::Int(v)) if *v > i64::MAX as i128));
+    let small = leaves.iter().any(|l| matches!(l, Leaf::Num(PyNum::Int(v)) if *v <= i64::MAX as i128));
     let scalar_dt = if has_complex {
         DType::Complex128
-    } else if has_float {
+    } else if has_float || (big && small) {
         DType::Float64
+    } else if big {
+        DType::UInt64
     } else if has_int {
         DType::Int64
     } else {
