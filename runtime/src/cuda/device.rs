@@ -1,0 +1,225 @@
+//! One CUDA device: its context, its one stream, memory and launches.
+
+use super::kernel::{grid_for, BLOCK_SIZE};
+use super::{driver_error, CudaFunction, DeviceBuffer};
+use crate::{Error, Result};
+use cudarc::driver::{sys, CudaContext, CudaStream, LaunchConfig, PushKernelArg};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// An open GPU. Cheap to clone; all clones share the context and stream.
+#[derive(Clone)]
+pub struct CudaDevice {
+    ctx: Arc<CudaContext>,
+    stream: Arc<CudaStream>,
+    ordinal: usize,
+    name: String,
+    compute_capability: (u32, u32),
+    sm_count: u32,
+}
+
+/// cudarc panics when the driver library is missing instead of returning
+/// an error, so presence is checked first and any panic that still
+/// escapes a driver call becomes `Error::Device` too.
+fn guarded<T>(what: &str, f: impl FnOnce() -> std::result::Result<T, cudarc::driver::DriverError>) -> Result<T> {
+    // SAFETY: only tries to open the driver library.
+    if !unsafe { sys::is_culib_present() } {
+        return Err(Error::Device(
+            "no CUDA driver: the NVIDIA driver library (libcuda.so) is not installed on this machine".into(),
+        ));
+    }
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(|e| driver_error(what, e)),
+        Err(_) => Err(Error::Device(format!("CUDA {what}: the driver call panicked"))),
+    }
+}
+
+impl CudaDevice {
+    /// Number of CUDA devices; an error when there is no driver.
+    pub fn count() -> Result<usize> {
+        guarded("device count", CudaContext::device_count).map(|n| n.max(0) as usize)
+    }
+
+    /// Opens device `ordinal` (its primary context).
+    pub fn open(ordinal: usize) -> Result<CudaDevice> {
+        let n = Self::count()?;
+        if ordinal >= n {
+            return Err(Error::Device(format!("cuda:{ordinal} does not exist (this machine has {n} CUDA devices)")));
+        }
+        let ctx = guarded("context creation", || CudaContext::new(ordinal))?;
+        // SAFETY: every buffer and launch of this device goes to the one
+        // stream below, so stream order alone orders all accesses.
+        unsafe { ctx.disable_event_tracking() };
+        let stream = ctx.default_stream();
+        let name = ctx.name().map_err(|e| driver_error("device name", e))?;
+        let (major, minor) = ctx.compute_capability().map_err(|e| driver_error("compute capability", e))?;
+        let sm_count = ctx
+            .attribute(sys::CUdevice_attribute::CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT)
+            .map_err(|e| driver_error("SM count", e))?;
+        Ok(CudaDevice {
+            ctx,
+            stream,
+            ordinal,
+            name,
+            compute_capability: (major as u32, minor as u32),
+            sm_count: sm_count.max(1) as u32,
+        })
+    }
+
+    pub fn ordinal(&self) -> usize {
+        self.ordinal
+    }
+    /// The GPU's model, e.g. "NVIDIA H100 80GB HBM3".
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn compute_capability(&self) -> (u32, u32) {
+        self.compute_capability
+    }
+    /// The PTX target for this device (`sm_90` for compute capability 9.0),
+    /// what the compiler's `ptx::compile_for` takes.
+    pub fn chip(&self) -> String {
+        format!("sm_{}{}", self.compute_capability.0, self.compute_capability.1)
+    }
+    pub fn sm_count(&self) -> u32 {
+        self.sm_count
+    }
+
+    /// `bytes` of uninitialized device memory.
+    pub fn alloc(&self, bytes: usize) -> Result<DeviceBuffer> {
+        // SAFETY: device memory is only read by kernels and copies that
+        // the executor orders after the writes that fill it.
+        let slice = unsafe { self.stream.alloc::<u8>(bytes.max(1)) }.map_err(|e| driver_error("alloc", e))?;
+        Ok(DeviceBuffer { slice, len: bytes, ordinal: self.ordinal })
+    }
+
+    /// Copies host bytes into new device memory.
+    pub fn upload(&self, host: &[u8]) -> Result<DeviceBuffer> {
+        let mut buf = self.alloc(host.len())?;
+        if !host.is_empty() {
+            let mut view = buf.slice.slice_mut(..host.len());
+            self.stream.memcpy_htod(host, &mut view).map_err(|e| driver_error("copy to device", e))?;
+        }
+        Ok(buf)
+    }
+
+    /// Copies a whole device buffer into `host` (same length), waiting
+    /// for every earlier launch on this device.
+    pub fn download(&self, buf: &DeviceBuffer, host: &mut [u8]) -> Result<()> {
+        self.check_same(buf.ordinal, "download")?;
+        if host.len() != buf.len {
+            return Err(Error::Value(format!(
+                "download of a {}-byte device buffer into {} host bytes",
+                buf.len,
+                host.len()
+            )));
+        }
+        if !host.is_empty() {
+            let view = buf.slice.slice(..buf.len);
+            self.stream.memcpy_dtoh(&view, host).map_err(|e| driver_error("copy to host", e))?;
+        }
+        self.synchronize()
+    }
+
+    pub fn download_vec(&self, buf: &DeviceBuffer) -> Result<Vec<u8>> {
+        let mut host = vec![0u8; buf.len];
+        self.download(buf, &mut host)?;
+        Ok(host)
+    }
+
+    /// Waits for all work on this device; reports errors of earlier
+    /// asynchronous launches.
+    pub fn synchronize(&self) -> Result<()> {
+        self.stream.synchronize().map_err(|e| driver_error("synchronize", e))
+    }
+
+    /// Loads PTX text (from `backend::ptx`) and finds `entry`, whose
+    /// launches take `n_words` words after `start, end`.
+    pub fn load(&self, ptx: &str, entry: &str, n_words: usize) -> Result<CudaFunction> {
+        if ptx.contains('\0') || entry.contains('\0') {
+            return Err(Error::Value("PTX text or entry name contains a NUL byte".into()));
+        }
+        let module = self
+            .ctx
+            .load_module(cudarc::nvrtc::Ptx::from_src(ptx))
+            .map_err(|e| driver_error(&format!("loading the PTX of {entry}"), e))?;
+        let func = module.load_function(entry).map_err(|e| driver_error(&format!("finding entry {entry}"), e))?;
+        Ok(CudaFunction { func, _module: module, name: entry.to_string(), n_words, ordinal: self.ordinal })
+    }
+
+    /// Launches `f` over flat elements `[start, end)` with `words` (see
+    /// `backend::ptx` for their layout). Asynchronous: errors inside the
+    /// kernel surface at the next `synchronize` or `download`.
+    ///
+    /// # Safety
+    /// The words must be what the kernel expects: device addresses of
+    /// live buffers on this device large enough for every element in
+    /// `[start, end)`, then dimensions and strides that keep every access
+    /// inside them. The executor's bounds check is what guarantees it.
+    pub unsafe fn launch(&self, f: &CudaFunction, start: u64, end: u64, words: &[u64]) -> Result<()> {
+        self.check_same(f.ordinal, "launch")?;
+        if words.len() != f.n_words {
+            return Err(Error::Value(format!(
+                "kernel {} takes {} launch words, got {}",
+                f.name,
+                f.n_words,
+                words.len()
+            )));
+        }
+        if start >= end {
+            return Ok(());
+        }
+        let cfg = LaunchConfig {
+            grid_dim: (grid_for(end - start, self.sm_count), 1, 1),
+            block_dim: (BLOCK_SIZE, 1, 1),
+            shared_mem_bytes: 0,
+        };
+        let mut b = self.stream.launch_builder(&f.func);
+        b.arg(&start);
+        b.arg(&end);
+        for w in words {
+            b.arg(w);
+        }
+        // SAFETY: the caller vouches for the words (see above).
+        unsafe { b.launch(cfg) }.map(|_| ()).map_err(|e| driver_error(&format!("launch of {}", f.name), e))
+    }
+
+    fn check_same(&self, ordinal: usize, what: &str) -> Result<()> {
+        if ordinal == self.ordinal {
+            Ok(())
+        } else {
+            Err(Error::Device(format!("{what} on cuda:{} of something that lives on cuda:{ordinal}", self.ordinal)))
+        }
+    }
+}
+
+impl std::fmt::Debug for CudaDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cuda:{} ({}, {})", self.ordinal, self.name, self.chip())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On a machine without a driver (CI) this is the typed error, and on
+    /// one with a GPU it opens; either way nothing panics.
+    #[test]
+    fn open_is_an_error_or_a_device_never_a_panic() {
+        match CudaDevice::open(0) {
+            Ok(d) => eprintln!("opened {d:?}"),
+            Err(Error::Device(m)) => eprintln!("no CUDA device here: {m}"),
+            Err(e) => panic!("expected Error::Device, got {e:?}"),
+        }
+        assert!(matches!(CudaDevice::open(1 << 20), Err(Error::Device(_))));
+    }
+
+    #[test]
+    fn grid_covers_small_and_caps_large() {
+        assert_eq!(grid_for(1, 132), 1);
+        assert_eq!(grid_for(257, 132), 2);
+        assert_eq!(grid_for(100_000_000, 132), 132 * 32);
+        assert_eq!(grid_for(0, 0), 1);
+    }
+}
