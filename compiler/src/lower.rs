@@ -142,6 +142,10 @@ impl Lowering<'_> {
     /// loop). With `loads` empty (the first pass), reads are recorded and
     /// the IR is scratch; otherwise read `k` is `loads[k]`.
     fn emit(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Value, NeedsCopy> {
+        let ctx = match ctx {
+            Ctx::Flat { inner: all, origin } => self.flat_as_map(i, all).map_or(Ctx::Flat { inner: all, origin }, Ctx::Map),
+            map => map,
+        };
         if let Some(&v) = self.values.get(&(i, ctx.clone(), inner)) {
             return Ok(v);
         }
@@ -169,6 +173,8 @@ impl Lowering<'_> {
                 NodeOp::View(m) => {
                     let inner_ctx = match &ctx {
                         Ctx::Map(c) => Ctx::Map(m.after(c)),
+                        // A broadcast scalar reads one element whatever the index.
+                        Ctx::Flat { .. } if m.dims.iter().all(|d| d.src.is_none()) => Ctx::Map(m.clone()),
                         Ctx::Flat { origin, .. } => return Err(NeedsCopy(*origin)),
                     };
                     self.emit(input(0), inner_ctx, inner, loads)?
@@ -221,6 +227,24 @@ impl Lowering<'_> {
         };
         self.values.insert((i, ctx, inner), v);
         Ok(v)
+    }
+
+    /// A flat context as a map, when the node's shape is the kernel space's
+    /// shape up to size-1 dimensions (then flat and multi-index agree).
+    fn flat_as_map(&self, i: usize, all: bool) -> Option<ViewMap> {
+        let shape = &self.nodes[i].0.shape;
+        let space = if all { &self.dims[..] } else { &self.dims[..self.outer] };
+        let node_dims: Vec<usize> = (0..shape.len()).filter(|&e| shape[e] != 1).collect();
+        let kernel_dims: Vec<usize> = (0..space.len()).filter(|&d| space[d] != 1).collect();
+        if node_dims.len() != kernel_dims.len() || node_dims.iter().zip(&kernel_dims).any(|(&e, &d)| shape[e] != space[d]) {
+            return None;
+        }
+        let mut next = kernel_dims.iter();
+        let dims = shape
+            .iter()
+            .map(|&n| if n == 1 { InDim { src: None, offset: 0, step: 0 } } else { InDim { src: Some(*next.next().unwrap() as u32), offset: 0, step: 1 } })
+            .collect();
+        Some(ViewMap { dims })
     }
 
     /// Offset and strides (over all kernel dims) with which a source is read.
