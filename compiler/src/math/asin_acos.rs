@@ -82,7 +82,11 @@ pub fn asin(b: &mut KernelBuilder, x: Value) -> Value {
     let tail = b.fconst(ty, pio2_lo);
     let big_v = from_head(b, head, tail, t2, lo2);
     let big_v = with_sign_of(b, big_v, x);
-    b.select(r.big, big_v, small_v)
+    let res = b.select(r.big, big_v, small_v);
+    // t + lo sums to +0 for x = -0; the standard wants asin(-0) = -0.
+    let zero = b.fconst(ty, 0.0);
+    let is_zero = b.cmp(CmpOp::Eq, x, zero);
+    b.select(is_zero, x, res)
 }
 
 pub fn acos(b: &mut KernelBuilder, x: Value) -> Value {

@@ -179,3 +179,176 @@ pub fn ulp_error(got: f64, v: DD, k: i32) -> f64 {
     let diff = (g - v.0) - v.1;
     diff.abs() / ulp
 }
+
+// ---- References for the functions added with issue 3. Inverses are one
+// Newton step from the f64 libm value on the double-double forward
+// function, which squares the seed's ~2^-52 error.
+
+pub const PIO2_DD: DD = DD(PIO2[0], PIO2[1]);
+const INV_LN2: DD = DD(1.4426950408889634, 2.0355273740931033e-17);
+const INV_LN10: DD = DD(0.4342944819032518, 1.098319650216765e-17);
+
+pub fn to_f64(x: DD) -> f64 {
+    x.0 + x.1
+}
+
+/// exp of a double-double argument (its low part to first order).
+pub fn exp_dd(x: DD) -> (DD, i32) {
+    let (v, k) = exp(x.0);
+    (mul(v, DD(1.0, x.1)), k)
+}
+
+pub fn expm1(x: f64) -> DD {
+    if x.abs() < 0.5 {
+        return series(DD(x, 0.0), 1, 1, false);
+    }
+    let (v, k) = exp(x);
+    add(scale(v, k), DD(-1.0, 0.0))
+}
+
+/// log of a double-double argument.
+pub fn log_dd(x: DD) -> DD {
+    add(log(x.0), DD(x.1 / x.0, 0.0))
+}
+
+pub fn log1p(x: f64) -> DD {
+    let u = two_sum(1.0, x);
+    log_dd(u)
+}
+
+pub fn log2(x: f64) -> DD {
+    mul(log(x), INV_LN2)
+}
+
+pub fn log10(x: f64) -> DD {
+    mul(log(x), INV_LN10)
+}
+
+/// sinh (odd) or cosh, as v * 2^k.
+pub fn sinh_cosh(x: f64, is_cosh: bool) -> (DD, i32) {
+    let a = x.abs();
+    let sign = if is_cosh || x >= 0.0 { 1.0 } else { -1.0 };
+    if a < 0.5 {
+        let v = if is_cosh { series(DD(a, 0.0), 0, 2, false) } else { series(DD(a, 0.0), 1, 2, false) };
+        return (mul_f(v, sign), 0);
+    }
+    let (v, k) = exp(a);
+    if a > 40.0 {
+        return (mul_f(v, sign), k - 1);
+    }
+    let e = scale(v, k);
+    let inv = div(DD(1.0, 0.0), e);
+    let s = if is_cosh { add(e, inv) } else { add(e, neg(inv)) };
+    (mul_f(s, 0.5 * sign), 0)
+}
+
+pub fn tan(x: f64) -> DD {
+    div(sin_cos(x, false), sin_cos(x, true))
+}
+
+/// atan of a double-double t: y1 = y0 - (sin y0 - t cos y0) cos y0.
+pub fn atan_dd(t: DD) -> DD {
+    let y0 = t.0.atan();
+    let s = sin_cos(y0, false);
+    let c = sin_cos(y0, true);
+    let f = add(s, neg(mul(t, c)));
+    add(DD(y0, 0.0), neg(mul(f, c)))
+}
+
+pub fn atan(x: f64) -> DD {
+    if x.abs() > 1.0 {
+        // The Newton step above loses everything for huge t.
+        let s = x.signum();
+        return add(mul_f(PIO2_DD, s), neg(atan_dd(div(DD(1.0, 0.0), DD(x, 0.0)))));
+    }
+    atan_dd(DD(x, 0.0))
+}
+
+pub fn asin(x: f64) -> DD {
+    if x.abs() == 1.0 {
+        return mul_f(PIO2_DD, x);
+    }
+    let y0 = x.asin();
+    let f = add(sin_cos(y0, false), DD(-x, 0.0));
+    add(DD(y0, 0.0), neg(div(f, sin_cos(y0, true))))
+}
+
+pub fn acos(x: f64) -> DD {
+    add(PIO2_DD, neg(asin(x)))
+}
+
+fn sinh_cosh_dd(y: f64, is_cosh: bool) -> DD {
+    let (v, k) = sinh_cosh(y, is_cosh);
+    scale(v, k)
+}
+
+pub fn asinh(x: f64) -> DD {
+    let a = x.abs();
+    let r = if a > 1e10 {
+        add(add(log(a), LN2), DD(0.25 / (a * a), 0.0))
+    } else if a == 0.0 {
+        DD(0.0, 0.0)
+    } else {
+        let y0 = a.asinh();
+        let f = add(sinh_cosh_dd(y0, false), DD(-a, 0.0));
+        add(DD(y0, 0.0), neg(div(f, sinh_cosh_dd(y0, true))))
+    };
+    mul_f(r, x.signum())
+}
+
+pub fn acosh(x: f64) -> DD {
+    if x > 1e10 {
+        return add(add(log(x), LN2), DD(-0.25 / (x * x), 0.0));
+    }
+    if x == 1.0 {
+        return DD(0.0, 0.0);
+    }
+    let y0 = x.acosh();
+    let f = add(sinh_cosh_dd(y0, true), DD(-x, 0.0));
+    add(DD(y0, 0.0), neg(div(f, sinh_cosh_dd(y0, false))))
+}
+
+pub fn atanh(x: f64) -> DD {
+    let y0 = x.atanh();
+    let one_m_x2 = add(DD(1.0, 0.0), neg(mul(DD(x, 0.0), DD(x, 0.0))));
+    let f = add(tanh(y0), DD(-x, 0.0));
+    add(DD(y0, 0.0), neg(div(f, one_m_x2)))
+}
+
+/// x^y for x > 0 as v * 2^k.
+pub fn pow(x: f64, y: f64) -> (DD, i32) {
+    exp_dd(mul_f(log(x), y))
+}
+
+pub fn atan2(y: f64, x: f64) -> DD {
+    let r = if y.abs() > x.abs() {
+        add(PIO2_DD, neg(atan_dd(div(DD(x.abs(), 0.0), DD(y.abs(), 0.0)))))
+    } else {
+        atan_dd(div(DD(y.abs(), 0.0), DD(x.abs(), 0.0)))
+    };
+    let r = if x < 0.0 { add(mul_f(PIO2_DD, 2.0), neg(r)) } else { r };
+    mul_f(r, if y < 0.0 { -1.0 } else { 1.0 })
+}
+
+pub fn sqrt_dd(s: DD) -> DD {
+    let q = s.0.sqrt();
+    let r = add(s, neg(mul(DD(q, 0.0), DD(q, 0.0))));
+    add(DD(q, 0.0), DD(r.0 / (2.0 * q), 0.0))
+}
+
+pub fn hypot(x: f64, y: f64) -> DD {
+    let s = add(mul(DD(x, 0.0), DD(x, 0.0)), mul(DD(y, 0.0), DD(y, 0.0)));
+    if s.0 == 0.0 {
+        return DD(0.0, 0.0);
+    }
+    sqrt_dd(s)
+}
+
+pub fn logaddexp(x: f64, y: f64) -> DD {
+    let m = x.max(y);
+    // |x - y| = |h| + sign(h) l exactly; exp of it to first order in l.
+    let d = add(DD(x, 0.0), DD(-y, 0.0));
+    let (v, k) = exp(-(d.0.abs()));
+    let e = mul(scale(v, k), DD(1.0, -d.1 * d.0.signum()));
+    add(DD(m, 0.0), log_dd(add(DD(1.0, 0.0), e)))
+}
