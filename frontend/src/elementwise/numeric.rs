@@ -170,3 +170,69 @@ pub fn remainder(x1: &Array, x2: &Array) -> Result<Array> {
     }
     binary(BinaryOp::Remainder, x1, x2)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate as xp;
+
+    fn v<T: xp::Element>(a: xp::Result<xp::Array>) -> Vec<T> {
+        a.unwrap().to_vec().unwrap()
+    }
+
+    #[test]
+    fn shifts_give_numpys_answers_out_of_range() {
+        let x = xp::asarray(&[1i8, -128, -5, 7], &[4]).unwrap();
+        let c = xp::asarray(&[3i8, 8, 9, -1], &[4]).unwrap();
+        assert_eq!(v::<i8>(xp::bitwise_left_shift(&x, &c)), vec![8, 0, 0, 0]);
+        assert_eq!(v::<i8>(xp::bitwise_right_shift(&x, &c)), vec![0, -1, -1, 0]);
+        let u = xp::asarray(&[200u8, 255], &[2]).unwrap();
+        let cu = xp::asarray(&[1u8, 8], &[2]).unwrap();
+        assert_eq!(v::<u8>(xp::bitwise_right_shift(&u, &cu)), vec![100, 0]);
+        assert!(xp::bitwise_left_shift(&xp::asarray(&[1.0f32], &[1]).unwrap(), &xp::asarray(&[1.0f32], &[1]).unwrap()).is_err());
+    }
+
+    #[test]
+    fn sign_classification_and_clip() {
+        let x = xp::asarray(&[-2.5f64, -0.0, 0.0, 3.0, f64::NAN, f64::INFINITY], &[6]).unwrap();
+        let s: Vec<f64> = v(xp::sign(&x));
+        assert_eq!(&s[..4], &[-1.0, 0.0, 0.0, 1.0]);
+        assert!(s[4].is_nan());
+        assert_eq!(v::<bool>(xp::signbit(&x)), vec![true, true, false, false, false, false]);
+        assert_eq!(v::<bool>(xp::isnan(&x)), vec![false, false, false, false, true, false]);
+        assert_eq!(v::<bool>(xp::isinf(&x)), vec![false, false, false, false, false, true]);
+        assert_eq!(v::<bool>(xp::isfinite(&x)), vec![true, true, true, true, false, false]);
+        let i = xp::asarray(&[-3i32, 0, 9], &[3]).unwrap();
+        assert_eq!(v::<i32>(xp::sign(&i)), vec![-1, 0, 1]);
+        assert_eq!(v::<bool>(xp::isfinite(&i)), vec![true, true, true]);
+        let lo = xp::asarray(&[0i32], &[1]).unwrap();
+        let hi = xp::asarray(&[5i32], &[1]).unwrap();
+        assert_eq!(v::<i32>(xp::clip(&i, Some(&lo), Some(&hi))), vec![0, 0, 5]);
+        assert_eq!(v::<i32>(xp::imag(&i)), vec![0, 0, 0]);
+        assert_eq!(v::<i32>(xp::square(&i)), vec![9, 0, 81]);
+    }
+
+    #[test]
+    fn integer_division_follows_numpy() {
+        let a = xp::asarray(&[7i32, -7, 7, -7, 5, i32::MIN], &[6]).unwrap();
+        let b = xp::asarray(&[2i32, 2, -2, -2, 0, -1], &[6]).unwrap();
+        assert_eq!(v::<i32>(xp::floor_divide(&a, &b)), vec![3, -4, -4, 3, 0, i32::MIN]);
+        assert_eq!(v::<i32>(xp::remainder(&a, &b)), vec![1, 1, -1, -1, 0, 0]);
+        let p = xp::asarray(&[3i64, -2, 2], &[3]).unwrap();
+        let e = xp::asarray(&[4i64, 3, 63], &[3]).unwrap();
+        assert_eq!(v::<i64>(xp::pow(&p, &e)), vec![81, -8, i64::MIN]);
+    }
+
+    #[test]
+    fn transcendentals_evaluate_in_kernels() {
+        let x = xp::asarray(&[0.5f32, 2.0], &[2]).unwrap();
+        let y: Vec<f32> = v(xp::atan2(&x, &xp::asarray(&[1.0f32, 1.0], &[2]).unwrap()));
+        assert!((y[0] - 0.5f32.atan()).abs() < 1e-7 && (y[1] - 2f32.atan()).abs() < 1e-6);
+        let p: Vec<f32> = v(xp::pow(&x, &x));
+        assert!((p[0] - 0.5f32.powf(0.5)).abs() < 1e-7 && p[1] == 4.0);
+        let l: Vec<f64> = v(xp::log1p(&xp::asarray(&[1e-20f64], &[1]).unwrap()));
+        assert_eq!(l, vec![1e-20]);
+        // Integers compute in a float dtype.
+        let i = xp::asarray(&[1i16], &[1]).unwrap();
+        assert_eq!(xp::expm1(&i).unwrap().dtype(), xp::DType::Float32);
+    }
+}
