@@ -5,7 +5,7 @@
 //! graph exactly as it was: no half-evaluated state, nothing lost.
 
 use crate::cache::{self, KernelRun};
-use crate::graph::{EvalRecord, NodeRef, PlannedKernel};
+use crate::graph::{EvalRecord, NodeOp, NodeRef, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
 use crate::lower::Lowered;
 use crate::schedule::Schedule;
@@ -41,6 +41,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
     let s = Schedule::build(&pending)?;
     let mut produced: HashMap<usize, Buffer> = HashMap::new();
     let mut runs = Vec::with_capacity(s.groups.len());
+    let mut library_runs = Vec::new();
     for (g, low) in s.groups.iter().zip(&s.lowered) {
         let n = numel(&g.shape)?;
         if n == 0 {
@@ -49,6 +50,13 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
             }
             continue;
         }
+        let Some(low) = low else {
+            let started = Instant::now();
+            let out = run_library(&s, g.outputs[0], &produced)?;
+            library_runs.push((s.nodes[g.outputs[0]].0.op.name(), started.elapsed()));
+            produced.insert(g.outputs[0], out);
+            continue;
+        };
         let (entry, hit, miss_reason) = cache::get_or_compile(&low.kernel)?;
         let outputs = low
             .outputs
@@ -75,6 +83,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
         graph: s.nodes.iter().map(|(n, inputs)| n.summary(inputs)).collect(),
         plan: summarize_plan(&s),
         kernels: runs,
+        library: library_runs,
     });
     if crate::dump::dump_dir().is_some() {
         crate::dump::write_eval(&record.report());
@@ -146,6 +155,28 @@ fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, o
     Ok(args)
 }
 
+/// Runs a library kernel on its (materialized, contiguous) operands.
+fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Result<Buffer> {
+    let (node, inputs) = &s.nodes[o];
+    let buffer = |n: &NodeRef| -> Result<Buffer> {
+        let j = s.nodes.iter().position(|(m, _)| m.id == n.id).expect("inputs are scheduled");
+        produced.get(&j).cloned().or_else(|| n.buffer()).ok_or_else(|| Error::Compile {
+            kernel: node.op.name(),
+            message: format!("operand n{} was not materialized", n.id),
+        })
+    };
+    match node.op {
+        NodeOp::Matmul => {
+            let (a, c) = (&inputs[0], &inputs[1]);
+            let r = a.shape.len();
+            let (n, k, m) = (a.shape[r - 2], a.shape[r - 1], c.shape[r - 1]);
+            let batch: usize = a.shape[..r - 2].iter().product();
+            crate::library::matmul::matmul(&buffer(a)?, &buffer(c)?, node.dtype, batch, n, k, m)
+        }
+        _ => unreachable!("only library ops form library groups"),
+    }
+}
+
 fn summarize_plan(s: &Schedule) -> Vec<PlannedKernel> {
     s.groups
         .iter()
@@ -169,6 +200,9 @@ impl EvalRecord {
             out.push_str(&format!("kernel {k}: {p}\n"));
         }
         out.push_str("\n== kernels run ==\n");
+        for (name, t) in &self.library {
+            out.push_str(&format!("library {name}: run {:.3} ms\n", t.as_secs_f64() * 1e3));
+        }
         for (i, r) in self.kernels.iter().enumerate() {
             let e = &r.entry;
             out.push_str(&format!(

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod dump;
 pub mod execute;
 pub mod graph;
+pub mod library;
 pub mod lower;
 pub mod schedule;
 pub mod interp;

@@ -23,8 +23,9 @@ pub struct Schedule {
     pub nodes: Vec<(NodeRef, Inputs)>,
     /// Kernels in execution order.
     pub groups: Vec<Group>,
-    /// The kernel IR and launch bindings of each group.
-    pub lowered: Vec<Lowered>,
+    /// The kernel IR and launch bindings of each group (`None` for library
+    /// kernels).
+    pub lowered: Vec<Option<Lowered>>,
     /// Why each materialized node (by index into `nodes`) is a kernel output.
     pub reasons: HashMap<usize, &'static str>,
 }
@@ -34,6 +35,9 @@ pub type ReduceSpace = (Shape, SmallVec<[u32; 4]>);
 
 pub struct Group {
     pub shape: Shape,
+    /// A library kernel (matmul) instead of a generated loop: `outputs` is
+    /// that one node and `members` too.
+    pub library: bool,
     /// Set for reduction kernels.
     pub reduce: Option<ReduceSpace>,
     /// Indices into `Schedule::nodes` of the values this kernel stores.
@@ -47,6 +51,8 @@ pub const REASON_BROADCAST: &str = "computed value broadcast to a larger shape: 
 pub const REASON_SHARED: &str = "needed by kernels of different index spaces: materialized once and shared";
 pub const REASON_REDUCE_INPUT: &str = "reduction result read inside another reduction's loop";
 pub const REASON_REDUCE_SPACE: &str = "a second reduction over a different space cannot share the kernel's loop";
+pub const REASON_LIBRARY: &str = "library kernel (matmul): runs on its own, outside generated loops";
+pub const REASON_LIBRARY_INPUT: &str = "operand of a library kernel: materialized in memory for it";
 pub const REASON_LAYOUT: &str = "reshape of data not in row-major order: copied to contiguous memory first";
 
 impl Schedule {
@@ -62,6 +68,15 @@ impl Schedule {
             }
         }
         for (i, (node, inputs)) in nodes.iter().enumerate() {
+            if node.op.is_library() && pending(i) {
+                reasons.entry(i).or_insert(REASON_LIBRARY);
+                for input in inputs {
+                    let j = index[&input.id];
+                    if pending(j) {
+                        reasons.entry(j).or_insert(REASON_LIBRARY_INPUT);
+                    }
+                }
+            }
             if matches!(node.op, NodeOp::View(_)) && pending(i) {
                 let j = index[&inputs[0].id];
                 if pending(j) && nodes[j].0.numel() < node.numel() {
@@ -81,8 +96,12 @@ impl Schedule {
             let mut lowered = Vec::with_capacity(groups.len());
             let mut copies = Vec::new();
             for g in &groups {
+                if g.library {
+                    lowered.push(None);
+                    continue;
+                }
                 match lower(&nodes, g) {
-                    Ok(l) => lowered.push(l),
+                    Ok(l) => lowered.push(Some(l)),
                     Err(needs) => copies.push(needs.0),
                 }
             }
@@ -115,19 +134,24 @@ fn assign(
     outputs.sort_unstable();
     let below = materialized_below(nodes, index, reasons);
     for &o in &outputs {
+        if nodes[o].0.op.is_library() {
+            groups.push(Group { shape: nodes[o].0.shape.clone(), library: true, reduce: None, outputs: vec![o], members: vec![o] });
+            continue;
+        }
         let space = reduce_space_below(nodes, index, reasons, o);
         let shape = &nodes[o].0.shape;
         // Same index space, and not fed by the group's own outputs (that
         // would be a kernel reading what it writes).
         let joinable = |g: &Group| {
             &g.shape == shape
+                && !g.library
                 && (g.reduce == space || space.is_none() || g.reduce.is_none())
                 && !g.outputs.iter().any(|p| below[o].contains(p))
         };
         let g = match groups.iter().position(joinable) {
             Some(g) => g,
             None => {
-                groups.push(Group { shape: shape.clone(), reduce: None, outputs: vec![], members: vec![] });
+                groups.push(Group { shape: shape.clone(), library: false, reduce: None, outputs: vec![], members: vec![] });
                 groups.len() - 1
             }
         };
@@ -137,6 +161,9 @@ fn assign(
         groups[g].outputs.push(o);
     }
     for (g, group) in groups.iter_mut().enumerate() {
+        if group.library {
+            continue;
+        }
         // (node, in the inner loop?)
         let mut stack: Vec<(usize, bool)> = group.outputs.iter().map(|&o| (o, false)).collect();
         let mut members = Vec::new();

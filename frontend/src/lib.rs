@@ -18,6 +18,7 @@
 mod array;
 mod creation;
 mod elementwise;
+mod linalg;
 mod manipulation;
 mod statistical;
 mod operators;
@@ -29,6 +30,7 @@ pub use creation::{arange, asarray, full, linspace, ones, scalar, zeros};
 pub use elementwise::*;
 pub use manipulation::{expand_dims, flip, index, matrix_transpose, moveaxis, permute_dims, reshape, squeeze, Index};
 pub use statistical::*;
+pub use linalg::{matmul, tensordot, tensordot_axes, vecdot};
 pub use lazyxp_runtime::dtype::{Element, Kind};
 pub use lazyxp_runtime::{DType, Error, Result, Scalar};
 pub use lazyxp_runtime::parallel::num_threads;

@@ -32,11 +32,19 @@ pub enum NodeOp {
     /// Folds the input over `axes` (sorted, unique) with `op`; the node's
     /// shape keeps reduced dimensions as 1s (keepdims is a reshape away).
     Reduce { op: ReduceOp, axes: SmallVec<[u32; 4]> },
+    /// Batched matrix product of `(B.., n, k)` and `(B.., k, m)` operands
+    /// with equal batch dimensions: a library kernel, not a fused loop.
+    Matmul,
 }
 
 impl NodeOp {
     /// Short name for kernel names (`fused_sin_add_log_f32`); views and
     /// reshapes are index transforms and do not appear.
+    /// Ops run by a library kernel rather than a generated loop.
+    pub fn is_library(&self) -> bool {
+        matches!(self, NodeOp::Matmul)
+    }
+
     pub fn kernel_name_part(&self) -> Option<String> {
         match self {
             NodeOp::View(_) | NodeOp::Reshape | NodeOp::Leaf | NodeOp::Const(_) => None,
@@ -64,6 +72,7 @@ impl NodeOp {
             NodeOp::View(m) => format!("view{}", m.describe()),
             NodeOp::Reshape => "reshape".into(),
             NodeOp::Reduce { op, axes } => format!("reduce_{op}{:?}", axes.as_slice()),
+            NodeOp::Matmul => "matmul".into(),
         }
     }
 }
@@ -88,6 +97,8 @@ pub struct EvalRecord {
     pub plan: Vec<PlannedKernel>,
     /// Per kernel launched: name, cache key, hit or miss, compile and run time.
     pub kernels: Vec<crate::cache::KernelRun>,
+    /// Library kernels run (name, time).
+    pub library: Vec<(String, std::time::Duration)>,
 }
 
 /// A node as it was when evaluated.
