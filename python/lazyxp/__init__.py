@@ -19,6 +19,13 @@ from ._lazyxp import Array, Device, dtype, __array_namespace_info__  # noqa: F40
 
 __array_api_version__ = "2024.12"
 
+try:
+    from importlib.metadata import version as _version
+
+    __version__ = _version("lazyxp")
+except Exception:  # running from the source tree (python/dev_build.sh)
+    __version__ = "dev"
+
 e = _math.e
 inf = _math.inf
 nan = _math.nan

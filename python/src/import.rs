@@ -3,7 +3,7 @@
 //! lists/tuples of Python scalars, and objects with `__array__`.
 
 use crate::array::PyArray;
-use crate::errors::{not_implemented, type_error, value_error};
+use crate::errors::{type_error, value_error};
 use crate::host::{from_bytes, from_scalars, to_scalars};
 use crate::operand::{default_dtype, num_to_scalar, py_num, PyNum};
 use lazyxp::{Array, DType, Scalar};
@@ -251,7 +251,11 @@ pub fn from_python(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResult<Arr
             return from_python(&arr, dtype);
         }
         if obj.hasattr("__dlpack__")? {
-            return Err(not_implemented("asarray: DLPack import is not implemented yet; convert with numpy first"));
+            let a = crate::dlpack::from_dlpack(obj, None, None)?.inner;
+            return match dtype {
+                Some(t) if t != a.dtype() => crate::errors::guard(|| lazyxp::astype(&a, t)),
+                _ => Ok(a),
+            };
         }
         return Err(type_error(format!("asarray: cannot convert {} to a lazyxp array", crate::operand::type_name(obj))));
     }

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `array.rs` | the `Array` class: attributes, eval, scalar conversions |
 //! | `operators.rs` | `+ - * / ...` with reflected and in-place forms |
-//! | `export.rs` | buffer protocol, `__array__`, DLPack device |
+//! | `export.rs`, `dlpack.rs` | buffer protocol, `__array__`, DLPack out and in |
 //! | `repr.rs` | printing values |
 //! | `dtype.rs` | dtype objects, finfo/iinfo/isdtype/can_cast |
 //! | `operand.rs` | Python scalars as operands (the standard's scalar rules) |
@@ -18,6 +18,7 @@
 
 mod array;
 mod creation;
+mod dlpack;
 mod dtype;
 mod elementwise;
 mod errors;
@@ -86,6 +87,7 @@ fn _lazyxp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dtype::can_cast, m)?)?;
     m.add_function(wrap_pyfunction!(dtype::finfo, m)?)?;
     m.add_function(wrap_pyfunction!(dtype::iinfo, m)?)?;
+    m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(eval_arrays, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(to_dot, m)?)?;

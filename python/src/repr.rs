@@ -79,11 +79,16 @@ pub fn array_text(py: Python<'_>, a: &lazyxp::Array, prefix: &str) -> String {
     let body = if shape.is_empty() {
         items.first().cloned().unwrap_or_default()
     } else if items.is_empty() {
-        format!("{}[]", "[".repeat(shape.len() - 1)) + &"]".repeat(shape.len() - 1)
+        "[]".to_string()
     } else {
         nest(&items, &shape, prefix.len(), summarize)
     };
-    let shape_note = if items.is_empty() && shape.len() > 0 { format!(", shape={shape:?}") } else { String::new() };
+    let shape_note = if items.is_empty() && shape.len() > 1 {
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        format!(", shape=({})", dims.join(", "))
+    } else {
+        String::new()
+    };
     format!("{prefix}{body}{shape_note}, dtype=lazyxp.{})", a.dtype())
 }
 
