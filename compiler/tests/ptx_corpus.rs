@@ -48,8 +48,11 @@ fn check_arithmetic(k: &Kernel, p: &PtxKernel) -> Result<(), String> {
     Ok(())
 }
 
-/// Kernels the PTX path refuses on purpose (and says so).
+/// Kernels the PTX path refuses on purpose (and says so): reductions, and
+/// float remainder, which the math library also uses inside float
+/// `floordiv` and `remainder`.
 fn known_unsupported(k: &Kernel) -> bool {
+    let k = if k.has_math() { math::expand(k) } else { k.clone() };
     k.reduce_rank > 0
         || k.insts.iter().any(|i| matches!(i.op, Op::Binary(o, _, _) if corpus::ptx_unsupported_binary(o, i.ty)))
 }
@@ -140,4 +143,21 @@ fn names_become_ptx_identifiers() {
     assert_eq!(ptx::entry_name("fused_sin_add_log_f32"), "fused_sin_add_log_f32");
     assert_eq!(ptx::entry_name("a-b.c"), "a_b_c");
     assert_eq!(ptx::entry_name("0k"), "k_0k");
+}
+
+/// Reductions are not lowered to PTX yet: a clean `Unsupported`, so the
+/// executor can fall back or report it.
+#[test]
+fn reductions_are_refused_cleanly() {
+    use lazyxp_compiler::kernel_ir::{ReduceOp, Space};
+    let mut b = KernelBuilder::new("sum_f32", 1);
+    b.set_reduce_rank(1);
+    let i = b.input_in(DType::Float32, Access::Strided, Space::Inner);
+    let x = b.load(i);
+    let r = b.reduce(ReduceOp::Add, x);
+    b.store(r);
+    match ptx::compile(&b.finish()) {
+        Err(Error::Unsupported(m)) => assert!(m.contains("reduction"), "{m}"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
 }
