@@ -56,10 +56,12 @@ type Read = (usize, isize, Strides, bool);
 enum Ctx {
     /// Kernel multi-index -> node multi-index.
     Map(ViewMap),
-    /// The node's flat index is the flat index of the kernel's outer space
-    /// (`inner == false`) or of its whole space; `origin` is the reshape
-    /// input that introduced it, the node to copy if this cannot continue.
-    Flat { inner: bool, origin: usize },
+    /// Below a reshape: the node's flat (row-major) index is
+    /// `offset + flat_of(shape, map(kernel index))`, where `shape` is the
+    /// reshape's output shape. Elementwise nodes and further reshapes pass
+    /// it on; at a source it is plain strides. `origin` is the reshape's
+    /// input: the node to copy if a view below makes this impossible.
+    Flat { map: ViewMap, shape: Shape, offset: isize, origin: usize },
 }
 
 struct Lowering<'s> {
@@ -143,8 +145,11 @@ impl Lowering<'_> {
     /// the IR is scratch; otherwise read `k` is `loads[k]`.
     fn emit(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Value, NeedsCopy> {
         let ctx = match ctx {
-            Ctx::Flat { inner: all, origin } => self.flat_as_map(i, all).map_or(Ctx::Flat { inner: all, origin }, Ctx::Map),
-            map => map,
+            Ctx::Flat { map, shape, offset: 0, origin } => match self.flat_as_map(i, &map, &shape) {
+                Some(m) => Ctx::Map(m),
+                None => Ctx::Flat { map, shape, offset: 0, origin },
+            },
+            other => other,
         };
         if let Some(&v) = self.values.get(&(i, ctx.clone(), inner)) {
             return Ok(v);
@@ -175,6 +180,12 @@ impl Lowering<'_> {
                         Ctx::Map(c) => Ctx::Map(m.after(c)),
                         // A broadcast scalar reads one element whatever the index.
                         Ctx::Flat { .. } if m.dims.iter().all(|d| d.src.is_none()) => Ctx::Map(m.clone()),
+                        // A contiguous 1-D window shifts the flat index.
+                        Ctx::Flat { map, shape, offset, origin }
+                            if m.dims.len() == 1 && node.shape.len() == 1 && m.dims[0].src == Some(0) && m.dims[0].step == 1 =>
+                        {
+                            Ctx::Flat { map: map.clone(), shape: shape.clone(), offset: offset + m.dims[0].offset, origin: *origin }
+                        }
                         Ctx::Flat { origin, .. } => return Err(NeedsCopy(*origin)),
                     };
                     self.emit(input(0), inner_ctx, inner, loads)?
@@ -182,16 +193,14 @@ impl Lowering<'_> {
                 NodeOp::Reshape => {
                     let flat = match &ctx {
                         Ctx::Flat { .. } => ctx.clone(),
-                        Ctx::Map(c) if c.is_identity(self.outer) && node.shape.len() == self.outer => Ctx::Flat { inner: false, origin: input(0) },
-                        Ctx::Map(c) if c.is_identity(self.dims.len()) && node.shape.len() == self.dims.len() => Ctx::Flat { inner: true, origin: input(0) },
-                        Ctx::Map(_) => return Err(NeedsCopy(input(0))),
+                        Ctx::Map(c) => Ctx::Flat { map: c.clone(), shape: node.shape.clone(), offset: 0, origin: input(0) },
                     };
                     self.emit(input(0), flat, inner, loads)?
                 }
                 NodeOp::Reduce { op, axes } => {
-                    let Ctx::Map(c) = &ctx else {
-                        let Ctx::Flat { origin, .. } = ctx else { unreachable!() };
-                        return Err(NeedsCopy(origin));
+                    let c = match &ctx {
+                        Ctx::Map(c) => c,
+                        Ctx::Flat { origin, .. } => return Err(NeedsCopy(*origin)),
                     };
                     // Reduced dims walk the inner kernel dims; kept ones
                     // follow the reduction's own context.
@@ -229,22 +238,21 @@ impl Lowering<'_> {
         Ok(v)
     }
 
-    /// A flat context as a map, when the node's shape is the kernel space's
-    /// shape up to size-1 dimensions (then flat and multi-index agree).
-    fn flat_as_map(&self, i: usize, all: bool) -> Option<ViewMap> {
+    /// A flat context as a map, when the node's shape equals the reshape's
+    /// up to size-1 dimensions (then flat and multi-index agree).
+    fn flat_as_map(&self, i: usize, map: &ViewMap, flat_shape: &[usize]) -> Option<ViewMap> {
         let shape = &self.nodes[i].0.shape;
-        let space = if all { &self.dims[..] } else { &self.dims[..self.outer] };
         let node_dims: Vec<usize> = (0..shape.len()).filter(|&e| shape[e] != 1).collect();
-        let kernel_dims: Vec<usize> = (0..space.len()).filter(|&d| space[d] != 1).collect();
-        if node_dims.len() != kernel_dims.len() || node_dims.iter().zip(&kernel_dims).any(|(&e, &d)| shape[e] != space[d]) {
+        let flat_dims: Vec<usize> = (0..flat_shape.len()).filter(|&d| flat_shape[d] != 1).collect();
+        if node_dims.len() != flat_dims.len() || node_dims.iter().zip(&flat_dims).any(|(&e, &d)| shape[e] != flat_shape[d]) {
             return None;
         }
-        let mut next = kernel_dims.iter();
+        let mut next = flat_dims.iter();
         let dims = shape
             .iter()
             .map(|&n| if n == 1 { InDim { src: None, offset: 0, step: 0 } } else { InDim { src: Some(*next.next().unwrap() as u32), offset: 0, step: 1 } })
             .collect();
-        Some(ViewMap { dims })
+        Some(ViewMap { dims }.after(map))
     }
 
     /// Offset and strides (over all kernel dims) with which a source is read.
@@ -255,11 +263,11 @@ impl Lowering<'_> {
                 let (off, strides) = m.strides_over(shape, self.dims.len());
                 (off, strides.into_iter().collect())
             }
-            Ctx::Flat { inner, .. } => {
-                let n = if *inner { self.dims.len() } else { self.outer };
-                let mut strides: Strides = contiguous_strides(&self.dims[..n]);
-                strides.resize(self.dims.len(), 0);
-                (0, strides)
+            // The source is contiguous, so it can be read as if it had the
+            // reshape's shape.
+            Ctx::Flat { map, shape, offset, .. } => {
+                let (off, strides) = map.strides_over(shape, self.dims.len());
+                (off + offset, strides.into_iter().collect())
             }
         })
     }

@@ -5,7 +5,8 @@
 //! per output element in the same kernel.
 
 use crate::array::Array;
-use crate::elementwise::{astype, divide, multiply, not_equal, sqrt, subtract};
+use crate::elementwise::{add, astype, bitwise_and, bitwise_or, divide, maximum, minimum, multiply, not_equal, sqrt, subtract};
+use crate::manipulation::{index, Index};
 use crate::manipulation::{normalize_axis, reshape};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
 use lazyxp_compiler::kernel_ir::ReduceOp;
@@ -31,10 +32,45 @@ fn reduced_count(x: &Array, axes: &[u32]) -> usize {
     axes.iter().map(|&a| x.shape()[a as usize]).product()
 }
 
+/// Full reductions at least this long are split into fixed-size chunks.
+const CHUNKED_FROM: usize = 1 << 18;
+/// Elements per chunk: fixed, so the result never depends on the threads.
+const CHUNK: usize = 1 << 16;
+
+/// A reduction over every element of a large array, as partial results of
+/// fixed-size chunks (one kernel, parallel over chunks) folded at the end:
+/// a single output element would otherwise keep all but one core idle.
+fn chunked_full_reduce(x: &Array, op: ReduceOp) -> Result<Array> {
+    let n = x.size();
+    let (q, rem) = (n / CHUNK, n % CHUNK);
+    let flat = reshape(x, &[n as isize])?;
+    let main = index(&flat, &[Index::Slice { start: Some(0), stop: Some((q * CHUNK) as isize), step: None }])?;
+    let parts = reduce(&reshape(&main, &[q as isize, CHUNK as isize])?, op, &smallvec![1], false)?;
+    let total = reduce(&parts, op, &smallvec![0], false)?;
+    if rem == 0 {
+        return Ok(total);
+    }
+    let tail = index(&flat, &[Index::Slice { start: Some((q * CHUNK) as isize), stop: None, step: None }])?;
+    let tail = reduce(&tail, op, &smallvec![0], false)?;
+    match op {
+        ReduceOp::Add => add(&total, &tail),
+        ReduceOp::Mul => multiply(&total, &tail),
+        ReduceOp::Min => minimum(&total, &tail),
+        ReduceOp::Max => maximum(&total, &tail),
+        ReduceOp::And => bitwise_and(&total, &tail),
+        ReduceOp::Or => bitwise_or(&total, &tail),
+    }
+}
+
 /// The reduction node (reduced dims kept as 1), reshaped when `keepdims` is false.
 fn reduce(x: &Array, op: ReduceOp, axes: &SmallVec<[u32; 4]>, keepdims: bool) -> Result<Array> {
     if x.dtype().is_complex() {
         return Err(Error::Unsupported("reductions of complex arrays are not implemented yet".into()));
+    }
+    if axes.len() == x.ndim() && x.size() >= CHUNKED_FROM {
+        let r = chunked_full_reduce(x, op)?;
+        let kept: Vec<isize> = if keepdims { vec![1; x.ndim()] } else { vec![] };
+        return reshape(&r, &kept);
     }
     let kept: Shape = x.shape().iter().enumerate().map(|(d, &n)| if axes.contains(&(d as u32)) { 1 } else { n }).collect();
     let r = if axes.is_empty() {
