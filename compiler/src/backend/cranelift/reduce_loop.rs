@@ -107,6 +107,9 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             }
         });
     }
+    // Lane numbers and an all-lanes mask, for masking partial steps.
+    let iota = lane_iota(&mut fb, vem);
+    let all_lanes = vem.constant(&mut fb, Scalar::Bool(true));
     fb.ins().jump(outer_head, &[BlockArg::Value(start)]);
 
     // outer_head(o)
@@ -131,6 +134,17 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         scalar_vals[i] = Some(sv);
         vector_vals[i] = Some(if lanes > 1 { splat(&mut fb, vem, inst.ty, sv) } else { sv });
     }
+    // Strided inner inputs over one reduced dim: the row's start once per
+    // row, then a multiply per lane instead of an unravel per element.
+    let row_offsets: Vec<Option<(CValue, CValue)>> = (0..n_in)
+        .map(|n| match (&plans[n], k.inputs[n].space) {
+            (InputPlan::Strided { strides, .. }, Space::Inner) if rrank == 1 => {
+                let off = strided_offset(&mut fb, o, &dims[..rank], &strides[..rank]);
+                Some((off, strides[rank]))
+            }
+            _ => None,
+        })
+        .collect();
     let mut init_totals = Vec::new();
     for r in &reds {
         init_totals.push(total_identity(&mut fb, r));
@@ -205,23 +219,33 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.switch_to_block(body_full_loads);
     let mut loaded = Vec::new();
     for &n in &inner_inputs {
-        loaded.push(load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, None));
+        loaded.push(match row_offsets[n] {
+            Some(row) => load_row_strided(&mut fb, vem, &plans[n], k.inputs[n].dtype, row, sr, None),
+            None => load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, None),
+        });
     }
+    loaded.push(all_lanes);
     fb.ins().jump(compute, &args_of(&loaded));
     fb.switch_to_block(body_partial);
     let last_in_block = {
         let l = fb.ins().iadd(row_base, blk_end);
         fb.ins().iadd_imm_s(l, -1)
     };
+    let last_r = fb.ins().iadd_imm_s(blk_end, -1);
     let mut loaded = Vec::new();
     for &n in &inner_inputs {
-        loaded.push(load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, Some(last_in_block)));
+        loaded.push(match row_offsets[n] {
+            Some(row) => load_row_strided(&mut fb, vem, &plans[n], k.inputs[n].dtype, row, sr, Some(last_r)),
+            None => load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, Some(last_in_block)),
+        });
     }
+    loaded.push(lane_mask(&mut fb, vem, iota, sr, blk_end));
     fb.ins().jump(compute, &args_of(&loaded));
 
     // compute(inputs...): the inner body once, then each reduction folds
     // its masked value into the first accumulator and rotates.
     let inner_params: Vec<CValue> = inner_inputs.iter().map(|&n| fb.append_block_param(compute, vem.vty(k.inputs[n].dtype))).collect();
+    let mask = fb.append_block_param(compute, if lanes > 1 { vem.vty(DType::Bool) } else { types::I8 });
     fb.switch_to_block(compute);
     for (p, &n) in inner_inputs.iter().enumerate() {
         for (i, inst) in k.insts.iter().enumerate() {
@@ -243,7 +267,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         };
         vector_vals[i] = Some(v);
     }
-    let mask = lane_mask(&mut fb, vem, reds.first().map_or(DType::Float32, |r| r.ty), sr, blk_end);
     let mut next_accs = Vec::new();
     for (ri, r) in reds.iter().enumerate() {
         let Op::Reduce(_, operand) = k.insts[r.inst].op else { unreachable!() };
@@ -388,28 +411,59 @@ fn load_outer(fb: &mut FunctionBuilder, plan: &InputPlan, dtype: DType, o: CValu
     }
 }
 
+/// The vector `[0, 1, 2, ...]` in the lane width of bool masks (unused in
+/// the scalar path).
+fn lane_iota(fb: &mut FunctionBuilder, vem: &Emitter) -> CValue {
+    if vem.lanes == 1 {
+        return fb.ins().iconst(types::I8, 0);
+    }
+    let int_ty = vem.vty(DType::Bool);
+    let lane_ty = int_ty.lane_type();
+    let z = fb.ins().iconst(lane_ty, 0);
+    let mut v = fb.ins().splat(int_ty, z);
+    for lane in 1..vem.lanes {
+        let c = fb.ins().iconst(lane_ty, lane as i64);
+        v = fb.ins().insertlane(v, c, lane as u8);
+    }
+    v
+}
+
 /// Lanes `r + lane < blk_end` as a mask (vector path) or a bool (scalar).
-fn lane_mask(fb: &mut FunctionBuilder, vem: &Emitter, ty: DType, r: CValue, blk_end: CValue) -> CValue {
+fn lane_mask(fb: &mut FunctionBuilder, vem: &Emitter, iota: CValue, r: CValue, blk_end: CValue) -> CValue {
     if vem.lanes == 1 {
         return fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
     }
     let int_ty = vem.vty(DType::Bool);
     let lane_ty = int_ty.lane_type();
-    let _ = ty;
-    // (lane - (blk_end - r)) < 0 for the valid lanes.
+    // lane < blk_end - r for the valid lanes.
     let room = fb.ins().isub(blk_end, r);
     let room = if lane_ty == types::I64 { room } else { fb.ins().ireduce(lane_ty, room) };
     let room = fb.ins().splat(int_ty, room);
-    let iota = {
-        let z = fb.ins().iconst(lane_ty, 0);
-        let mut v = fb.ins().splat(int_ty, z);
-        for lane in 1..vem.lanes {
-            let c = fb.ins().iconst(lane_ty, lane as i64);
-            v = fb.ins().insertlane(v, c, lane as u8);
-        }
-        v
-    };
     fb.ins().icmp(IntCC::SignedLessThan, iota, room)
+}
+
+/// Lanes of a strided input along the one reduced dimension: element
+/// `row + min(r + lane, last) * stride`.
+fn load_row_strided(fb: &mut FunctionBuilder, vem: &Emitter, plan: &InputPlan, dtype: DType, (row, stride): (CValue, CValue), r: CValue, last: Option<CValue>) -> CValue {
+    let InputPlan::Strided { base, .. } = plan else { unreachable!("only strided inputs have row offsets") };
+    let size = dtype.size() as i64;
+    let mut vec: Option<CValue> = None;
+    for lane in 0..vem.lanes as i64 {
+        let mut idx = fb.ins().iadd_imm_s(r, lane);
+        if let Some(last) = last {
+            idx = fb.ins().umin(idx, last);
+        }
+        let step = fb.ins().imul(idx, stride);
+        let off = fb.ins().iadd(row, step);
+        let addr = element_addr(fb, *base, off, size);
+        let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
+        vec = Some(match vec {
+            None if vem.lanes == 1 => e,
+            None => fb.ins().splat(vem.vty(dtype), e),
+            Some(v) => fb.ins().insertlane(v, e, lane as u8),
+        });
+    }
+    vec.unwrap()
 }
 
 /// An extracted lane as the scalar form of `ty` (bool masks become 0/1).
