@@ -47,6 +47,11 @@ fn num_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<PyNum> {
 }
 
 fn filled(shape: &[usize], value: Scalar) -> PyResult<Array> {
+    // The frontend's broadcast view accepts complex constants, but no
+    // kernel can compute them yet: refuse here, at the call.
+    if value.dtype().is_complex() {
+        return Err(not_implemented(format!("lazyxp: arrays of {} are not supported yet", value.dtype())));
+    }
     guard(|| {
         let c = lazyxp::scalar(value)?;
         lazyxp::broadcast_to(&c, shape)
