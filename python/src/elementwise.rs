@@ -6,7 +6,7 @@
 
 use crate::array::PyArray;
 use crate::dtype::{parse, PyDType};
-use crate::errors::{guard, type_error, value_error};
+use crate::errors::{guard, value_error};
 use crate::operand::{array_arg, binary_pair, operand, py_num, scalar_default, scalar_for, Operand};
 use crate::creation::parse_shape;
 use lazyxp::{Array, DType, PyScalar};
@@ -53,24 +53,16 @@ macro_rules! binary {
 }
 
 unary!(
-    abs, bitwise_invert, ceil, cos, exp, floor, log, logical_not, negative, round, sin, sqrt, tanh, trunc,
+    abs, acos, acosh, asin, asinh, atan, atanh, bitwise_invert, ceil, conj, cos, cosh, exp, expm1, floor,
+    imag, isfinite, isinf, isnan, log, log10, log1p, log2, logical_not, negative, positive, real,
+    reciprocal, round, sign, signbit, sin, sinh, sqrt, square, tan, tanh, trunc,
 );
 
 binary!(
-    add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, greater, greater_equal, less, less_equal,
-    logical_and, logical_or, logical_xor, maximum, minimum, multiply, not_equal, subtract,
+    add, atan2, bitwise_and, bitwise_left_shift, bitwise_or, bitwise_right_shift, bitwise_xor, copysign,
+    divide, equal, floor_divide, greater, greater_equal, hypot, less, less_equal, logaddexp, logical_and,
+    logical_or, logical_xor, maximum, minimum, multiply, nextafter, not_equal, pow, remainder, subtract,
 );
-
-/// `positive(x)`: a copy of `x` (numeric dtypes only).
-#[pyfunction]
-#[pyo3(signature = (x, /))]
-pub fn positive(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    let a = array_arg(x, "positive")?;
-    if a.dtype().is_bool() {
-        return Err(type_error("positive is not defined for bool"));
-    }
-    Ok(PyArray::new(a))
-}
 
 /// `where(condition, x1, x2, /)`; `x1`/`x2` may be Python scalars.
 #[pyfunction]
@@ -169,7 +161,6 @@ pub fn other_operand(lhs: &Array, other: &Bound<'_, PyAny>) -> PyResult<Option<A
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register_unary(m)?;
     register_binary(m)?;
-    m.add_function(wrap_pyfunction!(positive, m)?)?;
     m.add_function(wrap_pyfunction!(where_, m)?)?;
     m.add_function(wrap_pyfunction!(astype, m)?)?;
     m.add_function(wrap_pyfunction!(broadcast_to, m)?)?;

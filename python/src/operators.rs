@@ -12,21 +12,6 @@ use crate::operand::type_name;
 use lazyxp::Array;
 use pyo3::prelude::*;
 
-/// Operators whose function the Rust frontend does not have yet: they
-/// raise NotImplementedError. Replace `pending::x` by `lazyxp::x` in the
-/// table below when the frontend gains it.
-mod pending {
-    use lazyxp::Array;
-    macro_rules! pending {
-        ($($name:ident),*) => {$(
-            pub fn $name(_: &Array, _: &Array) -> lazyxp::Result<Array> {
-                Err(lazyxp::Error::Unsupported(concat!(stringify!($name), " is not implemented in lazyxp yet").into()))
-            }
-        )*};
-    }
-    pending!(floor_divide, remainder, pow, bitwise_left_shift, bitwise_right_shift, matmul);
-}
-
 fn forward(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, f: BinaryFn, reflected: bool) -> PyResult<Py<PyAny>> {
     let py = slf.py();
     let lhs = slf.borrow().inner.clone();
@@ -86,29 +71,29 @@ impl PyArray {
     fn __rtruediv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::divide, true) }
     fn __itruediv__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::divide, "/") }
 
-    fn __floordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::floor_divide, false) }
-    fn __rfloordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::floor_divide, true) }
-    fn __ifloordiv__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, pending::floor_divide, "//") }
+    fn __floordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::floor_divide, false) }
+    fn __rfloordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::floor_divide, true) }
+    fn __ifloordiv__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::floor_divide, "//") }
 
-    fn __mod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::remainder, false) }
-    fn __rmod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::remainder, true) }
-    fn __imod__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, pending::remainder, "%") }
+    fn __mod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::remainder, false) }
+    fn __rmod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::remainder, true) }
+    fn __imod__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::remainder, "%") }
 
     fn __pow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         if modulo.is_some_and(|m| !m.is_none()) {
             return Err(type_error("pow() with a modulus is not supported for arrays"));
         }
-        forward(slf, other, pending::pow, false)
+        forward(slf, other, lazyxp::pow, false)
     }
     fn __rpow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let _ = modulo;
-        forward(slf, other, pending::pow, true)
+        forward(slf, other, lazyxp::pow, true)
     }
-    fn __ipow__(&mut self, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<()> { in_place(self, other, pending::pow, "**") }
+    fn __ipow__(&mut self, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<()> { in_place(self, other, lazyxp::pow, "**") }
 
-    fn __matmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::matmul, false) }
-    fn __rmatmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::matmul, true) }
-    fn __imatmul__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, pending::matmul, "@") }
+    fn __matmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::matmul, false) }
+    fn __rmatmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::matmul, true) }
+    fn __imatmul__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::matmul, "@") }
 
     fn __and__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_and, false) }
     fn __rand__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_and, true) }
@@ -122,13 +107,13 @@ impl PyArray {
     fn __rxor__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_xor, true) }
     fn __ixor__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_xor, "^") }
 
-    fn __lshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::bitwise_left_shift, false) }
-    fn __rlshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::bitwise_left_shift, true) }
-    fn __ilshift__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, pending::bitwise_left_shift, "<<") }
+    fn __lshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_left_shift, false) }
+    fn __rlshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_left_shift, true) }
+    fn __ilshift__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_left_shift, "<<") }
 
-    fn __rshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::bitwise_right_shift, false) }
-    fn __rrshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, pending::bitwise_right_shift, true) }
-    fn __irshift__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, pending::bitwise_right_shift, ">>") }
+    fn __rshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_right_shift, false) }
+    fn __rrshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_right_shift, true) }
+    fn __irshift__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_right_shift, ">>") }
 
     fn __lt__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::less, false) }
     fn __le__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::less_equal, false) }

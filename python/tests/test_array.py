@@ -124,11 +124,19 @@ def test_operators_with_foreign_objects():
         x += "a"
 
 
-@pytest.mark.parametrize("op", [operator.floordiv, operator.mod, operator.pow, operator.lshift, operator.rshift, operator.matmul])
-def test_operators_without_a_frontend_function_say_so(op):
-    x = xp.asarray([1, 2])
-    with pytest.raises((NotImplementedError, TypeError)):
-        op(x, x)
+@pytest.mark.parametrize("op", [operator.floordiv, operator.mod, operator.pow, operator.lshift, operator.rshift])
+@given(a=np_arrays(["int8", "int16", "int32", "int64", "uint8", "uint32"], elements=None))
+def test_integer_operators_match_numpy(op, a):
+    b = np.full_like(a, 3)
+    with np.errstate(all="ignore"):
+        want = op(a, b)
+    assert_same(op(xp.asarray(a), xp.asarray(b)), want)
+
+
+def test_matmul_operator():
+    a = np.arange(6.0).reshape(2, 3)
+    b = np.arange(12.0).reshape(3, 4)
+    assert_same(xp.asarray(a) @ xp.asarray(b), a @ b)
 
 
 def test_conversions_to_python_scalars():
