@@ -133,6 +133,7 @@ fn assign(
     let mut outputs: Vec<usize> = reasons.keys().copied().collect();
     outputs.sort_unstable();
     let below = materialized_below(nodes, index, reasons);
+    let cost = recompute_cost(nodes, index, reasons);
     for &o in &outputs {
         if nodes[o].0.op.is_library() {
             groups.push(Group { shape: nodes[o].0.shape.clone(), library: true, reduce: None, outputs: vec![o], members: vec![o] });
@@ -173,11 +174,14 @@ fn assign(
                 continue;
             }
             match owner[i] {
-                Some(o) if o != g => {
+                // Cheap elementwise work is recomputed by each kernel that
+                // needs it: a pass over memory costs more than a few flops.
+                Some(o) if o != g && cost[i] > CHEAP_TO_RECOMPUTE => {
                     forced.push((i, REASON_SHARED));
                     continue;
                 }
-                _ => owner[i] = Some(g),
+                Some(_) => {}
+                None => owner[i] = Some(g),
             }
             let node = &nodes[i].0;
             let mut child_inner = inner;
@@ -208,6 +212,34 @@ fn assign(
     forced.sort_unstable();
     forced.dedup_by_key(|f| f.0);
     (groups, forced)
+}
+
+/// Work (in rough instructions per element) below which a node shared by
+/// two kernels is recomputed in each rather than written to memory.
+const CHEAP_TO_RECOMPUTE: u32 = 8;
+
+/// Per node, the work of computing it inside a kernel: its fused subgraph
+/// down to materialized nodes and sources (shared nodes counted per use,
+/// which only overestimates). Transcendentals count as expensive.
+fn recompute_cost(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, reasons: &HashMap<usize, &'static str>) -> Vec<u32> {
+    let mut cost: Vec<u32> = Vec::with_capacity(nodes.len());
+    for (node, inputs) in nodes {
+        let own: u32 = match &node.op {
+            NodeOp::Leaf | NodeOp::Const(_) => 0,
+            NodeOp::View(_) | NodeOp::Reshape => 0,
+            NodeOp::Unary(u) if u.is_math() => 64,
+            NodeOp::Reduce { .. } | NodeOp::Matmul => 1 << 16,
+            _ => 1,
+        };
+        let below: u32 = inputs
+            .iter()
+            .map(|i| index[&i.id])
+            .filter(|j| !reasons.contains_key(j))
+            .map(|j| cost[j])
+            .fold(0u32, |a, b| a.saturating_add(b));
+        cost.push(own.saturating_add(below));
+    }
+    cost
 }
 
 /// For each node, the materialized nodes it depends on (transitively).

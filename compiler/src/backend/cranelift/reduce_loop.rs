@@ -66,6 +66,9 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let row = fb.create_block();
     let block_head = fb.create_block();
     let block_start = fb.create_block();
+    let group = fb.create_block();
+    let group_body = fb.create_block();
+    let group_exit = fb.create_block();
     let step = fb.create_block();
     let body_full = fb.create_block();
     let body_partial = fb.create_block();
@@ -175,12 +178,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
         fb.ins().umin(e, inner_len)
     };
-    let nsteps = {
-        let len = fb.ins().isub(blk_end, r0);
-        let groups = fb.ins().iadd_imm_s(len, REDUCE_LANES as i64 - 1);
-        let groups = fb.ins().ushr_imm_s(groups, REDUCE_LANES.trailing_zeros() as i64);
-        fb.ins().imul_imm_s(groups, unroll)
-    };
     let mut idents = Vec::new();
     for r in &reds {
         let id = vem.constant(&mut fb, r.op.identity(r.ty));
@@ -188,9 +185,58 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             idents.push(id);
         }
     }
-    let mut a = vec![BlockArg::Value(r0), BlockArg::Value(nsteps)];
+    let inner_inputs: Vec<usize> = (0..n_in)
+        .filter(|&n| k.inputs[n].space == Space::Inner && !matches!(plans[n], InputPlan::Invariant(_)))
+        .collect();
+    let mut a = vec![BlockArg::Value(r0)];
     a.extend(args_of(&idents));
+    fb.ins().jump(group, &a);
+
+    // group(r, accs...): whole groups of eight elements, unrolled over the
+    // accumulators with plain loads and no masks -- the hot loop. What is
+    // left of the block (fewer than eight) goes to the masked steps.
+    let gr = fb.append_block_param(group, types::I64);
+    let group_accs: Vec<CValue> = reds
+        .iter()
+        .flat_map(|r| std::iter::repeat_n(r.ty, unroll as usize))
+        .map(|t| fb.append_block_param(group, vem.vty(t)))
+        .collect();
+    fb.switch_to_block(group);
+    let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
+    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
+    fb.ins().brif(whole, group_body, &[], group_exit, &[]);
+    // Leaving the hot loop in its own block keeps the tail's setup out of it.
+    fb.switch_to_block(group_exit);
+    let rest = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
+    let unroll_c = fb.ins().iconst(types::I64, unroll);
+    let zero_c = fb.ins().iconst(types::I64, 0);
+    let rest_steps = fb.ins().select(rest, unroll_c, zero_c);
+    let mut a = vec![BlockArg::Value(gr), BlockArg::Value(rest_steps)];
+    a.extend(args_of(&group_accs));
     fb.ins().jump(step, &a);
+    fb.switch_to_block(group_body);
+    let mut next = group_accs.clone();
+    for u in 0..unroll {
+        let r_u = fb.ins().iadd_imm_s(gr, u * lanes);
+        let row_base = fb.ins().imul(o, inner_len);
+        let flat = fb.ins().iadd(row_base, r_u);
+        let mut loaded = Vec::new();
+        for &n in &inner_inputs {
+            loaded.push(match row_offsets[n] {
+                Some(row) => load_row_strided(&mut fb, vem, &plans[n], k.inputs[n].dtype, row, r_u, None),
+                None => load_input(&mut fb, vem, &plans[n], k.inputs[n].dtype, flat, &dims, None),
+            });
+        }
+        let vals = emit_inner_body(&mut fb, vem, &plans, &inner, &live, &vector_vals, &inner_inputs, &loaded);
+        for (ri, r) in reds.iter().enumerate() {
+            let Op::Reduce(_, operand) = k.insts[r.inst].op else { unreachable!() };
+            let slot = ri * unroll as usize + u as usize;
+            next[slot] = vem.binary(&mut fb, r.op.binary(), r.ty, next[slot], vals[operand.0 as usize].unwrap());
+        }
+    }
+    let mut a = vec![BlockArg::Value(group_end)];
+    a.extend(args_of(&next));
+    fb.ins().jump(group, &a);
 
     // step(r, left, accs...)
     let sr = fb.append_block_param(step, types::I64);
@@ -206,9 +252,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
 
     // Loads: whole vectors when the step is inside the block, else lanes
     // clamped to the block's last element (masked below).
-    let inner_inputs: Vec<usize> = (0..n_in)
-        .filter(|&n| k.inputs[n].space == Space::Inner && !matches!(plans[n], InputPlan::Invariant(_)))
-        .collect();
     fb.switch_to_block(body_full);
     let step_end = fb.ins().iadd_imm_s(sr, lanes);
     let full = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, step_end, blk_end);
@@ -247,30 +290,11 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let inner_params: Vec<CValue> = inner_inputs.iter().map(|&n| fb.append_block_param(compute, vem.vty(k.inputs[n].dtype))).collect();
     let mask = fb.append_block_param(compute, if lanes > 1 { vem.vty(DType::Bool) } else { types::I8 });
     fb.switch_to_block(compute);
-    for (p, &n) in inner_inputs.iter().enumerate() {
-        for (i, inst) in k.insts.iter().enumerate() {
-            if inst.op == Op::Load(n as u32) {
-                vector_vals[i] = Some(inner_params[p]);
-            }
-        }
-    }
-    for (i, inst) in k.insts.iter().enumerate() {
-        if !inner[i] || !live[i] {
-            continue;
-        }
-        let v = match inst.op {
-            Op::Load(n) => match &plans[n as usize] {
-                InputPlan::Invariant(s) => splat(&mut fb, vem, inst.ty, *s),
-                _ => vector_vals[i].expect("inner loads are block parameters"),
-            },
-            _ => vem.emit(&mut fb, i, &|v: Value| vector_vals[v.0 as usize].expect("operand precedes use")),
-        };
-        vector_vals[i] = Some(v);
-    }
+    let body_vals = emit_inner_body(&mut fb, vem, &plans, &inner, &live, &vector_vals, &inner_inputs, &inner_params);
     let mut next_accs = Vec::new();
     for (ri, r) in reds.iter().enumerate() {
         let Op::Reduce(_, operand) = k.insts[r.inst].op else { unreachable!() };
-        let v = vector_vals[operand.0 as usize].unwrap();
+        let v = body_vals[operand.0 as usize].unwrap();
         let id = vem.constant(&mut fb, r.op.identity(r.ty));
         let vt = fb.func.dfg.value_type(v);
         let m = if lanes > 1 { vem.as_type(&mut fb, mask, vt) } else { mask };
@@ -367,6 +391,37 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
+}
+
+/// The inner instructions once, for one set of loaded inner inputs; outer
+/// values come from `outer_vals` (splatted in the row block).
+#[allow(clippy::too_many_arguments)]
+fn emit_inner_body(
+    fb: &mut FunctionBuilder,
+    vem: &Emitter,
+    plans: &[InputPlan],
+    inner: &[bool],
+    live: &[bool],
+    outer_vals: &[Option<CValue>],
+    inner_inputs: &[usize],
+    loaded: &[CValue],
+) -> Vec<Option<CValue>> {
+    let k = vem.kernel;
+    let mut vals = outer_vals.to_vec();
+    for (i, inst) in k.insts.iter().enumerate() {
+        if !inner[i] || !live[i] {
+            continue;
+        }
+        let v = match inst.op {
+            Op::Load(n) => match &plans[n as usize] {
+                InputPlan::Invariant(s) => splat(fb, vem, inst.ty, *s),
+                _ => loaded[inner_inputs.iter().position(|&m| m == n as usize).expect("inner loads are loaded")],
+            },
+            _ => vem.emit(fb, i, &|v: Value| vals[v.0 as usize].expect("operand precedes use")),
+        };
+        vals[i] = Some(v);
+    }
+    vals
 }
 
 /// Instructions that need a reduction's final value (directly or not).
