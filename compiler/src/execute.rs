@@ -173,6 +173,12 @@ fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Res
             let batch: usize = a.shape[..r - 2].iter().product();
             crate::library::matmul::matmul(&buffer(a)?, &buffer(c)?, node.dtype, batch, n, k, m)
         }
+        NodeOp::ArgExtreme { max, axis } => {
+            crate::library::scan::arg_extreme(&buffer(&inputs[0])?, inputs[0].dtype, &inputs[0].shape, axis.map(|a| a as usize), max)
+        }
+        NodeOp::Cumulative { op, axis, include_initial } => {
+            crate::library::scan::cumulative(&buffer(&inputs[0])?, node.dtype, &inputs[0].shape, axis as usize, op, include_initial)
+        }
         _ => unreachable!("only library ops form library groups"),
     }
 }

@@ -197,3 +197,30 @@ pub fn var(x: &Array, axis: Option<&[isize]>, correction: f64, keepdims: bool) -
 pub fn std(x: &Array, axis: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
     sqrt(&var(x, axis, correction, keepdims)?)
 }
+
+fn cumulative(x: &Array, op: ReduceOp, axis: Option<isize>, include_initial: bool) -> Result<Array> {
+    let axis = match axis {
+        Some(a) => normalize_axis(a, x.ndim())?,
+        None if x.ndim() == 1 => 0,
+        None => return Err(Error::Value(format!("cumulative sums need an axis for an array of dimension {}", x.ndim()))),
+    };
+    let x = astype(x, accumulation_dtype(x.dtype()))?;
+    if x.dtype().is_complex() {
+        return Err(Error::Unsupported("cumulative sums of complex arrays are not implemented yet".into()));
+    }
+    let mut shape = Shape::from_slice(x.shape());
+    shape[axis] += include_initial as usize;
+    let node = intern(NodeOp::Cumulative { op, axis: axis as u32, include_initial }, x.dtype(), shape, smallvec![x.node.clone()], State::Pending);
+    Array::from_node(node)
+}
+
+/// Running sums along `axis` (required unless `x` is 1-D), in the
+/// accumulation dtype of `sum`; `include_initial` prepends the zero.
+pub fn cumulative_sum(x: &Array, axis: Option<isize>, include_initial: bool) -> Result<Array> {
+    cumulative(x, ReduceOp::Add, axis, include_initial)
+}
+
+/// Running products along `axis`; `include_initial` prepends the one.
+pub fn cumulative_prod(x: &Array, axis: Option<isize>, include_initial: bool) -> Result<Array> {
+    cumulative(x, ReduceOp::Mul, axis, include_initial)
+}

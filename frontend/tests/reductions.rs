@@ -169,3 +169,32 @@ fn softmax_runs_in_few_kernels_and_is_right() {
         }
     }
 }
+
+#[test]
+fn argmax_argmin_find_the_first_extreme() {
+    let x = xp::asarray(&[3.0f64, 7.0, 7.0, -1.0, f64::NAN, 2.0], &[2, 3]).unwrap();
+    assert_eq!(xp::argmax(&x, Some(1), false).unwrap().to_vec::<i64>().unwrap(), vec![1, 1]);
+    assert_eq!(xp::argmin(&x, Some(0), true).unwrap().shape(), &[1, 3]);
+    assert_eq!(xp::argmin(&x, Some(0), true).unwrap().to_vec::<i64>().unwrap(), vec![1, 1, 1]);
+    assert_eq!(xp::argmax(&x, None, false).unwrap().to_vec::<i64>().unwrap(), vec![4]);
+    let i = xp::asarray(&[5i16, -3, 9, 9], &[4]).unwrap();
+    assert_eq!(xp::argmax(&(&i * 2).unwrap(), None, false).unwrap().to_vec::<i64>().unwrap(), vec![2]);
+    assert!(xp::argmax(&xp::asarray::<f32>(&[], &[0]).unwrap(), None, false).is_err());
+    assert!(xp::argmax(&x, Some(2), false).is_err());
+}
+
+#[test]
+fn cumulative_sums_and_products() {
+    let x = xp::asarray(&[1i32, 2, 3, 4, 5, 6], &[2, 3]).unwrap();
+    let c = xp::cumulative_sum(&x, Some(1), false).unwrap();
+    assert_eq!(c.dtype(), xp::DType::Int64);
+    assert_eq!(c.to_vec::<i64>().unwrap(), vec![1, 3, 6, 4, 9, 15]);
+    let c0 = xp::cumulative_sum(&x, Some(0), true).unwrap();
+    assert_eq!(c0.shape(), &[3, 3]);
+    assert_eq!(c0.to_vec::<i64>().unwrap(), vec![0, 0, 0, 1, 2, 3, 5, 7, 9]);
+    let f = xp::asarray(&[0.5f32, 2.0, 4.0], &[3]).unwrap();
+    assert_eq!(xp::cumulative_prod(&f, None, false).unwrap().to_vec::<f32>().unwrap(), vec![0.5, 1.0, 4.0]);
+    assert!(xp::cumulative_sum(&x, None, false).is_err());
+    let b = xp::asarray(&[true, true, false], &[3]).unwrap();
+    assert_eq!(xp::cumulative_sum(&b, None, false).unwrap().to_vec::<i64>().unwrap(), vec![1, 2, 2]);
+}

@@ -89,10 +89,10 @@ pub fn verify(k: &Kernel) -> Result<()> {
             });
         }
     }
-    if k.rank == 0 && k.inputs.iter().any(|i| i.access == Access::Strided) {
+    if let Some(i) = (0..k.inputs.len()).find(|&i| k.inputs[i].access == Access::Strided && k.input_rank(i) == 0) {
         return Err(Error::Compile {
             kernel: k.name.clone(),
-            message: "a rank-0 kernel cannot have strided inputs".into(),
+            message: format!("in{i} is strided over an index space of rank 0"),
         });
     }
     Ok(())

@@ -1,0 +1,129 @@
+//! Library kernels that walk one axis in order: argmax/argmin and the
+//! cumulative sums and products. They run on the materialized, row-major
+//! operand; the axis is split into (outer, length, inner) so every case is
+//! the same three loops.
+
+use crate::kernel_ir::ReduceOp;
+use lazyxp_runtime::shape::byte_size;
+use lazyxp_runtime::{Buffer, DType, Error, Result};
+
+/// `shape` split around `axis` (None: the whole array as one axis).
+pub fn split_axis(shape: &[usize], axis: Option<usize>) -> (usize, usize, usize) {
+    match axis {
+        None => (1, shape.iter().product(), 1),
+        Some(a) => (shape[..a].iter().product(), shape[a], shape[a + 1..].iter().product()),
+    }
+}
+
+/// Element types the scans run on, with NaN-aware ordering for floats.
+trait Elem: Copy + PartialOrd {
+    fn is_nan(self) -> bool {
+        false
+    }
+}
+macro_rules! elem_int { ($($t:ty),*) => {$(impl Elem for $t {})*}; }
+elem_int!(u8, i8, u16, i16, u32, i32, u64, i64);
+impl Elem for f32 {
+    fn is_nan(self) -> bool {
+        f32::is_nan(self)
+    }
+}
+impl Elem for f64 {
+    fn is_nan(self) -> bool {
+        f64::is_nan(self)
+    }
+}
+
+/// Index of the first largest (`max`) or smallest element along the axis,
+/// as int64. A NaN counts as the extreme, so the first NaN wins (NumPy).
+pub fn arg_extreme(x: &Buffer, dtype: DType, shape: &[usize], axis: Option<usize>, max: bool) -> Result<Buffer> {
+    let (outer, len, inner) = split_axis(shape, axis);
+    if len == 0 {
+        return Err(Error::Value("argmax/argmin of an empty axis".into()));
+    }
+    let out = Buffer::uninit(byte_size(&[outer * inner], DType::Int64)?)?;
+    // SAFETY: `out` is fresh with outer*inner i64 slots; `x` holds the
+    // operand's elements (checked by the caller's shapes).
+    let o = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut i64, outer * inner) };
+    macro_rules! run {
+        ($t:ty) => {{
+            let v = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const $t, outer * len * inner) };
+            scan_arg::<$t>(v, o, outer, len, inner, max)
+        }};
+    }
+    match dtype {
+        DType::Bool | DType::UInt8 => run!(u8),
+        DType::Int8 => run!(i8),
+        DType::UInt16 => run!(u16),
+        DType::Int16 => run!(i16),
+        DType::UInt32 => run!(u32),
+        DType::Int32 => run!(i32),
+        DType::UInt64 => run!(u64),
+        DType::Int64 => run!(i64),
+        DType::Float32 => run!(f32),
+        DType::Float64 => run!(f64),
+        other => return Err(Error::Unsupported(format!("argmax/argmin of {other} arrays is not implemented yet"))),
+    }
+    Ok(out)
+}
+
+fn scan_arg<T: Elem>(v: &[T], out: &mut [i64], outer: usize, len: usize, inner: usize, max: bool) {
+    for a in 0..outer {
+        for i in 0..inner {
+            let at = |j: usize| v[(a * len + j) * inner + i];
+            let mut best = 0usize;
+            let mut bv = at(0);
+            for j in 1..len {
+                if bv.is_nan() {
+                    break;
+                }
+                let c = at(j);
+                let better = c.is_nan() || if max { c > bv } else { c < bv };
+                if better {
+                    best = j;
+                    bv = c;
+                }
+            }
+            out[a * inner + i] = best as i64;
+        }
+    }
+}
+
+/// Running sums or products along the axis, in order, in `dtype` (already
+/// the accumulation dtype); with `include_initial` the identity comes first.
+pub fn cumulative(x: &Buffer, dtype: DType, shape: &[usize], axis: usize, op: ReduceOp, include_initial: bool) -> Result<Buffer> {
+    let (outer, len, inner) = split_axis(shape, Some(axis));
+    let out_len = len + include_initial as usize;
+    let out = Buffer::uninit(byte_size(&[outer * out_len * inner], dtype)?)?;
+    macro_rules! run {
+        ($t:ty, $add:expr, $mul:expr, $zero:expr, $one:expr) => {{
+            // SAFETY: sizes follow from the shapes; `out` is fresh.
+            let v = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const $t, outer * len * inner) };
+            let o = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut $t, outer * out_len * inner) };
+            let f: fn($t, $t) -> $t = if op == ReduceOp::Mul { $mul } else { $add };
+            let init: $t = if op == ReduceOp::Mul { $one } else { $zero };
+            for a in 0..outer {
+                for i in 0..inner {
+                    let mut acc = init;
+                    if include_initial {
+                        o[(a * out_len) * inner + i] = init;
+                    }
+                    for j in 0..len {
+                        acc = f(acc, v[(a * len + j) * inner + i]);
+                        o[(a * out_len + j + include_initial as usize) * inner + i] = acc;
+                    }
+                }
+            }
+        }};
+    }
+    match dtype {
+        DType::Int64 => run!(i64, |a, b| a.wrapping_add(b), |a, b| a.wrapping_mul(b), 0, 1),
+        DType::UInt64 => run!(u64, |a, b| a.wrapping_add(b), |a, b| a.wrapping_mul(b), 0, 1),
+        DType::Int32 => run!(i32, |a, b| a.wrapping_add(b), |a, b| a.wrapping_mul(b), 0, 1),
+        DType::UInt32 => run!(u32, |a, b| a.wrapping_add(b), |a, b| a.wrapping_mul(b), 0, 1),
+        DType::Float32 => run!(f32, |a, b| a + b, |a, b| a * b, 0.0, 1.0),
+        DType::Float64 => run!(f64, |a, b| a + b, |a, b| a * b, 0.0, 1.0),
+        other => return Err(Error::Unsupported(format!("cumulative sums of {other} arrays are not implemented yet"))),
+    }
+    Ok(out)
+}
