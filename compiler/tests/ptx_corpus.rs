@@ -7,6 +7,8 @@
 //! Run with `cargo test -p lazyxp-compiler --features cuda --test ptx_corpus`;
 //! it needs `ptxas` (see `ptx_support::PTXAS_HELP`).
 
+#![cfg(feature = "cuda")]
+
 mod ptx_support;
 
 use lazyxp_compiler::backend::ptx::{self, PtxKernel};

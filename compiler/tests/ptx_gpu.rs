@@ -6,6 +6,8 @@
 //! suite runs everywhere; on a GPU machine:
 //! `cargo test -p lazyxp-compiler --features cuda --test ptx_gpu -- --nocapture`.
 
+#![cfg(feature = "cuda")]
+
 mod ptx_support;
 
 use lazyxp_compiler::backend::{cranelift, ptx};
