@@ -13,10 +13,16 @@
 //! | `import.rs`, `host.rs` | Python data in, host bytes in and out |
 //! | `creation.rs` | asarray, zeros, full, arange, linspace, eye, tril, ... |
 //! | `elementwise.rs` | one line per frontend elementwise function; where, astype, ... |
+//! | `statistical.rs` | sum, prod, min, max, mean, var, std, all, any, count_nonzero |
+//! | `manipulation.rs` | permute_dims, moveaxis, expand_dims, squeeze, flip, reshape, ... |
+//! | `linalg.rs` | matmul, tensordot, vecdot |
+//! | `indexing.rs` | `x[...]` (basic indexing), iteration, `.T`, `.mT` |
+//! | `axes.rs` | `axis` arguments and `AxisError` |
 //! | `info.rs` | devices and `__array_namespace_info__` |
 //! | `errors.rs` | Rust errors and panics as Python exceptions |
 
 mod array;
+mod axes;
 mod creation;
 mod dlpack;
 mod dtype;
@@ -25,10 +31,14 @@ mod errors;
 mod export;
 mod host;
 mod import;
+mod indexing;
 mod info;
+mod linalg;
+mod manipulation;
 mod operand;
 mod operators;
 mod repr;
+mod statistical;
 
 use array::{eval_detached, PyArray};
 use errors::guard;
@@ -83,6 +93,10 @@ fn _lazyxp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     info::register(m)?;
     creation::register(m)?;
     elementwise::register(m)?;
+    statistical::register(m)?;
+    manipulation::register(m)?;
+    linalg::register(m)?;
+    m.add("AxisError", axes::axis_error_type(m.py())?)?;
     m.add_function(wrap_pyfunction!(dtype::isdtype, m)?)?;
     m.add_function(wrap_pyfunction!(dtype::can_cast, m)?)?;
     m.add_function(wrap_pyfunction!(dtype::finfo, m)?)?;

@@ -1,0 +1,190 @@
+//! `x[...]`, iteration, `.T` and `.mT`.
+//!
+//! Basic indexing (integers, slices with any step, `...`, `None`) is a view
+//! in the graph (`lazyxp::index`). The key is checked here first so each
+//! mistake raises NumPy's exception: IndexError for out-of-bounds integers,
+//! too many indices, several ellipses and keys of the wrong kind;
+//! ValueError for a zero slice step. Boolean masks and integer arrays
+//! (standard indexing the frontend does not have yet) raise IndexError
+//! saying so. A 0-d integer array index is an integer (it is evaluated).
+
+use crate::array::{item, PyArray};
+use crate::errors::{guard, value_error};
+use crate::operand::type_name;
+use lazyxp::{Array, Index};
+use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyInt, PyIterator, PyList, PySlice, PyTuple};
+
+fn index_error(msg: impl Into<String>) -> PyErr {
+    PyIndexError::new_err(msg.into())
+}
+
+/// A slice bound or step as an isize, clamped far outside any dimension
+/// (so `x[:10**30]` means "to the end", as in Python).
+fn slice_part(v: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
+    if v.is_none() {
+        return Ok(None);
+    }
+    let i = v
+        .call_method0("__index__")
+        .map_err(|_| PyTypeError::new_err(format!("slice indices must be integers or None, got {}", type_name(v))))?;
+    Ok(Some(match i.extract::<i64>() {
+        Ok(n) => n.clamp(-(1 << 62), 1 << 62) as isize,
+        Err(_) => {
+            if i.gt(0)? { 1 << 62 } else { -(1 << 62) }
+        }
+    }))
+}
+
+/// A Python int as an index (anything beyond i64 is out of bounds).
+fn int_index(i: &Bound<'_, PyAny>) -> isize {
+    match i.extract::<i64>() {
+        Ok(n) => n.clamp(-(1 << 62), 1 << 62) as isize,
+        Err(_) => {
+            if i.gt(0).unwrap_or(false) { 1 << 62 } else { -(1 << 62) }
+        }
+    }
+}
+
+fn unsupported_array(kind: &str) -> PyErr {
+    index_error(format!(
+        "lazyxp does not support {kind} indices yet; basic indices (integers, slices, `...`, None) work"
+    ))
+}
+
+fn parse_item(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Index> {
+    if obj.is_none() {
+        return Ok(Index::NewAxis);
+    }
+    if obj.is(&py.Ellipsis()) {
+        return Ok(Index::Ellipsis);
+    }
+    if let Ok(s) = obj.cast::<PySlice>() {
+        let step = slice_part(&s.getattr("step")?)?;
+        if step == Some(0) {
+            return Err(value_error("slice step cannot be zero"));
+        }
+        return Ok(Index::Slice { start: slice_part(&s.getattr("start")?)?, stop: slice_part(&s.getattr("stop")?)?, step });
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Err(unsupported_array("boolean (mask)"));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(Index::Int(int_index(obj)));
+    }
+    if let Ok(a) = obj.cast::<PyArray>() {
+        let a = a.borrow().inner.clone();
+        let dt = a.dtype();
+        if dt.is_bool() {
+            return Err(unsupported_array("boolean array (mask)"));
+        }
+        if !dt.is_int() {
+            return Err(index_error(format!("arrays used as indices must be of integer or boolean dtype, not {dt}")));
+        }
+        if a.ndim() != 0 {
+            return Err(unsupported_array("integer array"));
+        }
+        let v = item(py, &a, "__getitem__")?;
+        let v = crate::array::scalar_to_py(py, v)?;
+        return Ok(Index::Int(int_index(&v)));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return Err(unsupported_array("sequence (integer or boolean array)"));
+    }
+    // NumPy integers and other objects with __index__; NumPy's bool_ has
+    // none, and its arrays have one only when 0-d.
+    if obj.hasattr("__index__")? {
+        if let Ok(i) = obj.call_method0("__index__") {
+            return Ok(Index::Int(int_index(&i)));
+        }
+        if obj.hasattr("ndim")? {
+            return Err(unsupported_array("integer or boolean array"));
+        }
+    }
+    Err(index_error(format!(
+        "only integers, slices (`:`), ellipsis (`...`) and None (`newaxis`) are valid indices, not {}",
+        type_name(obj)
+    )))
+}
+
+/// The key as frontend indices, checked against `shape`.
+pub fn parse_key(py: Python<'_>, key: &Bound<'_, PyAny>, shape: &[usize]) -> PyResult<Vec<Index>> {
+    let items: Vec<Index> = if let Ok(t) = key.cast::<PyTuple>() {
+        t.iter().map(|k| parse_item(py, &k)).collect::<PyResult<_>>()?
+    } else {
+        vec![parse_item(py, key)?]
+    };
+    let n = shape.len();
+    let ellipses = items.iter().filter(|i| matches!(i, Index::Ellipsis)).count();
+    if ellipses > 1 {
+        return Err(index_error("an index can only have a single ellipsis ('...')"));
+    }
+    let consuming = items.iter().filter(|i| matches!(i, Index::Int(_) | Index::Slice { .. })).count();
+    if consuming > n {
+        return Err(index_error(format!(
+            "too many indices for array: array is {n}-dimensional, but {consuming} were indexed"
+        )));
+    }
+    // Integer bounds, axis by axis (an ellipsis stands for the axes the
+    // other entries leave over).
+    let mut axis = 0;
+    for i in &items {
+        match *i {
+            Index::Ellipsis => axis += n - consuming,
+            Index::NewAxis => {}
+            Index::Slice { .. } => axis += 1,
+            Index::Int(v) => {
+                let len = shape[axis] as isize;
+                if v < -len || v >= len {
+                    return Err(index_error(format!("index {v} is out of bounds for axis {axis} with size {len}")));
+                }
+                axis += 1;
+            }
+        }
+    }
+    Ok(items)
+}
+
+pub fn get(py: Python<'_>, a: &Array, key: &Bound<'_, PyAny>) -> PyResult<Array> {
+    let idx = parse_key(py, key, a.shape())?;
+    guard(|| lazyxp::index(a, &idx))
+}
+
+#[pymethods]
+impl PyArray {
+    fn __getitem__(&self, key: &Bound<'_, PyAny>) -> PyResult<PyArray> {
+        Ok(PyArray::new(get(key.py(), &self.inner, key)?))
+    }
+
+    /// Iterates over the first axis (views, as NumPy); 0-d arrays are not
+    /// iterable.
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        if self.inner.ndim() == 0 {
+            return Err(PyTypeError::new_err("iteration over a 0-d array"));
+        }
+        let rows = (0..self.inner.shape()[0])
+            .map(|i| Ok(PyArray::new(guard(|| lazyxp::index(&self.inner, &[Index::Int(i as isize)]))?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, rows)?.try_iter()
+    }
+
+    /// Transpose of a matrix; the standard defines `.T` for 2-D arrays only
+    /// (`.mT` or `permute_dims` for others).
+    #[getter(T)]
+    fn transpose(&self) -> PyResult<PyArray> {
+        if self.inner.ndim() != 2 {
+            return Err(value_error(format!(
+                "x.T requires a 2-D array, got shape {:?}; use x.mT for stacks of matrices or permute_dims",
+                self.inner.shape()
+            )));
+        }
+        Ok(PyArray::new(guard(|| lazyxp::matrix_transpose(&self.inner))?))
+    }
+
+    /// Transpose of the last two axes (a stack of matrices).
+    #[getter(mT)]
+    fn matrix_t(&self) -> PyResult<PyArray> {
+        Ok(PyArray::new(guard(|| lazyxp::matrix_transpose(&self.inner))?))
+    }
+}
