@@ -1,13 +1,15 @@
+//! Per-call cost of a cached small expression, for profiling the eval path:
+//!     perf record -g target/release/examples/overhead
 use lazyxp as xp;
-use lazyxp_benches::{fmt_duration, measure};
 fn main() -> xp::Result<()> {
-    let small = xp::linspace(0.0, 10.0, 1000, xp::DType::Float32)?;
-    let (med, _) = measure(100, 5000, || { let y: xp::Array = (&small + 1.0).unwrap(); y.eval().unwrap(); });
-    println!("x+1 build+eval n=1000: {}", fmt_duration(med));
-    let (med, _) = measure(100, 5000, || { std::hint::black_box((&small + 1.0).unwrap()); });
-    println!("x+1 build only: {}", fmt_duration(med));
-    let y = xp::log(&(xp::sin(&small)? + 5.0)?)?; y.eval()?;
-    let (med, _) = measure(100, 5000, || { std::hint::black_box(xp::log(&(xp::sin(&small).unwrap() + 5.0).unwrap()).unwrap()); });
-    println!("log_sin build only: {}", fmt_duration(med));
+    let x = xp::linspace(0.0, 10.0, 1000, xp::DType::Float32)?;
+    let y = xp::linspace(0.0, 1.0, 1000, xp::DType::Float32)?;
+    let iters: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(200_000);
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        let r = ((&x * 2.0)? + &y)?;
+        r.eval()?;
+    }
+    println!("a*x+y n=1000: {:.2} µs per call", t.elapsed().as_secs_f64() * 1e6 / iters as f64);
     Ok(())
 }

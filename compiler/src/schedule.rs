@@ -14,6 +14,7 @@ use crate::lower::{lower, Lowered};
 use hashbrown::HashMap;
 use lazyxp_runtime::{Error, Result, Shape};
 use smallvec::SmallVec;
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub type Inputs = SmallVec<[NodeRef; 3]>;
 
@@ -21,6 +22,15 @@ pub struct Schedule {
     /// Every node reached (pending ones and the realized sources below
     /// them), inputs before users, with the inputs each had when visited.
     pub nodes: Vec<(NodeRef, Inputs)>,
+    /// The kernels, by position in `nodes`: shared by every graph of the
+    /// same structure (see `PlanKey`).
+    pub plan: Arc<Plan>,
+}
+
+/// How a graph is cut and lowered, in terms of node positions only, so it
+/// serves every graph with the same structure: a loop that evaluates the
+/// same expression on new data schedules it once.
+pub struct Plan {
     /// Kernels in execution order.
     pub groups: Vec<Group>,
     /// The kernel IR and launch bindings of each group (`None` for library
@@ -28,6 +38,31 @@ pub struct Schedule {
     pub lowered: Vec<Option<Lowered>>,
     /// Why each materialized node (by index into `nodes`) is a kernel output.
     pub reasons: HashMap<usize, &'static str>,
+}
+
+impl std::ops::Deref for Schedule {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        &self.plan
+    }
+}
+
+/// What a plan depends on: per node its op (realized nodes, constants
+/// included, are just data of a dtype and shape), dtype, shape and the
+/// positions of its inputs; and which nodes were asked for.
+#[derive(Hash, PartialEq, Eq)]
+struct PlanKey {
+    nodes: Vec<(Option<NodeOp>, lazyxp_runtime::DType, Shape, SmallVec<[u32; 3]>)>,
+    roots: SmallVec<[u32; 4]>,
+}
+
+/// Plans kept; past this the cache starts over (a program builds a bounded
+/// number of distinct expressions in its hot loops).
+const PLAN_CACHE_LIMIT: usize = 4096;
+
+fn plan_cache() -> &'static Mutex<HashMap<PlanKey, Arc<Plan>>> {
+    static CACHE: OnceLock<Mutex<HashMap<PlanKey, Arc<Plan>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
 /// The reduction space of a kernel: the reduced node's input shape and axes.
@@ -56,9 +91,45 @@ pub const REASON_LIBRARY_INPUT: &str = "operand of a library kernel: materialize
 pub const REASON_LAYOUT: &str = "reshape of data not in row-major order: copied to contiguous memory first";
 
 impl Schedule {
+    /// The schedule of the pending graph under `roots`, from the plan cache
+    /// when a graph of the same structure was scheduled before.
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
         let nodes = topo_order(roots);
         let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
+        let key = PlanKey {
+            nodes: nodes
+                .iter()
+                .map(|(n, inputs)| {
+                    let op = (!inputs.is_empty()).then(|| n.op.clone());
+                    (op, n.dtype, n.shape.clone(), inputs.iter().map(|i| index[&i.id] as u32).collect())
+                })
+                .collect(),
+            roots: roots.iter().map(|r| index[&r.id] as u32).collect(),
+        };
+        if let Some(plan) = plan_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(Schedule { nodes, plan: plan.clone() });
+        }
+        let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
+        let mut cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= PLAN_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, plan.clone());
+        Ok(Schedule { nodes, plan })
+    }
+
+    /// Schedules without consulting the plan cache (what a first
+    /// evaluation costs; benchmarks time it).
+    pub fn build_uncached(roots: &[NodeRef]) -> Result<Schedule> {
+        let nodes = topo_order(roots);
+        let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
+        let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
+        Ok(Schedule { nodes, plan })
+    }
+}
+
+impl Plan {
+    fn build(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, roots: &[NodeRef]) -> Result<Plan> {
         let pending = |i: usize| !nodes[i].1.is_empty();
         let mut reasons: HashMap<usize, &'static str> = HashMap::new();
         for r in roots {
@@ -106,7 +177,7 @@ impl Schedule {
                 }
             }
             if copies.is_empty() {
-                return Ok(Schedule { nodes, groups, lowered, reasons });
+                return Ok(Plan { groups, lowered, reasons });
             }
             let before = reasons.len();
             for c in copies {
