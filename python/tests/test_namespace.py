@@ -80,6 +80,26 @@ P, K, PK, VAR = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.KEYWORD_ON
     ("sin", {"x": P}),
     ("can_cast", {"from_": P, "to": P}),
     ("result_type", {"arrays_and_dtypes": VAR}),
+    ("sum", {"x": P, "axis": K, "dtype": K, "keepdims": K}),
+    ("prod", {"x": P, "axis": K, "dtype": K, "keepdims": K}),
+    ("min", {"x": P, "axis": K, "keepdims": K}),
+    ("max", {"x": P, "axis": K, "keepdims": K}),
+    ("mean", {"x": P, "axis": K, "keepdims": K}),
+    ("var", {"x": P, "axis": K, "correction": K, "keepdims": K}),
+    ("std", {"x": P, "axis": K, "correction": K, "keepdims": K}),
+    ("all", {"x": P, "axis": K, "keepdims": K}),
+    ("any", {"x": P, "axis": K, "keepdims": K}),
+    ("count_nonzero", {"x": P, "axis": K, "keepdims": K}),
+    ("permute_dims", {"x": P, "axes": PK}),
+    ("matrix_transpose", {"x": P}),
+    ("moveaxis", {"x": P, "source": P, "destination": P}),
+    ("expand_dims", {"x": P, "axis": K}),
+    ("squeeze", {"x": P, "axis": PK}),
+    ("flip", {"x": P, "axis": K}),
+    ("reshape", {"x": P, "shape": PK, "copy": K}),
+    ("matmul", {"x1": P, "x2": P}),
+    ("tensordot", {"x1": P, "x2": P, "axes": K}),
+    ("vecdot", {"x1": P, "x2": P, "axis": K}),
 ])
 def test_signatures_follow_the_standard(name, expected):
     assert _params(getattr(xp, name)) == expected
@@ -101,3 +121,18 @@ def test_every_exported_elementwise_function_is_callable():
 def test_all_lists_existing_names():
     for n in xp.__all__:
         assert hasattr(xp, n), n
+
+
+@pytest.mark.parametrize("name,defaults", [
+    ("sum", {"axis": None, "dtype": None, "keepdims": False}),
+    ("var", {"axis": None, "correction": 0.0, "keepdims": False}),
+    ("std", {"axis": None, "correction": 0.0, "keepdims": False}),
+    ("expand_dims", {"axis": 0}),
+    ("flip", {"axis": None}),
+    ("reshape", {"copy": None}),
+    ("tensordot", {"axes": 2}),
+    ("vecdot", {"axis": -1}),
+])
+def test_defaults_follow_the_standard(name, defaults):
+    sig = inspect.signature(getattr(xp, name))
+    assert {k: sig.parameters[k].default for k in defaults} == defaults
