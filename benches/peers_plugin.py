@@ -11,6 +11,12 @@ Run (from ../shared/bench, or give peers.py's path):
     ../../main/.venv-peers/bin/python peers.py --plugin ../../main/benches/peers_plugin.py \\
         --backends numpy,lazyxp --quick
 
+To measure a development build instead of the installed package, put the
+tree built by `python/dev_build.sh` first on the path (same Python version):
+
+    PYTHONPATH=python .venv-peers/bin/python ../shared/bench/peers.py --quick \\
+        --backends numpy,lazyxp --plugin benches/peers_plugin.py --cases sum_sq,softmax,pairwise
+
 Each factory turns the NumPy inputs into lazyxp arrays (setup, not timed)
 and returns a call that builds the expression and evaluates it, so every
 timed call pays graph building, scheduling, the kernel-cache lookup and the
@@ -20,7 +26,9 @@ only the first time an expression's structure is seen (the first size of a
 case); later sizes reuse the kernel, as a user's program would.
 
 Cases whose functions lazyxp does not have yet are left out (peers.py skips
-them) and appear automatically once the namespace has them.
+them) and appear automatically once the namespace has them: sum_sq, softmax
+and pairwise need `xp.sum`, `xp.max` and basic indexing (`x[:, None, :]`),
+which the package has.
 """
 import numpy as np
 

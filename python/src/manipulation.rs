@@ -120,6 +120,10 @@ pub fn reshape(x: &Bound<'_, PyAny>, shape: &Bound<'_, PyAny>, copy: Option<bool
     let _ = copy;
     let a = array_arg(x, "reshape")?;
     let s = reshape_shape(shape)?;
+    if s.contains(&-1) && s.contains(&0) {
+        // -1 next to a 0 could be anything (NumPy and array_api_strict refuse it).
+        return Err(value_error(format!("reshape: cannot infer the -1 in {s:?} next to a zero-length dimension")));
+    }
     Ok(PyArray::new(guard(|| lazyxp::reshape(&a, &s))?))
 }
 

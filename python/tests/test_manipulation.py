@@ -174,6 +174,8 @@ def test_reshape_errors():
         xp.reshape(x, (-1, -1))
     with pytest.raises(ValueError):
         xp.reshape(x, (-2, -3))
+    with pytest.raises(ValueError):
+        xp.reshape(xp.zeros((0, 3)), (-1, 0))  # ambiguous, as in NumPy
     with pytest.raises(TypeError):
         xp.reshape(x, (2.0, 3))
     with pytest.raises(TypeError):
