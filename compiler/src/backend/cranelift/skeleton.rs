@@ -216,6 +216,9 @@ pub(super) fn load_input(
         let addr = element_addr(fb, *base, i, size);
         return fb.ins().load(em.vty(dtype), mem(), addr, 0);
     }
+    if let (InputPlan::Strided { base, strides }, None, true) = (plan, clamp, lanes > 1 && !dims.is_empty()) {
+        return load_strided_run(fb, em, *base, strides, dtype, i, dims);
+    }
     let mut vec: Option<CValue> = None;
     for lane in 0..lanes {
         let mut idx = fb.ins().iadd_imm_s(i, lane);
@@ -238,6 +241,57 @@ pub(super) fn load_input(
         });
     }
     vec.unwrap()
+}
+
+/// A full vector of a strided input. When the lanes stay within one row of
+/// the innermost dimension (the common case), one unravel serves them all
+/// and each lane is `first + lane * stride`; only steps that cross a row
+/// unravel every lane.
+fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, strides: &[CValue], dtype: lazyxp_runtime::DType, i: CValue, dims: &[CValue]) -> CValue {
+    let lanes = em.lanes as i64;
+    let size = dtype.size() as i64;
+    let et = scalar_type(dtype);
+    let last = dims.len() - 1;
+    let col = fb.ins().urem(i, dims[last]);
+    let col_end = fb.ins().iadd_imm_s(col, lanes);
+    let in_row = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, dims[last]);
+    let one_row = fb.create_block();
+    let crossing = fb.create_block();
+    let done = fb.create_block();
+    let result = fb.append_block_param(done, em.vty(dtype));
+    fb.ins().brif(in_row, one_row, &[], crossing, &[]);
+
+    fb.switch_to_block(one_row);
+    let first = strided_offset(fb, i, dims, strides);
+    let mut vec: Option<CValue> = None;
+    for lane in 0..lanes {
+        let step = fb.ins().imul_imm_s(strides[last], lane);
+        let off = fb.ins().iadd(first, step);
+        let addr = element_addr(fb, base, off, size);
+        let e = fb.ins().load(et, mem(), addr, 0);
+        vec = Some(match vec {
+            None => fb.ins().splat(em.vty(dtype), e),
+            Some(v) => fb.ins().insertlane(v, e, lane as u8),
+        });
+    }
+    fb.ins().jump(done, &[BlockArg::Value(vec.unwrap())]);
+
+    fb.switch_to_block(crossing);
+    let mut vec: Option<CValue> = None;
+    for lane in 0..lanes {
+        let idx = fb.ins().iadd_imm_s(i, lane);
+        let off = strided_offset(fb, idx, dims, strides);
+        let addr = element_addr(fb, base, off, size);
+        let e = fb.ins().load(et, mem(), addr, 0);
+        vec = Some(match vec {
+            None => fb.ins().splat(em.vty(dtype), e),
+            Some(v) => fb.ins().insertlane(v, e, lane as u8),
+        });
+    }
+    fb.ins().jump(done, &[BlockArg::Value(vec.unwrap())]);
+
+    fb.switch_to_block(done);
+    result
 }
 
 /// Element offset of flat index `idx`: unravel over `dims` (row-major) and
