@@ -165,22 +165,12 @@ fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Res
             message: format!("operand n{} was not materialized", n.id),
         })
     };
-    match node.op {
-        NodeOp::Matmul => {
-            let (a, c) = (&inputs[0], &inputs[1]);
-            let r = a.shape.len();
-            let (n, k, m) = (a.shape[r - 2], a.shape[r - 1], c.shape[r - 1]);
-            let batch: usize = a.shape[..r - 2].iter().product();
-            crate::library::matmul::matmul(&buffer(a)?, &buffer(c)?, node.dtype, batch, n, k, m)
-        }
-        NodeOp::ArgExtreme { max, axis } => {
-            crate::library::scan::arg_extreme(&buffer(&inputs[0])?, inputs[0].dtype, &inputs[0].shape, axis.map(|a| a as usize), max)
-        }
-        NodeOp::Cumulative { op, axis, include_initial } => {
-            crate::library::scan::cumulative(&buffer(&inputs[0])?, node.dtype, &inputs[0].shape, axis as usize, op, include_initial)
-        }
-        _ => unreachable!("only library ops form library groups"),
-    }
+    let NodeOp::Library(op) = &node.op else { unreachable!("only library ops form library groups") };
+    let operands = inputs
+        .iter()
+        .map(|n| Ok(crate::library::Operand { buffer: buffer(n)?, dtype: n.dtype, shape: n.shape.clone() }))
+        .collect::<Result<Vec<_>>>()?;
+    crate::library::run(op, &operands, node.dtype, &node.shape)
 }
 
 fn summarize_plan(s: &Schedule) -> Vec<PlannedKernel> {

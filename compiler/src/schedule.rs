@@ -299,7 +299,7 @@ fn recompute_cost(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, reas
             NodeOp::Leaf | NodeOp::Const(_) => 0,
             NodeOp::View(_) | NodeOp::Reshape => 0,
             NodeOp::Unary(u) if u.is_math() => 64,
-            NodeOp::Reduce { .. } | NodeOp::Matmul => 1 << 16,
+            NodeOp::Reduce { .. } | NodeOp::Library(_) => 1 << 16,
             _ => 1,
         };
         let below: u32 = inputs

@@ -7,6 +7,7 @@ use crate::manipulation::{broadcast_to, expand_dims, normalize_axis, permute_dim
 use crate::promotion::result_type;
 use crate::statistical::sum;
 use lazyxp_compiler::graph::{intern, NodeOp, State};
+use lazyxp_compiler::library::LibraryOp;
 use lazyxp_runtime::shape::broadcast_shapes;
 use lazyxp_runtime::{Error, Result, Shape};
 use smallvec::smallvec;
@@ -41,7 +42,7 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
     if dtype.is_complex() {
         return Err(Error::Unsupported("matmul of complex arrays is not implemented yet".into()));
     }
-    let r = Array::from_node(intern(NodeOp::Matmul, dtype, out, smallvec![a.node.clone(), b.node.clone()], State::Pending))?;
+    let r = Array::from_node(intern(NodeOp::Library(LibraryOp::Matmul), dtype, out, smallvec![a.node.clone(), b.node.clone()], State::Pending))?;
     let added: Vec<isize> = [(a1, -2), (b1, -1)].iter().filter(|(was_1d, _)| *was_1d).map(|&(_, ax)| ax).collect();
     squeeze(&r, &added)
 }

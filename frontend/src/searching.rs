@@ -4,6 +4,7 @@
 use crate::array::Array;
 use crate::manipulation::{normalize_axis, reshape};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
+use lazyxp_compiler::library::LibraryOp;
 use lazyxp_runtime::{DType, Error, Result, Shape};
 use smallvec::smallvec;
 
@@ -21,7 +22,7 @@ fn arg_extreme(x: &Array, axis: Option<isize>, keepdims: bool, max: bool) -> Res
         None => Shape::new(),
         Some(a) => x.shape().iter().enumerate().map(|(d, &n)| if d == a { 1 } else { n }).collect(),
     };
-    let node = intern(NodeOp::ArgExtreme { max, axis: axis.map(|a| a as u32) }, DType::Int64, kept.clone(), smallvec![x.node.clone()], State::Pending);
+    let node = intern(NodeOp::Library(LibraryOp::ArgExtreme { max, axis: axis.map(|a| a as u32) }), DType::Int64, kept.clone(), smallvec![x.node.clone()], State::Pending);
     let r = Array::from_node(node)?;
     let shape: Vec<isize> = match (axis, keepdims) {
         (None, true) => vec![1; x.ndim()],

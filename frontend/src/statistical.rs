@@ -9,6 +9,7 @@ use crate::elementwise::{add, astype, bitwise_and, bitwise_or, divide, maximum, 
 use crate::manipulation::{index, Index};
 use crate::manipulation::{normalize_axis, reshape};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
+use lazyxp_compiler::library::LibraryOp;
 use lazyxp_compiler::kernel_ir::ReduceOp;
 use lazyxp_runtime::{DType, Error, Result, Scalar, Shape};
 use smallvec::{smallvec, SmallVec};
@@ -210,7 +211,7 @@ fn cumulative(x: &Array, op: ReduceOp, axis: Option<isize>, include_initial: boo
     }
     let mut shape = Shape::from_slice(x.shape());
     shape[axis] += include_initial as usize;
-    let node = intern(NodeOp::Cumulative { op, axis: axis as u32, include_initial }, x.dtype(), shape, smallvec![x.node.clone()], State::Pending);
+    let node = intern(NodeOp::Library(LibraryOp::Cumulative { op, axis: axis as u32, include_initial }), x.dtype(), shape, smallvec![x.node.clone()], State::Pending);
     Array::from_node(node)
 }
 

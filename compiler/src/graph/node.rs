@@ -32,15 +32,9 @@ pub enum NodeOp {
     /// Folds the input over `axes` (sorted, unique) with `op`; the node's
     /// shape keeps reduced dimensions as 1s (keepdims is a reshape away).
     Reduce { op: ReduceOp, axes: SmallVec<[u32; 4]> },
-    /// Batched matrix product of `(B.., n, k)` and `(B.., k, m)` operands
-    /// with equal batch dimensions: a library kernel, not a fused loop.
-    Matmul,
-    /// Index of the first maximum (`max`) or minimum along `axis` (None:
-    /// the flattened array), int64; reduced dims kept as 1.
-    ArgExtreme { max: bool, axis: Option<u32> },
-    /// Running sum or product along `axis`, optionally starting with the
-    /// identity (`include_initial`).
-    Cumulative { op: ReduceOp, axis: u32, include_initial: bool },
+    /// A library kernel (matmul, scans, sorting...): run on materialized
+    /// operands by `crate::library`, not fused into a loop.
+    Library(crate::library::LibraryOp),
 }
 
 impl NodeOp {
@@ -48,7 +42,7 @@ impl NodeOp {
     /// reshapes are index transforms and do not appear.
     /// Ops run by a library kernel rather than a generated loop.
     pub fn is_library(&self) -> bool {
-        matches!(self, NodeOp::Matmul | NodeOp::ArgExtreme { .. } | NodeOp::Cumulative { .. })
+        matches!(self, NodeOp::Library(_))
     }
 
     pub fn kernel_name_part(&self) -> Option<String> {
@@ -78,11 +72,7 @@ impl NodeOp {
             NodeOp::View(m) => format!("view{}", m.describe()),
             NodeOp::Reshape => "reshape".into(),
             NodeOp::Reduce { op, axes } => format!("reduce_{op}{:?}", axes.as_slice()),
-            NodeOp::Matmul => "matmul".into(),
-            NodeOp::ArgExtreme { max, axis } => format!("arg{}[{axis:?}]", if *max { "max" } else { "min" }),
-            NodeOp::Cumulative { op, axis, include_initial } => {
-                format!("cumulative_{}[{axis}{}]", if *op == ReduceOp::Mul { "prod" } else { "sum" }, if *include_initial { ", initial" } else { "" })
-            }
+            NodeOp::Library(op) => op.name(),
         }
     }
 }
