@@ -498,9 +498,34 @@ fn lane_mask(fb: &mut FunctionBuilder, vem: &Emitter, iota: CValue, r: CValue, b
 }
 
 /// Lanes of a strided input along the one reduced dimension: element
-/// `row + min(r + lane, last) * stride`.
+/// `row + min(r + lane, last) * stride`. A unit stride at run time (the
+/// reduced dimension is the input's innermost, as for `sum(.., axis=-1)` of
+/// a broadcast) takes one vector load instead of a gather.
 fn load_row_strided(fb: &mut FunctionBuilder, vem: &Emitter, plan: &InputPlan, dtype: DType, (row, stride): (CValue, CValue), r: CValue, last: Option<CValue>) -> CValue {
     let InputPlan::Strided { base, .. } = plan else { unreachable!("only strided inputs have row offsets") };
+    let size = dtype.size() as i64;
+    if vem.lanes > 1 && last.is_none() {
+        let unit = fb.ins().icmp_imm_s(IntCC::Equal, stride, 1);
+        let vector = fb.create_block();
+        let gather = fb.create_block();
+        let done = fb.create_block();
+        let result = fb.append_block_param(done, vem.vty(dtype));
+        fb.ins().brif(unit, vector, &[], gather, &[]);
+        fb.switch_to_block(vector);
+        let off = fb.ins().iadd(row, r);
+        let addr = element_addr(fb, *base, off, size);
+        let v = fb.ins().load(vem.vty(dtype), mem(), addr, 0);
+        fb.ins().jump(done, &[BlockArg::Value(v)]);
+        fb.switch_to_block(gather);
+        let g = gather_row(fb, vem, *base, dtype, (row, stride), r, None);
+        fb.ins().jump(done, &[BlockArg::Value(g)]);
+        fb.switch_to_block(done);
+        return result;
+    }
+    gather_row(fb, vem, *base, dtype, (row, stride), r, last)
+}
+
+fn gather_row(fb: &mut FunctionBuilder, vem: &Emitter, base: CValue, dtype: DType, (row, stride): (CValue, CValue), r: CValue, last: Option<CValue>) -> CValue {
     let size = dtype.size() as i64;
     let mut vec: Option<CValue> = None;
     for lane in 0..vem.lanes as i64 {
@@ -510,7 +535,7 @@ fn load_row_strided(fb: &mut FunctionBuilder, vem: &Emitter, plan: &InputPlan, d
         }
         let step = fb.ins().imul(idx, stride);
         let off = fb.ins().iadd(row, step);
-        let addr = element_addr(fb, *base, off, size);
+        let addr = element_addr(fb, base, off, size);
         let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
         vec = Some(match vec {
             None if vem.lanes == 1 => e,
