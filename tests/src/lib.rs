@@ -164,3 +164,25 @@ pub fn first_difference(a: &[u8], b: &[u8], elem: usize) -> Option<String> {
         format!("element {i}: 0x{} vs 0x{}", hex(x), hex(y))
     })
 }
+
+/// Like `first_difference` for results of `dtype`, except that two NaNs
+/// count as equal whatever their sign and payload. IEEE 754 (6.2.3) leaves
+/// open which input's payload an operation with two NaN operands returns,
+/// and both LLVM (compiling the interpreter) and Cranelift treat `a * b`
+/// and `a + b` as commutative, so the choice is not stable across engines.
+/// Every other bit, signed zeros included, must still match.
+pub fn first_difference_nan_equal(a: &[u8], b: &[u8], dtype: DType) -> Option<String> {
+    let elem = dtype.size();
+    if a.len() != b.len() {
+        return Some(format!("lengths differ: {} vs {}", a.len(), b.len()));
+    }
+    let is_nan = |s: &[u8]| match dtype {
+        DType::Float32 => f32::from_le_bytes(s.try_into().unwrap()).is_nan(),
+        DType::Float64 => f64::from_le_bytes(s.try_into().unwrap()).is_nan(),
+        _ => false,
+    };
+    a.chunks(elem.max(1)).zip(b.chunks(elem.max(1))).enumerate().find(|(_, (x, y))| x != y && !(is_nan(x) && is_nan(y))).map(|(i, (x, y))| {
+        let hex = |s: &[u8]| s.iter().rev().map(|b| format!("{b:02x}")).collect::<String>();
+        format!("element {i}: 0x{} vs 0x{}", hex(x), hex(y))
+    })
+}

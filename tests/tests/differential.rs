@@ -2,11 +2,14 @@
 //! expression is built twice from separate leaves (leaves are unique nodes;
 //! computed nodes are hash-consed, so separate leaves keep the two graphs
 //! apart), evaluated once by the Cranelift backend and once by the reference
-//! interpreter, and the results must agree bit for bit, NaN payloads
-//! included.
+//! interpreter, and the results must agree bit for bit. The random
+//! expressions compare two NaNs as equal whatever their payload (IEEE 754
+//! leaves open which operand's payload an op with two NaN inputs returns,
+//! and compilers commute `a * b`); the per-op tests below keep checking
+//! payloads where an op defines them.
 
 use lazyxp as xp;
-use lazyxp_tests::{array_from_bits, first_difference, random_data, raw_bytes, REAL_DTYPES};
+use lazyxp_tests::{array_from_bits, first_difference, first_difference_nan_equal, random_data, raw_bytes, REAL_DTYPES};
 use proptest::prelude::*;
 use xp::{Array, DType, Engine, Error, PyScalar};
 
@@ -278,13 +281,14 @@ fn check_case(c: &Case) -> Result<(), TestCaseError> {
         prop_assert_eq!(a.dtype(), b.dtype());
         prop_assert_eq!(a.shape(), b.shape());
         let (x, y) = (raw_bytes(a).unwrap(), raw_bytes(b).unwrap());
+        let difference = first_difference_nan_equal(&x, &y, a.dtype());
         prop_assert!(
-            x == y,
+            difference.is_none(),
             "output {} ({:?} {}): cranelift and interpreter differ at {}\nexpr: {:?}",
             k,
             a.shape(),
             a.dtype(),
-            first_difference(&x, &y, a.dtype().size()).unwrap_or_default(),
+            difference.unwrap_or_default(),
             c.exprs[k]
         );
     }
