@@ -36,7 +36,35 @@ newaxis = None
 # standard's name); keep the module's own code away from them.
 bool = _lazyxp.bool  # noqa: A001
 
+
+# The set functions return the standard's named tuples.
+from collections import namedtuple as _namedtuple
+
+UniqueAllResult = _namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])
+UniqueCountsResult = _namedtuple("UniqueCountsResult", ["values", "counts"])
+UniqueInverseResult = _namedtuple("UniqueInverseResult", ["values", "inverse_indices"])
+
+
+def unique_all(x, /):
+    """Distinct values, first-occurrence indices, inverse indices and counts
+    (evaluates `x`: the outputs' length depends on its values)."""
+    return UniqueAllResult(*_lazyxp.unique_all(x))
+
+
+def unique_counts(x, /):
+    """Distinct values and their counts (evaluates `x`)."""
+    return UniqueCountsResult(*_lazyxp.unique_counts(x))
+
+
+def unique_inverse(x, /):
+    """Distinct values and inverse indices in `x`'s shape (evaluates `x`)."""
+    return UniqueInverseResult(*_lazyxp.unique_inverse(x))
+
+
 __all__ = sorted(
-    [n for n in dir(_lazyxp) if not n.startswith("_")]
-    + ["__array_api_version__", "__array_namespace_info__", "e", "inf", "nan", "pi", "newaxis"]
+    {n for n in dir(_lazyxp) if not n.startswith("_")}
+    | {
+        "__array_api_version__", "__array_namespace_info__", "e", "inf", "nan", "pi", "newaxis",
+        "unique_all", "unique_counts", "unique_inverse",
+    }
 )

@@ -76,6 +76,38 @@ pub fn where_(condition: &Bound<'_, PyAny>, x1: &Bound<'_, PyAny>, x2: &Bound<'_
     Ok(PyArray::new(guard(|| lazyxp::where_(&c, &a, &b))?))
 }
 
+/// `clip(x, /, min=None, max=None)`: bounds may be arrays or Python
+/// scalars; the result keeps `x`'s dtype.
+#[pyfunction]
+#[pyo3(signature = (x, /, min = None, max = None))]
+pub fn clip(x: &Bound<'_, PyAny>, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let a = array_arg(x, "clip")?;
+    let bound = |b: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Array>> {
+        match b {
+            None => Ok(None),
+            Some(v) if v.is_none() => Ok(None),
+            Some(v) => match operand(v)? {
+                Operand::Array(b) => Ok(Some(b)),
+                Operand::Num(n) => Ok(Some(clip_bound(n, &a)?)),
+                Operand::Other => Err(crate::errors::type_error(format!("clip: bounds must be arrays or Python scalars, got {}", crate::operand::type_name(v)))),
+            },
+        }
+    };
+    let (lo, hi) = (bound(min)?, bound(max)?);
+    Ok(PyArray::new(guard(|| lazyxp::clip(&a, lo.as_ref(), hi.as_ref()))?))
+}
+
+/// A scalar bound next to `x`: an int bound outside an integer dtype's
+/// range clips nothing on that side (NumPy 2 compares by value), so it
+/// becomes the dtype's extreme.
+fn clip_bound(n: crate::operand::PyNum, x: &Array) -> PyResult<Array> {
+    if let (crate::operand::PyNum::Int(v), Some((lo, hi))) = (n, crate::dtype::int_range(x.dtype())) {
+        let c = v.clamp(lo, hi);
+        return scalar_for(crate::operand::PyNum::Int(c), x);
+    }
+    scalar_for(n, x)
+}
+
 #[pyfunction]
 #[pyo3(signature = (x, dtype, /, *, copy = true, device = None))]
 pub fn astype(x: &Bound<'_, PyAny>, dtype: &Bound<'_, PyAny>, copy: bool, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
@@ -162,6 +194,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register_unary(m)?;
     register_binary(m)?;
     m.add_function(wrap_pyfunction!(where_, m)?)?;
+    m.add_function(wrap_pyfunction!(clip, m)?)?;
     m.add_function(wrap_pyfunction!(astype, m)?)?;
     m.add_function(wrap_pyfunction!(broadcast_to, m)?)?;
     m.add_function(wrap_pyfunction!(broadcast_arrays, m)?)?;

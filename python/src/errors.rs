@@ -8,7 +8,7 @@
 
 use lazyxp::Error;
 use pyo3::exceptions::{
-    PyMemoryError, PyNotImplementedError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
+    PyIndexError, PyMemoryError, PyNotImplementedError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
 };
 use pyo3::PyErr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -18,6 +18,9 @@ pub fn to_py(e: Error) -> PyErr {
     match e {
         Error::Shape(m) => PyValueError::new_err(m),
         Error::DType(m) => PyTypeError::new_err(m),
+        // Index values out of range are found in data (gathers) or at the
+        // call; NumPy raises IndexError for them.
+        Error::Value(m) if m.starts_with("index ") => PyIndexError::new_err(m),
         Error::Value(m) => PyValueError::new_err(m),
         // NumPy raises ValueError for shapes too large to allocate
         // ("array is too big"), OverflowError for Python ints out of range;

@@ -1,16 +1,25 @@
-//! `x[...]`, iteration, `.T` and `.mT`.
+//! `x[...]`, `x[...] = v`, iteration, `.T` and `.mT`.
 //!
 //! Basic indexing (integers, slices with any step, `...`, `None`) is a view
 //! in the graph (`lazyxp::index`). The key is checked here first so each
 //! mistake raises NumPy's exception: IndexError for out-of-bounds integers,
 //! too many indices, several ellipses and keys of the wrong kind;
-//! ValueError for a zero slice step. Boolean masks and integer arrays
-//! (standard indexing the frontend does not have yet) raise IndexError
-//! saying so. A 0-d integer array index is an integer (it is evaluated).
+//! ValueError for a zero slice step. A 0-d integer array index is an
+//! integer (it is evaluated).
+//!
+//! The standard's array indices: a boolean array as the sole index
+//! (`lazyxp::mask_index`, which evaluates the mask), and integer arrays
+//! together with integers only (`lazyxp::take_indices`, one gather; an
+//! index out of range raises IndexError when it runs). Mixing arrays with
+//! slices, ellipsis or None raises IndexError.
+//!
+//! `x[key] = v` is a functional update: `x` is rebound to a new graph
+//! node (a copy with the selection replaced); other handles on the old
+//! value are unaffected. Keys: basic indices and a boolean mask.
 
 use crate::array::{item, PyArray};
 use crate::errors::{guard, value_error};
-use crate::operand::type_name;
+use crate::operand::{operand, scalar_for, type_name, Operand};
 use lazyxp::{Array, Index};
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -146,15 +155,102 @@ pub fn parse_key(py: Python<'_>, key: &Bound<'_, PyAny>, shape: &[usize]) -> PyR
     Ok(items)
 }
 
+/// A key holding array indices: a sole boolean mask, or integer arrays
+/// (with integers standing for 0-d arrays) over the leading axes.
+enum ArrayKey {
+    Mask(Array),
+    Ints(Vec<Array>),
+}
+
+/// An array in the key other than a 0-d integer array (which is an int).
+fn index_array(obj: &Bound<'_, PyAny>) -> Option<Array> {
+    let a = obj.cast::<PyArray>().ok()?.borrow().inner.clone();
+    (a.dtype().is_bool() || (a.dtype().is_int() && a.ndim() > 0)).then_some(a)
+}
+
+fn array_key(py: Python<'_>, key: &Bound<'_, PyAny>, shape: &[usize]) -> PyResult<Option<ArrayKey>> {
+    let items: Vec<Bound<'_, PyAny>> = match key.cast::<PyTuple>() {
+        Ok(t) => t.iter().collect(),
+        Err(_) => vec![key.clone()],
+    };
+    let arrays: Vec<Option<Array>> = items.iter().map(index_array).collect();
+    if arrays.iter().all(|a| a.is_none()) {
+        return Ok(None);
+    }
+    if let Some(m) = arrays.iter().flatten().find(|a| a.dtype().is_bool()) {
+        if items.len() != 1 {
+            return Err(index_error("a boolean array index must be the sole index (the standard's boolean indexing)"));
+        }
+        if m.ndim() > shape.len() || m.shape() != &shape[..m.ndim()] {
+            return Err(index_error(format!("boolean index of shape {:?} does not match array of shape {shape:?}", m.shape())));
+        }
+        return Ok(Some(ArrayKey::Mask(m.clone())));
+    }
+    if items.len() > shape.len() {
+        return Err(index_error(format!("too many indices for array: array is {}-dimensional, but {} were indexed", shape.len(), items.len())));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for (d, (item, arr)) in items.iter().zip(arrays).enumerate() {
+        match arr {
+            Some(a) => out.push(a),
+            None => match parse_item(py, item)? {
+                Index::Int(v) => {
+                    let len = shape[d] as isize;
+                    if v < -len || v >= len {
+                        return Err(index_error(format!("index {v} is out of bounds for axis {d} with size {len}")));
+                    }
+                    out.push(guard(|| lazyxp::scalar(lazyxp::Scalar::I64(v as i64)))?);
+                }
+                _ => return Err(index_error("integer array indices can only be combined with integers (no slices, `...` or None)")),
+            },
+        }
+    }
+    Ok(Some(ArrayKey::Ints(out)))
+}
+
 pub fn get(py: Python<'_>, a: &Array, key: &Bound<'_, PyAny>) -> PyResult<Array> {
-    let idx = parse_key(py, key, a.shape())?;
-    guard(|| lazyxp::index(a, &idx))
+    match array_key(py, key, a.shape())? {
+        Some(ArrayKey::Mask(m)) => py.detach(|| guard(|| lazyxp::mask_index(a, &m))),
+        Some(ArrayKey::Ints(v)) => {
+            let refs: Vec<&Array> = v.iter().collect();
+            guard(|| lazyxp::take_indices(a, &refs))
+        }
+        None => {
+            let idx = parse_key(py, key, a.shape())?;
+            guard(|| lazyxp::index(a, &idx))
+        }
+    }
+}
+
+/// `x[key] = value` as a new array (the caller rebinds).
+pub fn set(py: Python<'_>, a: &Array, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<Array> {
+    let v = match operand(value)? {
+        Operand::Array(v) => v,
+        Operand::Num(n) => scalar_for(n, a)?,
+        Operand::Other => {
+            return Err(PyTypeError::new_err(format!("setitem: the value must be an array or a Python scalar, not {}", type_name(value))))
+        }
+    };
+    match array_key(py, key, a.shape())? {
+        Some(ArrayKey::Mask(m)) => py.detach(|| guard(|| lazyxp::set_mask(a, &m, &v))),
+        Some(ArrayKey::Ints(_)) => Err(index_error("setting through integer array indices is not supported (the standard does not require it)")),
+        None => {
+            let idx = parse_key(py, key, a.shape())?;
+            guard(|| lazyxp::set_index(a, &idx, &v))
+        }
+    }
 }
 
 #[pymethods]
 impl PyArray {
     fn __getitem__(&self, key: &Bound<'_, PyAny>) -> PyResult<PyArray> {
         Ok(PyArray::new(get(key.py(), &self.inner, key)?))
+    }
+
+    /// Rebinds this array to a copy with `self[key]` replaced by `value`.
+    fn __setitem__(&mut self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.inner = set(key.py(), &self.inner, key, value)?;
+        Ok(())
     }
 
     /// Iterates over the first axis (views, as NumPy); 0-d arrays are not

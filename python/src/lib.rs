@@ -16,7 +16,10 @@
 //! | `statistical.rs` | sum, prod, min, max, mean, var, std, all, any, count_nonzero |
 //! | `manipulation.rs` | permute_dims, moveaxis, expand_dims, squeeze, flip, reshape, ... |
 //! | `linalg.rs` | matmul, tensordot, vecdot |
-//! | `indexing.rs` | `x[...]` (basic indexing), iteration, `.T`, `.mT` |
+//! | `joining.rs` | concat, stack, unstack, roll, diff, tile, repeat, meshgrid |
+//! | `sorting.rs` | sort, argsort, searchsorted, unique_* |
+//! | `selecting.rs` | take, take_along_axis, nonzero |
+//! | `indexing.rs` | `x[...]` (basic, boolean mask, integer arrays), `x[...] = v`, iteration, `.T`, `.mT` |
 //! | `axes.rs` | `axis` arguments and `AxisError` |
 //! | `info.rs` | devices and `__array_namespace_info__` |
 //! | `errors.rs` | Rust errors and panics as Python exceptions |
@@ -33,11 +36,14 @@ mod host;
 mod import;
 mod indexing;
 mod info;
+mod joining;
 mod linalg;
 mod manipulation;
 mod operand;
 mod operators;
 mod repr;
+mod selecting;
+mod sorting;
 mod statistical;
 
 use array::{eval_detached, PyArray};
@@ -96,6 +102,9 @@ fn _lazyxp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     statistical::register(m)?;
     manipulation::register(m)?;
     linalg::register(m)?;
+    joining::register(m)?;
+    sorting::register(m)?;
+    selecting::register(m)?;
     m.add("AxisError", axes::axis_error_type(m.py())?)?;
     m.add_function(wrap_pyfunction!(dtype::isdtype, m)?)?;
     m.add_function(wrap_pyfunction!(dtype::can_cast, m)?)?;

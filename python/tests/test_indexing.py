@@ -1,7 +1,8 @@
 """`x[key]` with the standard's basic indices (integers, slices with any
-step, ellipsis, None) against NumPy, and the errors for keys lazyxp does
-not take (yet): boolean masks and integer arrays raise IndexError saying
-so, never crash."""
+step, ellipsis, None) against NumPy, and the errors for keys outside the
+standard (float arrays, lists, NumPy arrays, masks or integer arrays mixed
+with slices): IndexError saying so, never a crash. Masks and integer
+arrays themselves are tested in test_selecting.py."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -73,17 +74,18 @@ def test_bad_keys_raise_numpys_exceptions():
             x[key]
 
 
+# Boolean masks and integer arrays of lazyxp work (test_selecting.py);
+# these keys are outside the standard and raise IndexError.
 @pytest.mark.parametrize("key", [
-    lambda x: x > 0,                              # boolean mask
-    lambda x: xp.asarray([0, 1]),                 # integer array
     lambda x: xp.asarray([0.5]),                  # float array
     lambda x: [0, 1],                             # list
     lambda x: np.array([0, 1]),                   # NumPy integer array
     lambda x: np.array([True, False]),            # NumPy mask
     lambda x: True,                               # Python bool (a 0-d mask)
-    lambda x: (0, xp.asarray([0, 1])),
+    lambda x: (slice(None), xp.asarray([0, 1])),  # integer array beside a slice
+    lambda x: (x > 0, 0),                         # mask beside another index
 ])
-def test_array_keys_are_not_supported_yet_and_say_so(key):
+def test_array_keys_outside_the_standard_say_so(key):
     x = xp.asarray([[1.0, -1.0, 2.0], [3.0, 4.0, -5.0]])
     with pytest.raises(IndexError):
         x[key(x)]

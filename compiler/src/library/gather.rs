@@ -1,0 +1,90 @@
+//! Gathers: elements read at positions that come from data. `take`
+//! (one or several index arrays over consecutive axes: integer-array
+//! indexing is the several-array case), `take_along_axis`, and `repeat`
+//! with per-element counts. Indices are int64 (the frontend casts them),
+//! negative ones count from the end, and an index out of range is an
+//! error naming it, never a read outside the buffer.
+
+use super::elements::{alloc, copy_elem, copy_run, int64s, wrap_index};
+use super::scan::split_axis;
+use super::Operand;
+use lazyxp_runtime::{Buffer, DType, Error, Result};
+
+/// `x` of shape `S`; `indices` are `count` arrays of one shape `B` that
+/// index axes `axis..axis+count`; the result has shape
+/// `S[..axis] + B + S[axis+count..]`.
+pub fn take(x: &Operand, indices: &[Operand], axis: usize, dtype: DType) -> Result<Buffer> {
+    let count = indices.len();
+    let dims = &x.shape[axis..axis + count];
+    let outer: usize = x.shape[..axis].iter().product();
+    let inner: usize = x.shape[axis + count..].iter().product();
+    let block: usize = dims.iter().product();
+    let m: usize = indices.first().map_or(1, |i| i.shape.iter().product());
+    // Flat position inside the indexed block for each index tuple.
+    let idx: Vec<&[i64]> = indices.iter().map(|i| int64s(&i.buffer, m)).collect();
+    let mut flat = vec![0usize; m];
+    for (k, f) in flat.iter_mut().enumerate() {
+        let mut p = 0;
+        for (d, ix) in idx.iter().enumerate() {
+            p = p * dims[d] + wrap_index(ix[k], dims[d], axis + d)?;
+        }
+        *f = p;
+    }
+    let out = alloc(outer * m * inner, dtype)?;
+    let w = dtype.size();
+    for a in 0..outer {
+        for (k, &p) in flat.iter().enumerate() {
+            // SAFETY: p < block (checked above), so the run lies in x; the
+            // output holds outer*m*inner elements.
+            unsafe { copy_run(out.as_mut_ptr(), (a * m + k) * inner, x.buffer.as_ptr(), (a * block + p) * inner, inner, w) };
+        }
+    }
+    Ok(out)
+}
+
+/// `x` and `indices` have equal shapes except along `axis`; the result has
+/// the indices' shape: `out[.., j, ..] = x[.., indices[.., j, ..], ..]`.
+pub fn take_along_axis(x: &Operand, indices: &Operand, axis: usize, dtype: DType) -> Result<Buffer> {
+    let (outer, len, inner) = split_axis(&x.shape, Some(axis));
+    let m = indices.shape[axis];
+    let n = outer * m * inner;
+    let idx = int64s(&indices.buffer, n);
+    let out = alloc(n, dtype)?;
+    let w = dtype.size();
+    for a in 0..outer {
+        for j in 0..m {
+            for i in 0..inner {
+                let o = (a * m + j) * inner + i;
+                let p = wrap_index(idx[o], len, axis)?;
+                // SAFETY: p < len, so the source lies in x; o < n.
+                unsafe { copy_elem(out.as_mut_ptr(), o, x.buffer.as_ptr(), (a * len + p) * inner + i, w) };
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Each slice of `x` along `axis` repeated `counts[j]` times (counts are
+/// int64, one per slice, checked non-negative and summing to the output's
+/// length along the axis by the frontend, and again here).
+pub fn repeat(x: &Operand, counts: &Operand, axis: usize, dtype: DType, out_shape: &[usize]) -> Result<Buffer> {
+    let (outer, len, inner) = split_axis(&x.shape, Some(axis));
+    let total = out_shape[axis];
+    let c = int64s(&counts.buffer, len);
+    if c.iter().any(|&r| r < 0) || c.iter().map(|&r| r as u128).sum::<u128>() != total as u128 {
+        return Err(Error::Value(format!("repeat: counts do not add up to {total} (or one is negative)")));
+    }
+    let out = alloc(outer * total * inner, dtype)?;
+    let w = dtype.size();
+    let mut at = 0;
+    for a in 0..outer {
+        for (j, &r) in c.iter().enumerate() {
+            for _ in 0..r {
+                // SAFETY: row j of x exists; the rows written add up to total.
+                unsafe { copy_run(out.as_mut_ptr(), at, x.buffer.as_ptr(), (a * len + j) * inner, inner, w) };
+                at += inner;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,131 @@
+//! Sorting along an axis (`sort`, `argsort`) and `searchsorted`, with the
+//! standard library's sorts. Order is NumPy's: NaN after every number (so
+//! NaNs sort to the end), -0.0 equal to 0.0. Descending order is the
+//! reverse of the order of the values, with equal values kept in their
+//! original order, as array_api_strict does (it reverses, sorts stably
+//! and reverses back): NaNs therefore come first when descending.
+
+use super::elements::alloc;
+use super::scan::split_axis;
+use lazyxp_runtime::{Buffer, DType, Error, Result};
+use std::cmp::Ordering;
+
+/// Element types with NumPy's sort order.
+pub(crate) trait SortKey: Copy {
+    fn order(&self, other: &Self) -> Ordering;
+}
+macro_rules! key_int { ($($t:ty),*) => {$(impl SortKey for $t { #[inline] fn order(&self, o: &Self) -> Ordering { self.cmp(o) } })*}; }
+key_int!(u8, i8, u16, i16, u32, i32, u64, i64);
+macro_rules! key_float { ($($t:ty),*) => {$(impl SortKey for $t {
+    #[inline]
+    fn order(&self, o: &Self) -> Ordering {
+        match (self.is_nan(), o.is_nan()) {
+            (false, false) => self.partial_cmp(o).unwrap_or(Ordering::Equal),
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+        }
+    }
+})*}; }
+key_float!(f32, f64);
+
+/// Dispatches `$body` with `$t` bound to the element type of `$dtype`.
+macro_rules! by_dtype {
+    ($dtype:expr, $what:expr, $t:ident => $body:expr) => {
+        match $dtype {
+            DType::Bool | DType::UInt8 => { type $t = u8; $body }
+            DType::Int8 => { type $t = i8; $body }
+            DType::UInt16 => { type $t = u16; $body }
+            DType::Int16 => { type $t = i16; $body }
+            DType::UInt32 => { type $t = u32; $body }
+            DType::Int32 => { type $t = i32; $body }
+            DType::UInt64 => { type $t = u64; $body }
+            DType::Int64 => { type $t = i64; $body }
+            DType::Float32 => { type $t = f32; $body }
+            DType::Float64 => { type $t = f64; $body }
+            other => return Err(Error::Unsupported(format!("{} of {other} arrays is not implemented yet", $what))),
+        }
+    };
+}
+pub(crate) use by_dtype;
+
+/// Sorted values (`indices` false, output `dtype` of the input) or the
+/// int64 permutation that sorts (`indices` true) along `axis`.
+pub fn sort(x: &Buffer, dtype: DType, shape: &[usize], axis: usize, descending: bool, stable: bool, indices: bool) -> Result<Buffer> {
+    let (outer, len, inner) = split_axis(shape, Some(axis));
+    let n = outer * len * inner;
+    let out = alloc(n, if indices { DType::Int64 } else { dtype })?;
+    by_dtype!(dtype, if indices { "argsort" } else { "sort" }, T => {
+        // SAFETY: the operand holds n elements of T; `out` is fresh.
+        let v = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const T, n) };
+        if indices {
+            let o = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut i64, n) };
+            lanes_argsort::<T>(v, o, outer, len, inner, descending);
+        } else {
+            let o = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut T, n) };
+            lanes_sort::<T>(v, o, outer, len, inner, descending, stable);
+        }
+    });
+    Ok(out)
+}
+
+fn lanes_sort<T: SortKey>(v: &[T], o: &mut [T], outer: usize, len: usize, inner: usize, descending: bool, stable: bool) {
+    let mut lane: Vec<T> = Vec::with_capacity(len);
+    for a in 0..outer {
+        for i in 0..inner {
+            let at = |j: usize| (a * len + j) * inner + i;
+            lane.clear();
+            lane.extend((0..len).map(|j| v[at(j)]));
+            let cmp = |p: &T, q: &T| if descending { q.order(p) } else { p.order(q) };
+            if stable {
+                lane.sort_by(cmp);
+            } else {
+                lane.sort_unstable_by(cmp);
+            }
+            for (j, &e) in lane.iter().enumerate() {
+                o[at(j)] = e;
+            }
+        }
+    }
+}
+
+/// Always a stable sort of positions, so the answer is deterministic
+/// (and stable whether or not the caller asked).
+fn lanes_argsort<T: SortKey>(v: &[T], o: &mut [i64], outer: usize, len: usize, inner: usize, descending: bool) {
+    let mut lane: Vec<(T, i64)> = Vec::with_capacity(len);
+    for a in 0..outer {
+        for i in 0..inner {
+            let at = |j: usize| (a * len + j) * inner + i;
+            lane.clear();
+            lane.extend((0..len).map(|j| (v[at(j)], j as i64)));
+            if descending {
+                lane.sort_by(|p, q| q.0.order(&p.0));
+            } else {
+                lane.sort_by(|p, q| p.0.order(&q.0));
+            }
+            for (j, &(_, k)) in lane.iter().enumerate() {
+                o[at(j)] = k;
+            }
+        }
+    }
+}
+
+/// For each of `queries`, the insertion point into the ascending 1-D
+/// `sorted` (first position for `right` false, last for true), int64.
+pub fn searchsorted(sorted: &Buffer, queries: &Buffer, dtype: DType, len: usize, count: usize, right: bool) -> Result<Buffer> {
+    let out = alloc(count, DType::Int64)?;
+    by_dtype!(dtype, "searchsorted", T => {
+        // SAFETY: the operands hold len and count elements of T.
+        let s = unsafe { std::slice::from_raw_parts(sorted.as_ptr() as *const T, len) };
+        let q = unsafe { std::slice::from_raw_parts(queries.as_ptr() as *const T, count) };
+        let o = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut i64, count) };
+        for (k, v) in q.iter().enumerate() {
+            o[k] = if right {
+                s.partition_point(|e| e.order(v) != Ordering::Greater)
+            } else {
+                s.partition_point(|e| e.order(v) == Ordering::Less)
+            } as i64;
+        }
+    });
+    Ok(out)
+}

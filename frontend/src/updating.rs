@@ -1,0 +1,122 @@
+//! `__setitem__` as a functional update: `x[key] = value` makes a new
+//! graph node holding a copy of `x` with the selected elements replaced;
+//! the caller rebinds its handle to it, and every other handle on the old
+//! node still sees the old values. A basic index (integers, slices,
+//! ellipsis; `None` adds nothing) writes a strided region with a library
+//! scatter; a boolean mask whose value broadcasts over the selected rows
+//! stays elementwise (`where`), and one with a value per selected row is a
+//! library scatter after the mask's count is evaluated.
+
+use crate::array::Array;
+use crate::elementwise::{astype, broadcast_to, where_};
+use crate::indexing::count_true;
+use crate::manipulation::{index, reshape, Index};
+use lazyxp_compiler::graph::{intern, NodeOp, State};
+use lazyxp_compiler::library::LibraryOp;
+use lazyxp_runtime::shape::can_broadcast_to;
+use lazyxp_runtime::{Error, Result, Shape};
+use smallvec::{smallvec, SmallVec};
+
+/// Python's slice rule: `(start, step, count)` over a dimension of `len`
+/// (as `manipulation::index` applies it).
+fn slice_range(start: Option<isize>, stop: Option<isize>, step: Option<isize>, len: usize) -> Result<(isize, isize, usize)> {
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Err(Error::Value("slice step cannot be zero".into()));
+    }
+    let n = len as isize;
+    let clamp = |v: isize, lo: isize, hi: isize| v.max(lo).min(hi);
+    let norm = |v: isize| if v < 0 { v + n } else { v };
+    let (lo, hi) = if step > 0 { (0, n) } else { (-1, n - 1) };
+    let start = start.map_or(if step > 0 { lo } else { hi }, |s| clamp(norm(s), lo, hi));
+    let stop = stop.map_or(if step > 0 { hi } else { lo }, |s| clamp(norm(s), lo, hi));
+    let count = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / (-step) };
+    Ok((start, step, count.max(0) as usize))
+}
+
+/// `x` with `x[key]` replaced by `value` (cast to `x`'s dtype, broadcast
+/// to the selection's shape).
+pub fn set_index(x: &Array, key: &[Index], value: &Array) -> Result<Array> {
+    // Validates the key and gives the shape `value` must broadcast to.
+    let target = index(x, key)?;
+    if !can_broadcast_to(value.shape(), target.shape()) {
+        return Err(Error::Shape(format!("setitem: value of shape {:?} cannot be broadcast to the selection's shape {:?}", value.shape(), target.shape())));
+    }
+    let n = x.ndim();
+    let consuming = key.iter().filter(|i| matches!(i, Index::Int(_) | Index::Slice { .. })).count();
+    let full = Index::Slice { start: None, stop: None, step: None };
+    let mut expanded: Vec<Index> = Vec::with_capacity(n);
+    for &i in key {
+        match i {
+            Index::Ellipsis => expanded.extend(std::iter::repeat_n(full, n - consuming)),
+            Index::NewAxis => {}
+            other => expanded.push(other),
+        }
+    }
+    expanded.extend(std::iter::repeat_n(full, n - expanded.len()));
+    let mut region: SmallVec<[(isize, isize); 4]> = SmallVec::new();
+    let mut counts: Vec<isize> = Vec::with_capacity(n);
+    for (d, i) in expanded.iter().enumerate() {
+        let len = x.shape()[d];
+        match *i {
+            Index::Int(v) => {
+                region.push((if v < 0 { v + len as isize } else { v }, 0));
+                counts.push(1);
+            }
+            Index::Slice { start, stop, step } => {
+                let (s, st, c) = slice_range(start, stop, step, len)?;
+                region.push((s, st));
+                counts.push(c as isize);
+            }
+            _ => unreachable!("expanded above"),
+        }
+    }
+    if counts.contains(&0) {
+        return Ok(x.clone());
+    }
+    let v = broadcast_to(&astype(value, x.dtype())?, target.shape())?;
+    let v = reshape(&v, &counts)?;
+    Array::from_node(intern(
+        NodeOp::Library(LibraryOp::SetRegion { region }),
+        x.dtype(),
+        Shape::from_slice(x.shape()),
+        smallvec![x.node.clone(), v.node.clone()],
+        State::Pending,
+    ))
+}
+
+/// `x` with `x[mask] = value`: `mask` is bool with `x`'s leading shape.
+pub fn set_mask(x: &Array, mask: &Array, value: &Array) -> Result<Array> {
+    if !mask.dtype().is_bool() {
+        return Err(Error::DType(format!("a mask must be bool, got {}", mask.dtype())));
+    }
+    let k = mask.ndim();
+    if k > x.ndim() || mask.shape() != &x.shape()[..k] {
+        return Err(Error::Shape(format!("boolean index of shape {:?} does not match array of shape {:?}", mask.shape(), x.shape())));
+    }
+    let rest = &x.shape()[k..];
+    let value = astype(value, x.dtype())?;
+    let per_row = value.ndim() > rest.len() && value.shape()[0] != 1;
+    if !per_row {
+        // The same value for every selected row: elementwise.
+        let v = if value.ndim() > rest.len() { reshape(&value, &value.shape()[1..].iter().map(|&d| d as isize).collect::<Vec<_>>())? } else { value };
+        if !can_broadcast_to(v.shape(), rest) {
+            return Err(Error::Shape(format!("setitem: value of shape {:?} cannot be broadcast to rows of shape {rest:?}", v.shape())));
+        }
+        let m: Vec<isize> = mask.shape().iter().map(|&d| d as isize).chain(rest.iter().map(|_| 1)).collect();
+        return where_(&broadcast_to(&reshape(mask, &m)?, x.shape())?, &broadcast_to(&v, x.shape())?, x);
+    }
+    let count = count_true(mask)?;
+    let rows: Vec<usize> = std::iter::once(count).chain(rest.iter().copied()).collect();
+    if !can_broadcast_to(value.shape(), &rows) {
+        return Err(Error::Shape(format!("setitem: {count} rows selected, value of shape {:?} does not broadcast to {rows:?}", value.shape())));
+    }
+    let v = broadcast_to(&value, &rows)?;
+    Array::from_node(intern(
+        NodeOp::Library(LibraryOp::SetMasked),
+        x.dtype(),
+        Shape::from_slice(x.shape()),
+        smallvec![x.node.clone(), mask.node.clone(), v.node.clone()],
+        State::Pending,
+    ))
+}

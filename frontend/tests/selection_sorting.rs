@@ -1,0 +1,128 @@
+//! Joining, gathers, sorting, the set functions and functional updates:
+//! library kernels and their compositions, against values worked out by
+//! hand (NumPy's answers), including empty arrays and bad indices.
+
+use lazyxp as xp;
+use xp::{Array, Index};
+
+fn f64s(a: &Array) -> Vec<f64> {
+    a.to_vec().unwrap()
+}
+fn i64s(a: &Array) -> Vec<i64> {
+    a.to_vec().unwrap()
+}
+fn arr(v: &[f64], shape: &[usize]) -> Array {
+    xp::asarray(v, shape).unwrap()
+}
+
+#[test]
+fn concat_promotes_and_joins_pending_operands() {
+    let a = (arr(&[1.0, 2.0, 3.0, 4.0], &[2, 2]) * 2.0).unwrap();
+    let b = xp::asarray(&[7i32, 8], &[2, 1]).unwrap();
+    let c = xp::concat(&[&a, &b], Some(1)).unwrap();
+    assert_eq!(c.shape(), &[2, 3]);
+    assert_eq!(f64s(&c), vec![2.0, 4.0, 7.0, 6.0, 8.0, 8.0]);
+    let flat = xp::concat(&[&a, &b], None).unwrap();
+    assert_eq!(f64s(&flat), vec![2.0, 4.0, 6.0, 8.0, 7.0, 8.0]);
+    assert!(matches!(xp::concat(&[&a, &b], Some(0)), Err(xp::Error::Shape(_))));
+    let empty = arr(&[], &[0, 2]);
+    assert_eq!(f64s(&xp::concat(&[&empty, &a, &empty], Some(0)).unwrap()), vec![2.0, 4.0, 6.0, 8.0]);
+    let s = xp::stack(&[&a, &a], 2).unwrap();
+    assert_eq!(s.shape(), &[2, 2, 2]);
+    assert_eq!(f64s(&s), vec![2.0, 2.0, 4.0, 4.0, 6.0, 6.0, 8.0, 8.0]);
+}
+
+#[test]
+fn roll_diff_tile_repeat_compose_views() {
+    let x = arr(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], &[2, 3]);
+    assert_eq!(f64s(&xp::roll(&x, &[1], Some(&[1])).unwrap()), vec![2.0, 0.0, 1.0, 5.0, 3.0, 4.0]);
+    assert_eq!(f64s(&xp::roll(&x, &[-2], None).unwrap()), vec![2.0, 3.0, 4.0, 5.0, 0.0, 1.0]);
+    let sq = xp::multiply(&x, &x).unwrap();
+    assert_eq!(f64s(&xp::diff(&sq, -1, 2, None, None).unwrap()), vec![2.0, 2.0]);
+    assert_eq!(f64s(&xp::tile(&x, &[1, 2]).unwrap()), vec![0.0, 1.0, 2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 3.0, 4.0, 5.0]);
+    assert_eq!(f64s(&xp::repeat(&x, 2, Some(1)).unwrap())[..6], [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]);
+    let counts = xp::asarray(&[0i64, 3], &[2]).unwrap();
+    let r = xp::repeat_counts(&x, &counts, Some(0)).unwrap();
+    assert_eq!(r.shape(), &[3, 3]);
+    assert_eq!(f64s(&r), vec![3.0, 4.0, 5.0, 3.0, 4.0, 5.0, 3.0, 4.0, 5.0]);
+    assert!(r.explain().unwrap().contains("data-dependent shape: inputs evaluated first"));
+    let bad = xp::asarray(&[1i64, -1], &[2]).unwrap();
+    assert!(matches!(xp::repeat_counts(&x, &bad, Some(0)), Err(xp::Error::Value(_))));
+}
+
+#[test]
+fn sort_orders_nan_last_and_descending_keeps_ties_in_order() {
+    let v = arr(&[3.0, f64::NAN, 1.0, 3.0, -0.0, 0.0], &[6]);
+    let s = f64s(&xp::sort(&v, 0, false, true).unwrap());
+    assert_eq!(&s[..5], &[-0.0, 0.0, 1.0, 3.0, 3.0]);
+    assert!(s[5].is_nan());
+    assert_eq!(i64s(&xp::argsort(&v, 0, false, true).unwrap()), vec![4, 5, 2, 0, 3, 1]);
+    assert_eq!(i64s(&xp::argsort(&v, 0, true, true).unwrap()), vec![1, 0, 3, 2, 4, 5]);
+    let m = xp::asarray(&[3i32, 1, 2, 9, 8, 7], &[2, 3]).unwrap();
+    assert_eq!(m.to_vec::<i32>().unwrap().len(), 6);
+    assert_eq!(xp::sort(&m, 0, true, false).unwrap().to_vec::<i32>().unwrap(), vec![9, 8, 7, 3, 1, 2]);
+    let empty = arr(&[], &[0]);
+    assert_eq!(xp::sort(&empty, 0, false, true).unwrap().size(), 0);
+    let sorted = arr(&[1.0, 2.0, 2.0, 3.0], &[4]);
+    let q = arr(&[2.0, 0.0, f64::NAN], &[3]);
+    assert_eq!(i64s(&xp::searchsorted(&sorted, &q, false, None).unwrap()), vec![1, 0, 4]);
+    assert_eq!(i64s(&xp::searchsorted(&sorted, &q, true, None).unwrap()), vec![3, 0, 4]);
+}
+
+#[test]
+fn unique_all_counts_nans_as_distinct() {
+    let x = arr(&[2.0, f64::NAN, 1.0, 2.0, f64::NAN, -0.0, 0.0], &[7]);
+    let (values, indices, inverse, counts) = xp::unique_all(&x).unwrap();
+    let v = f64s(&values);
+    assert_eq!(&v[..3], &[-0.0, 1.0, 2.0]);
+    assert!(v[3].is_nan() && v[4].is_nan());
+    assert_eq!(i64s(&indices), vec![5, 2, 0, 1, 4]);
+    assert_eq!(i64s(&inverse), vec![2, 3, 1, 2, 4, 0, 0]);
+    assert_eq!(i64s(&counts), vec![2, 1, 2, 1, 1]);
+    assert!(values.explain().unwrap().contains("data-dependent shape: inputs evaluated first"));
+    let empty = xp::unique_values(&arr(&[], &[0, 3])).unwrap();
+    assert_eq!(empty.shape(), &[0]);
+}
+
+#[test]
+fn gathers_check_their_indices() {
+    let x = arr(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], &[2, 3]);
+    let i = xp::asarray(&[2i64, -3, 0], &[3]).unwrap();
+    assert_eq!(f64s(&xp::take(&x, &i, Some(1)).unwrap()), vec![2.0, 0.0, 0.0, 5.0, 3.0, 3.0]);
+    let out = xp::take(&x, &xp::asarray(&[3i64], &[1]).unwrap(), Some(1)).unwrap();
+    match out.eval() {
+        Err(xp::Error::Value(m)) => assert!(m.starts_with("index 3 is out of bounds"), "{m}"),
+        other => panic!("expected an index error, got {other:?}"),
+    }
+    let idx = xp::asarray(&[2i64, 0, 1, 1], &[2, 2]).unwrap();
+    assert_eq!(f64s(&xp::take_along_axis(&x, &idx, 1).unwrap()), vec![2.0, 0.0, 4.0, 4.0]);
+    let rows = xp::asarray(&[1i64, 0], &[2]).unwrap();
+    let cols = xp::asarray(&[2i64], &[1]).unwrap();
+    assert_eq!(f64s(&xp::take_indices(&x, &[&rows, &cols]).unwrap()), vec![5.0, 2.0]);
+}
+
+#[test]
+fn nonzero_and_masks_evaluate_the_mask_first() {
+    let x = arr(&[0.0, 1.0, -0.0, 3.0, f64::NAN, 0.0], &[2, 3]);
+    let nz = xp::nonzero(&x).unwrap();
+    assert_eq!(i64s(&nz[0]), vec![0, 1, 1]); // NaN is non-zero
+    assert_eq!(i64s(&nz[1]), vec![1, 0, 1]);
+    let big = xp::greater(&x, &xp::scalar_like(&x, 0.5).unwrap()).unwrap();
+    let sel = xp::mask_index(&x, &big).unwrap();
+    assert_eq!(f64s(&sel), vec![1.0, 3.0]);
+    assert!(sel.explain().unwrap().contains("data-dependent shape: inputs evaluated first"));
+    assert!(xp::nonzero(&arr(&[1.0], &[])).is_err());
+}
+
+#[test]
+fn setitem_is_a_new_node() {
+    let x = arr(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], &[2, 3]);
+    let key = [Index::Int(-1), Index::Slice { start: None, stop: None, step: Some(2) }];
+    let y = xp::set_index(&x, &key, &arr(&[9.0, 8.0], &[2])).unwrap();
+    assert_eq!(f64s(&y), vec![0.0, 1.0, 2.0, 9.0, 4.0, 8.0]);
+    assert_eq!(f64s(&x), vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+    let mask = xp::greater(&x, &xp::scalar_like(&x, 2.5).unwrap()).unwrap();
+    let z = xp::set_mask(&x, &mask, &arr(&[-1.0, -2.0, -3.0], &[3])).unwrap();
+    assert_eq!(f64s(&z), vec![0.0, 1.0, 2.0, -1.0, -2.0, -3.0]);
+    assert!(xp::set_mask(&x, &mask, &arr(&[1.0, 2.0], &[2])).is_err());
+}
