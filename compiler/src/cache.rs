@@ -8,11 +8,14 @@
 //! the first line where the two differ, so "why did this recompile?" has an
 //! answer.
 
+#[cfg(feature = "cuda")]
+pub mod cuda;
+
 use crate::backend::cranelift::{self, CpuKernel};
 use crate::kernel_ir::Kernel;
 use crate::math;
 use hashbrown::HashMap;
-use lazyxp_runtime::Result;
+use lazyxp_runtime::{Device, Result};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -53,6 +56,55 @@ impl std::fmt::Debug for KernelRun {
     }
 }
 
+/// One kernel of an `eval` on a GPU, as reported by `explain` and dumps:
+/// either PTX launched on the device, or a kernel that ran on the CPU
+/// instead (with copies in and out) and why.
+#[derive(Clone, Debug)]
+pub struct DeviceRun {
+    pub device: Device,
+    /// The kernel's position in the fusion plan.
+    pub plan_index: usize,
+    pub name: String,
+    pub elements: usize,
+    /// Host time to submit the launch (GPU launches are asynchronous), or
+    /// for a fallback the whole copy-run-copy.
+    pub time: Duration,
+    pub code: DeviceCode,
+}
+
+#[derive(Clone, Debug)]
+pub enum DeviceCode {
+    /// PTX compiled (or found in the cache) and launched on the device.
+    #[cfg(feature = "cuda")]
+    Ptx { entry: Arc<cuda::GpuEntry>, hit: bool },
+    /// Ran on the CPU: inputs downloaded, outputs uploaded. The reason is
+    /// the backend's refusal (reductions, float remainder) or "library
+    /// kernel" for ops with no GPU implementation yet.
+    CpuFallback { reason: String },
+}
+
+impl DeviceRun {
+    /// One line for `explain` and the eval dump.
+    pub fn describe(&self) -> String {
+        let ms = self.time.as_secs_f64() * 1e3;
+        match &self.code {
+            #[cfg(feature = "cuda")]
+            DeviceCode::Ptx { entry, hit } => format!(
+                "PTX for {} key {:016x}, {}, compile {:.3} ms, launch {ms:.3} ms (asynchronous) over {} elements",
+                entry.ptx.chip,
+                entry.key,
+                if *hit { "cache hit" } else { "compiled" },
+                entry.ptx.compile_time.as_secs_f64() * 1e3,
+                self.elements
+            ),
+            DeviceCode::CpuFallback { reason } => format!(
+                "ran on the CPU, not {}: {reason}; inputs copied to the host and outputs back, {ms:.3} ms over {} elements",
+                self.device, self.elements
+            ),
+        }
+    }
+}
+
 fn table() -> &'static Mutex<HashMap<Kernel, Arc<CacheEntry>>> {
     static T: OnceLock<Mutex<HashMap<Kernel, Arc<CacheEntry>>>> = OnceLock::new();
     T.get_or_init(|| Mutex::new(HashMap::new()))
@@ -60,7 +112,13 @@ fn table() -> &'static Mutex<HashMap<Kernel, Arc<CacheEntry>>> {
 
 /// The deterministic cache key: kernel IR, target and compiler version.
 pub fn key_of(k: &Kernel) -> u64 {
-    k.stable_hash() ^ fnv(TARGET.as_bytes()) ^ fnv(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17)
+    key_for(k, TARGET)
+}
+
+/// The deterministic key of `k` compiled for `target` (`cpu-cranelift`,
+/// `cuda-ptx-sm_90`).
+pub fn key_for(k: &Kernel, target: &str) -> u64 {
+    k.stable_hash() ^ fnv(target.as_bytes()) ^ fnv(env!("CARGO_PKG_VERSION").as_bytes()).rotate_left(17)
 }
 
 fn fnv(bytes: &[u8]) -> u64 {

@@ -54,3 +54,30 @@ pub fn write_eval(report: &str) {
         eprintln!("lazyxp: cannot write {}: {err}", path.display());
     }
 }
+
+/// Writes `<name>-<key>.kir`, `.mlir` (as lazyxp emitted it),
+/// `.nvvm.mlir` (after lowering to NVVM/LLVM), `.ptx` and `.cuda.txt`
+/// (compile facts) for a kernel freshly compiled for a GPU. The key is the
+/// GPU key (it includes the chip), so these never overwrite the CPU files.
+#[cfg(feature = "cuda")]
+pub fn write_gpu_kernel(e: &crate::cache::cuda::GpuEntry) {
+    let Some(dir) = dump_dir() else { return };
+    let stem = format!("{}-{:016x}", e.kernel.name, e.key);
+    let facts = format!(
+        "kernel {}\ncache key {:016x}\ndevice cuda:{}\nchip {}\nentry {}\ncompile time {:?}\n",
+        e.kernel.name, e.key, e.ordinal, e.ptx.chip, e.ptx.name, e.ptx.compile_time
+    );
+    let files = [
+        ("kir", e.kernel.to_string()),
+        ("mlir", e.ptx.mlir_before.clone()),
+        ("nvvm.mlir", e.ptx.mlir_after.clone()),
+        ("ptx", e.ptx.ptx.clone()),
+        ("cuda.txt", facts),
+    ];
+    for (ext, text) in files {
+        let path = dir.join(format!("{stem}.{ext}"));
+        if let Err(err) = std::fs::write(&path, text) {
+            eprintln!("lazyxp: cannot write {}: {err}", path.display());
+        }
+    }
+}

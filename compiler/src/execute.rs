@@ -3,12 +3,19 @@
 //!
 //! Nothing is realized until every kernel has run, so an error leaves the
 //! graph exactly as it was: no half-evaluated state, nothing lost.
+//!
+//! Roots placed on a GPU (feature `cuda`) are evaluated by `execute/cuda.rs`
+//! with the same schedule, bounds check and launch words; this file is the
+//! CPU path, which pays nothing for the GPU one but a field read per root.
+
+#[cfg(feature = "cuda")]
+mod cuda;
 
 use crate::cache::{self, KernelRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
 use crate::lower::Lowered;
-use crate::schedule::Schedule;
+use crate::schedule::{Group, Schedule};
 use hashbrown::HashMap;
 use lazyxp_runtime::launch::LaunchArgs;
 use lazyxp_runtime::shape::{byte_size, numel};
@@ -33,10 +40,20 @@ pub fn evaluate(roots: &[NodeRef]) -> Result<Option<Arc<EvalRecord>>> {
 
 /// `evaluate` on a chosen engine; scheduling, lowering, bounds checks and
 /// launch arguments are shared, so only code generation differs.
+///
+/// Roots on a GPU run there (the interpreter always runs on the CPU,
+/// copying device data in); data on a GPU that a CPU kernel reads is
+/// copied to the host.
 pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<EvalRecord>>> {
     let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realized()).cloned().collect();
     if pending.is_empty() {
         return Ok(None);
+    }
+    #[cfg(feature = "cuda")]
+    if engine == Engine::Cranelift {
+        if let Some(done) = cuda::evaluate_gpu_roots(&pending) {
+            return done;
+        }
     }
     let s = Schedule::build(&pending)?;
     let mut produced: HashMap<usize, Buffer> = HashMap::new();
@@ -57,24 +74,8 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
             produced.insert(g.outputs[0], out);
             continue;
         };
-        let (entry, hit, miss_reason) = cache::get_or_compile(&low.kernel)?;
-        let outputs = low
-            .outputs
-            .iter()
-            .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
-            .collect::<Result<Vec<_>>>()?;
-        let args = launch_args(&s, low, &produced, &outputs)?;
-        let started = Instant::now();
-        let f = entry.cpu.entry;
-        let inner: usize = low.dims[low.outer_rank..].iter().product();
-        let grain = (entry.grain() / inner.max(1)).max(1);
-        parallel::for_each_range(n, grain, |a, b| match engine {
-            // SAFETY: `launch_args` checked every input's extent against its
-            // buffer, and outputs hold `n` elements of their dtype.
-            Engine::Cranelift => unsafe { f(args.as_ptr(), a as u64, b as u64) },
-            Engine::Interpreter => unsafe { crate::interp::run(&entry.kernel, args.as_ptr(), a, b) },
-        });
-        runs.push(KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed() });
+        let (run, outputs) = run_cpu_kernel(&s, g, low, n, engine, &mut produced)?;
+        runs.push(run);
         for (&o, buf) in low.outputs.iter().zip(outputs) {
             produced.insert(o, buf);
         }
@@ -84,6 +85,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
         plan: summarize_plan(&s),
         kernels: runs,
         library: library_runs,
+        device_runs: Vec::new(),
     });
     if crate::dump::dump_dir().is_some() {
         crate::dump::write_eval(&record.report());
@@ -98,22 +100,68 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
     Ok(Some(record))
 }
 
-/// Launch words for one kernel, after checking that every address the
-/// kernel can form stays inside its buffer (the guard that keeps generated
-/// code in bounds whatever shapes, offsets and strides reach it).
-fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, outputs: &[Buffer]) -> Result<LaunchArgs> {
+/// Compiles (or fetches) one lowered kernel, allocates its outputs and runs
+/// it over `n` elements on the thread pool. Inputs come from `produced`
+/// (earlier kernels of this eval) or the realized nodes.
+fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engine, produced: &mut HashMap<usize, Buffer>) -> Result<(KernelRun, Vec<Buffer>)> {
+    let (entry, hit, miss_reason) = cache::get_or_compile(&low.kernel)?;
+    let outputs = low
+        .outputs
+        .iter()
+        .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
+        .collect::<Result<Vec<_>>>()?;
+    let args = launch_args(s, low, produced, &outputs)?;
+    let started = Instant::now();
+    let f = entry.cpu.entry;
+    let inner: usize = low.dims[low.outer_rank..].iter().product();
+    let grain = (entry.grain() / inner.max(1)).max(1);
+    parallel::for_each_range(n, grain, |a, b| match engine {
+        // SAFETY: `launch_args` checked every input's extent against its
+        // buffer, and outputs hold `n` elements of their dtype.
+        Engine::Cranelift => unsafe { f(args.as_ptr(), a as u64, b as u64) },
+        Engine::Interpreter => unsafe { crate::interp::run(&entry.kernel, args.as_ptr(), a, b) },
+    });
+    Ok((KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed() }, outputs))
+}
+
+/// Host launch words for one kernel. A realized input whose data lives on
+/// a GPU is copied to the host into `produced`, which keeps the copy alive
+/// for the launch.
+fn launch_args(s: &Schedule, low: &Lowered, produced: &mut HashMap<usize, Buffer>, outputs: &[Buffer]) -> Result<LaunchArgs> {
+    let input = |source: usize| -> Result<(u64, usize)> {
+        if let Some(buf) = produced.get(&source) {
+            return Ok((buf.as_ptr() as u64, buf.len()));
+        }
+        let node = &s.nodes[source].0;
+        let buf = match node.buffer() {
+            Some(buf) => buf,
+            None => {
+                let copy = node.host_buffer()?.ok_or_else(|| no_buffer(low, node))?;
+                produced.insert(source, copy.clone());
+                copy
+            }
+        };
+        Ok((buf.as_ptr() as u64, buf.len()))
+    };
+    bind_launch_args(s, low, input, outputs.iter().map(|o| o.as_ptr() as u64))
+}
+
+fn no_buffer(low: &Lowered, node: &crate::graph::Node) -> Error {
+    Error::Compile { kernel: low.kernel.name.clone(), message: format!("input n{} has no buffer", node.id) }
+}
+
+/// Launch words for one kernel, host or device alike, after checking that
+/// every address the kernel can form stays inside its buffer (the guard
+/// that keeps generated code in bounds whatever shapes, offsets and strides
+/// reach it). `input(source)` gives the base address and byte length of a
+/// source node's data; `outputs` the outputs' base addresses.
+fn bind_launch_args(s: &Schedule, low: &Lowered, mut input: impl FnMut(usize) -> Result<(u64, usize)>, outputs: impl Iterator<Item = u64>) -> Result<LaunchArgs> {
     let mut args = LaunchArgs::default();
     let k = &low.kernel;
     let mut strided = Vec::new();
     for (i, b) in low.inputs.iter().enumerate() {
         let node = &s.nodes[b.source].0;
-        let buf = match produced.get(&b.source) {
-            Some(buf) => buf.clone(),
-            None => node.buffer().ok_or_else(|| Error::Compile {
-                kernel: k.name.clone(),
-                message: format!("input n{} has no buffer", node.id),
-            })?,
-        };
+        let (base, len) = input(b.source)?;
         let input = k.inputs[i];
         let dims = match input.space {
             Space::Outer => &low.dims[..low.outer_rank],
@@ -129,21 +177,19 @@ fn launch_args(s: &Schedule, low: &Lowered, produced: &HashMap<usize, Buffer>, o
                     (lo + span.min(0), hi + span.max(0))
                 }),
             };
-            if lo < 0 || (hi + 1) * size > buf.len() as isize {
+            if lo < 0 || (hi + 1) * size > len as isize {
                 return Err(Error::Compile {
                     kernel: k.name.clone(),
-                    message: format!("input {i} would read elements {lo}..={hi} of a {}-byte buffer", buf.len()),
+                    message: format!("input {i} would read elements {lo}..={hi} of a {len}-byte buffer"),
                 });
             }
         }
-        args.push_ptr(buf.as_ptr().wrapping_offset(b.offset * size));
+        args.words.push(base.wrapping_add_signed((b.offset * size) as i64));
         if input.access == Access::Strided {
             strided.push(i);
         }
     }
-    for out in outputs {
-        args.push_ptr(out.as_ptr());
-    }
+    args.words.extend(outputs);
     for &d in &low.dims {
         args.push_usize(d);
     }
@@ -160,7 +206,11 @@ fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Res
     let (node, inputs) = &s.nodes[o];
     let buffer = |n: &NodeRef| -> Result<Buffer> {
         let j = s.nodes.iter().position(|(m, _)| m.id == n.id).expect("inputs are scheduled");
-        produced.get(&j).cloned().or_else(|| n.buffer()).ok_or_else(|| Error::Compile {
+        let found = match produced.get(&j) {
+            Some(b) => Some(b.clone()),
+            None => n.host_buffer()?,
+        };
+        found.ok_or_else(|| Error::Compile {
             kernel: node.op.name(),
             message: format!("operand n{} was not materialized", n.id),
         })
@@ -194,6 +244,12 @@ impl EvalRecord {
         out.push_str(&format!("\n== fusion plan ({} kernels) ==\n", self.plan.len()));
         for (k, p) in self.plan.iter().enumerate() {
             out.push_str(&format!("kernel {k}: {p}\n"));
+        }
+        if !self.device_runs.is_empty() {
+            out.push_str(&format!("\n== on {} ==\n", self.device_runs[0].device));
+            for r in &self.device_runs {
+                out.push_str(&format!("kernel {} {}: {}\n", r.plan_index, r.name, r.describe()));
+            }
         }
         out.push_str("\n== kernels run ==\n");
         for (name, t) in &self.library {

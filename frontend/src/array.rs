@@ -3,7 +3,7 @@
 use lazyxp_compiler::execute::{evaluate, evaluate_with, Engine};
 use lazyxp_compiler::graph::{to_dot, NodeRef};
 use lazyxp_runtime::dtype::Element;
-use lazyxp_runtime::{DType, Error, Result, Scalar};
+use lazyxp_runtime::{Buffer, DType, Error, Placement, Result, Scalar};
 use std::fmt;
 
 #[derive(Clone)]
@@ -13,8 +13,16 @@ pub struct Array {
 
 impl Array {
     /// Wraps a new node, evaluating it right away when its pending chain has
-    /// grown past `MAX_PENDING_DEPTH`.
+    /// grown past `MAX_PENDING_DEPTH`. Every computed node passes here, so
+    /// this is where an operation over arrays of two devices is refused:
+    /// at the call, naming both, never later in `eval`.
     pub(crate) fn from_node(node: NodeRef) -> Result<Array> {
+        if let Placement::Mixed(a, b) = node.placement {
+            return Err(Error::Device(format!(
+                "{}: operands live on different devices ({a} and {b}); move one with to_device",
+                node.op.name()
+            )));
+        }
         let a = Array { node };
         if a.node.depth > crate::MAX_PENDING_DEPTH && a.node.pending_depth() > crate::MAX_PENDING_DEPTH {
             a.eval()?;
@@ -55,8 +63,7 @@ impl Array {
                 self.dtype()
             )));
         }
-        self.eval()?;
-        let buf = self.node.buffer().expect("evaluated");
+        let buf = self.host_data()?;
         let n = self.size();
         let mut out: Vec<T> = Vec::with_capacity(n);
         // SAFETY: the buffer holds n elements of T's dtype (checked above),
@@ -76,8 +83,7 @@ impl Array {
                 self.shape()
             )));
         }
-        self.eval()?;
-        let buf = self.node.buffer().expect("evaluated");
+        let buf = self.host_data()?;
         Ok(Scalar::read(self.dtype(), buf.as_bytes()))
     }
 
@@ -86,10 +92,17 @@ impl Array {
         if i >= self.size() {
             return Err(Error::Value(format!("index {i} out of range for {} elements", self.size())));
         }
-        self.eval()?;
-        let buf = self.node.buffer().expect("evaluated");
+        let buf = self.host_data()?;
         let w = self.dtype().size();
         Ok(Scalar::read(self.dtype(), &buf.as_bytes()[i * w..]))
+    }
+
+    /// The evaluated elements in host memory: the node's own buffer, or a
+    /// copy when the data lives on a GPU (the only reads that move device
+    /// data to the host are the ones that go through here).
+    pub(crate) fn host_data(&self) -> Result<Buffer> {
+        self.eval()?;
+        Ok(self.node.host_buffer()?.expect("evaluated"))
     }
 
     /// The pending graph as Graphviz DOT.
@@ -99,8 +112,10 @@ impl Array {
 
     /// Everything about how this array is computed: graph, fusion plan with
     /// the reason for every kernel boundary, kernel IR before and after the
-    /// math library, CLIF, machine code, compile and run times. Evaluates
-    /// the array if it is still pending.
+    /// math library, CLIF, machine code, compile and run times; for an
+    /// array on a GPU also which kernels ran there and which on the CPU
+    /// (and why), and each GPU kernel's MLIR before and after lowering and
+    /// its PTX. Evaluates the array if it is still pending.
     pub fn explain(&self) -> Result<String> {
         self.eval()?;
         let Some(record) = self.node.record() else {
@@ -118,6 +133,15 @@ impl Array {
             }
             out.push_str(&format!("-- CLIF --\n{}\n", e.cpu.clif));
             out.push_str(&format!("-- machine code ({} bytes) --\n{}\n", e.cpu.code_size, lazyxp_compiler::cache::disassembly(e)?));
+        }
+        #[cfg(feature = "cuda")]
+        for run in &record.device_runs {
+            if let lazyxp_compiler::cache::DeviceCode::Ptx { entry, .. } = &run.code {
+                let p = &entry.ptx;
+                out.push_str(&format!("\n== kernel {} on {}: {} ==\n-- kernel IR --\n{}\n", run.plan_index, run.device, entry.kernel.name, entry.kernel));
+                out.push_str(&format!("-- MLIR (as emitted) --\n{}\n-- MLIR (lowered to NVVM) --\n{}\n", p.mlir_before, p.mlir_after));
+                out.push_str(&format!("-- PTX ({}, entry {}) --\n{}\n", p.chip, p.name, p.ptx));
+            }
         }
         Ok(out)
     }
@@ -139,7 +163,11 @@ pub fn eval_with(arrays: &[&Array], engine: Engine) -> Result<()> {
 
 impl fmt::Debug for Array {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Array({}, shape={:?}, {})", self.dtype(), self.shape(), if self.is_evaluated() { "evaluated" } else { "pending" })
+        write!(f, "Array({}, shape={:?}, {}", self.dtype(), self.shape(), if self.is_evaluated() { "evaluated" } else { "pending" })?;
+        match self.device() {
+            crate::Device::Cpu => f.write_str(")"),
+            d => write!(f, ", {d})"),
+        }
     }
 }
 
@@ -151,7 +179,12 @@ impl fmt::Display for Array {
             return write!(f, "<array {} {:?}: evaluation failed: {e}>", self.dtype(), self.shape());
         }
         let n = self.size();
-        let show = |i: usize| self.get(i).map(|s| s.to_string()).unwrap_or_default();
+        let data = match self.host_data() {
+            Ok(d) => d,
+            Err(e) => return write!(f, "<array {} {:?}: reading failed: {e}>", self.dtype(), self.shape()),
+        };
+        let w = self.dtype().size();
+        let show = |i: usize| Scalar::read(self.dtype(), &data.as_bytes()[i * w..]).to_string();
         let items: Vec<String> = if n <= 10 {
             (0..n).map(show).collect()
         } else {

@@ -6,10 +6,28 @@ use crate::elementwise::{broadcast_to, constant};
 use lazyxp_compiler::graph::Node;
 use lazyxp_runtime::dtype::Element;
 use lazyxp_runtime::shape::{byte_size, numel};
-use lazyxp_runtime::{Buffer, DType, Error, Result, Scalar, Shape};
+use lazyxp_runtime::{Buffer, DType, Device, Error, Result, Scalar, Shape};
 
 /// An array holding a copy of `data` with the given shape.
 pub fn asarray<T: Element>(data: &[T], shape: &[usize]) -> Result<Array> {
+    let buffer = Buffer::from_bytes(element_bytes(data, shape)?)?;
+    Ok(Array { node: Node::leaf(buffer, T::DTYPE, Shape::from_slice(shape)) })
+}
+
+/// `asarray` on `device`: for a GPU the data goes straight to device
+/// memory. `Error::Device` when this build or machine has no such device.
+pub fn asarray_on<T: Element>(data: &[T], shape: &[usize], device: &Device) -> Result<Array> {
+    match *device {
+        Device::Cpu => asarray(data, shape),
+        Device::Cuda(ordinal) => {
+            crate::device::check_cuda(ordinal)?;
+            crate::device::upload(element_bytes(data, shape)?, T::DTYPE, shape, ordinal)
+        }
+    }
+}
+
+/// `data` as bytes, after checking it has `shape`'s element count.
+fn element_bytes<'a, T: Element>(data: &'a [T], shape: &[usize]) -> Result<&'a [u8]> {
     let n = numel(shape)?;
     if n != data.len() {
         return Err(Error::Shape(format!(
@@ -19,9 +37,7 @@ pub fn asarray<T: Element>(data: &[T], shape: &[usize]) -> Result<Array> {
     }
     let bytes = byte_size(shape, T::DTYPE)?;
     // SAFETY: `data` is `bytes` bytes of plain-old-data elements.
-    let raw = unsafe { std::slice::from_raw_parts(data.as_ptr() as *const u8, bytes) };
-    let buffer = Buffer::from_bytes(raw)?;
-    Ok(Array { node: Node::leaf(buffer, T::DTYPE, Shape::from_slice(shape)) })
+    Ok(unsafe { std::slice::from_raw_parts(data.as_ptr() as *const u8, bytes) })
 }
 
 /// A 0-d array.

@@ -17,6 +17,7 @@
 
 mod array;
 mod creation;
+mod device;
 mod elementwise;
 mod indexing;
 mod joining;
@@ -33,7 +34,8 @@ mod promotion;
 
 pub use array::{eval, eval_with, Array};
 pub use lazyxp_compiler::execute::Engine;
-pub use creation::{arange, asarray, full, linspace, ones, scalar, zeros};
+pub use creation::{arange, asarray, asarray_on, full, linspace, ones, scalar, zeros};
+pub use device::Device;
 pub use elementwise::*;
 pub use manipulation::{expand_dims, flip, index, matrix_transpose, moveaxis, permute_dims, reshape, squeeze, Index};
 pub use searching::{argmax, argmin};

@@ -10,9 +10,11 @@ pub mod launch;
 pub mod parallel;
 pub mod scalar;
 pub mod shape;
+pub mod storage;
 
 pub use buffer::Buffer;
 pub use dtype::DType;
 pub use error::{Error, Result};
 pub use scalar::Scalar;
 pub use shape::Shape;
+pub use storage::{Device, Placement};

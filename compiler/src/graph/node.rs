@@ -2,7 +2,7 @@
 
 use super::view::ViewMap;
 use crate::kernel_ir::{BinaryOp, CmpOp, ReduceOp, UnaryOp};
-use lazyxp_runtime::{Buffer, DType, Scalar, Shape};
+use lazyxp_runtime::{Buffer, DType, Device, Placement, Scalar, Shape};
 use smallvec::SmallVec;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -84,6 +84,13 @@ pub enum State {
         /// How this node was computed, for `explain` after the fact.
         record: Option<Arc<EvalRecord>>,
     },
+    /// Realized in a GPU's memory: results stay there between kernels and
+    /// move to the host only when someone reads them.
+    #[cfg(feature = "cuda")]
+    OnDevice {
+        buffer: Arc<lazyxp_runtime::cuda::DeviceBuffer>,
+        record: Option<Arc<EvalRecord>>,
+    },
 }
 
 /// What one `eval` did, kept by the nodes it realized. It holds copies of
@@ -99,6 +106,9 @@ pub struct EvalRecord {
     pub kernels: Vec<crate::cache::KernelRun>,
     /// Library kernels run (name, time).
     pub library: Vec<(String, std::time::Duration)>,
+    /// For an eval on a GPU: per kernel, the PTX launched or why it ran on
+    /// the CPU instead (empty for CPU evals).
+    pub device_runs: Vec<crate::cache::DeviceRun>,
 }
 
 /// A node as it was when evaluated.
@@ -149,6 +159,10 @@ pub struct Node {
     /// frontend evaluates early when it grows too long, which bounds both
     /// fused kernel size and recursion anywhere (drop included).
     pub depth: u32,
+    /// The device that evaluates this node, fixed when it is built: from
+    /// where its data lives for realized nodes, else joined over its
+    /// inputs (see `Placement`).
+    pub placement: Placement,
     pub state: Mutex<State>,
 }
 
@@ -156,9 +170,17 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Node {
     pub(crate) fn new(op: NodeOp, dtype: DType, shape: Shape, state: State) -> Node {
-        let depth = match &state {
-            State::Pending(inputs) => 1 + inputs.iter().map(|i| i.pending_depth()).max().unwrap_or(0),
-            State::Realized { .. } => 0,
+        let (depth, placement) = match &state {
+            State::Pending(inputs) => (
+                1 + inputs.iter().map(|i| i.pending_depth()).max().unwrap_or(0),
+                inputs.iter().fold(Placement::Anywhere, |p, i| p.join(i.placement)),
+            ),
+            // A constant is a value, not data on a device: it goes to
+            // whichever device its consumer runs on.
+            State::Realized { .. } if matches!(op, NodeOp::Const(_)) => (0, Placement::Anywhere),
+            State::Realized { .. } => (0, Placement::On(Device::Cpu)),
+            #[cfg(feature = "cuda")]
+            State::OnDevice { buffer, .. } => (0, Placement::On(Device::Cuda(buffer.ordinal()))),
         };
         Node {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -166,6 +188,7 @@ impl Node {
             dtype,
             shape,
             depth,
+            placement,
             state: Mutex::new(state),
         }
     }
@@ -173,6 +196,22 @@ impl Node {
     /// A realized leaf over `buffer`, which must hold the shape's elements.
     pub fn leaf(buffer: Buffer, dtype: DType, shape: Shape) -> NodeRef {
         Arc::new(Node::new(NodeOp::Leaf, dtype, shape, State::Realized { buffer, record: None }))
+    }
+
+    /// A host leaf that claims to live on `device`: lets tests on machines
+    /// without that device check placement rules (mixing devices, evals
+    /// that need the device). Its data is read as host data.
+    #[doc(hidden)]
+    pub fn stand_in_leaf(buffer: Buffer, dtype: DType, shape: Shape, device: Device) -> NodeRef {
+        let mut n = Node::new(NodeOp::Leaf, dtype, shape, State::Realized { buffer, record: None });
+        n.placement = Placement::On(device);
+        Arc::new(n)
+    }
+
+    /// A realized leaf over device memory holding the shape's elements.
+    #[cfg(feature = "cuda")]
+    pub fn device_leaf(buffer: Arc<lazyxp_runtime::cuda::DeviceBuffer>, dtype: DType, shape: Shape) -> NodeRef {
+        Arc::new(Node::new(NodeOp::Leaf, dtype, shape, State::OnDevice { buffer, record: None }))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -187,21 +226,44 @@ impl Node {
     pub fn pending_depth(&self) -> u32 {
         match &*self.lock() {
             State::Pending(_) => self.depth,
-            State::Realized { .. } => 0,
+            _ => 0,
         }
     }
 
-    /// The buffer, if realized.
+    /// The host buffer, if realized in host memory (`None` while pending
+    /// and for data in a GPU's memory: see `host_buffer`).
     pub fn buffer(&self) -> Option<Buffer> {
         match &*self.lock() {
             State::Realized { buffer, .. } => Some(buffer.clone()),
-            State::Pending(_) => None,
+            _ => None,
         }
+    }
+
+    /// The device buffer, if realized in a GPU's memory.
+    #[cfg(feature = "cuda")]
+    pub fn device_buffer(&self) -> Option<Arc<lazyxp_runtime::cuda::DeviceBuffer>> {
+        match &*self.lock() {
+            State::OnDevice { buffer, .. } => Some(buffer.clone()),
+            _ => None,
+        }
+    }
+
+    /// The realized data in host memory, copied from the GPU when it lives
+    /// there (the one place device data moves to the host); `None` while
+    /// pending.
+    pub fn host_buffer(&self) -> lazyxp_runtime::Result<Option<Buffer>> {
+        #[cfg(feature = "cuda")]
+        if let Some(d) = self.device_buffer() {
+            return lazyxp_runtime::cuda::device(d.ordinal())?.download_buffer(&d).map(Some);
+        }
+        Ok(self.buffer())
     }
 
     pub fn record(&self) -> Option<Arc<EvalRecord>> {
         match &*self.lock() {
             State::Realized { record, .. } => record.clone(),
+            #[cfg(feature = "cuda")]
+            State::OnDevice { record, .. } => record.clone(),
             State::Pending(_) => None,
         }
     }
@@ -210,23 +272,33 @@ impl Node {
     pub fn inputs(&self) -> SmallVec<[NodeRef; 3]> {
         match &*self.lock() {
             State::Pending(inputs) => inputs.clone(),
-            State::Realized { .. } => SmallVec::new(),
+            _ => SmallVec::new(),
         }
     }
 
     /// Stores the result and drops the inputs. Another thread may have
     /// realized the node first with identical bits; the first one wins.
     pub fn realize(&self, buffer: Buffer, record: Option<Arc<EvalRecord>>) {
+        self.realize_state(State::Realized { buffer, record });
+    }
+
+    /// `realize` with the result left in a GPU's memory.
+    #[cfg(feature = "cuda")]
+    pub fn realize_on_device(&self, buffer: Arc<lazyxp_runtime::cuda::DeviceBuffer>, record: Option<Arc<EvalRecord>>) {
+        self.realize_state(State::OnDevice { buffer, record });
+    }
+
+    fn realize_state(&self, new: State) {
         let mut s = self.lock();
         if let State::Pending(_) = &*s {
-            let old = std::mem::replace(&mut *s, State::Realized { buffer, record });
+            let old = std::mem::replace(&mut *s, new);
             drop(s);
             drop(old);
         }
     }
 
     pub fn is_realized(&self) -> bool {
-        matches!(&*self.lock(), State::Realized { .. })
+        !matches!(&*self.lock(), State::Pending(_))
     }
 
     pub fn summary(&self, inputs: &[NodeRef]) -> NodeSummary {

@@ -121,6 +121,17 @@ impl CudaDevice {
         self.synchronize()
     }
 
+    /// Copies a device buffer into a new pooled host `Buffer` (what a
+    /// device-resident array becomes when the host needs its bytes).
+    pub fn download_buffer(&self, buf: &DeviceBuffer) -> Result<crate::Buffer> {
+        let host = crate::Buffer::uninit(buf.len)?;
+        // SAFETY: a fresh block of `buf.len` bytes, not yet shared; the
+        // download writes every byte.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(host.as_mut_ptr(), buf.len) };
+        self.download(buf, bytes)?;
+        Ok(host)
+    }
+
     pub fn download_vec(&self, buf: &DeviceBuffer) -> Result<Vec<u8>> {
         let mut host = vec![0u8; buf.len];
         self.download(buf, &mut host)?;

@@ -1,0 +1,208 @@
+//! Devices through the public API.
+//!
+//! Without a GPU (or without the `cuda` feature) asking for one is an
+//! `Error::Device` at the call, and the CPU path is untouched. With one
+//! (`cargo test -p lazyxp --features cuda --test device -- --nocapture` on a
+//! GPU machine), results computed on it must equal the CPU's bit for bit
+//! for elementwise work; the GPU tests print why they skip otherwise.
+
+use lazyxp as xp;
+use xp::{Array, DType, Device, Error};
+
+const GPU: Device = Device::Cuda(0);
+
+/// Whether cuda:0 can be used; prints why not.
+fn gpu() -> bool {
+    match xp::asarray_on(&[0.0f32], &[1], &GPU) {
+        Ok(_) => true,
+        Err(e) => {
+            eprintln!("skipping GPU execution test: {e}");
+            false
+        }
+    }
+}
+
+fn bits32(a: &Array) -> Vec<u32> {
+    a.to_vec::<f32>().unwrap().iter().map(|v| v.to_bits()).collect()
+}
+
+fn bits64(a: &Array) -> Vec<u64> {
+    a.to_vec::<f64>().unwrap().iter().map(|v| v.to_bits()).collect()
+}
+
+// ---- without a GPU ------------------------------------------------------
+
+#[test]
+fn asking_for_a_missing_gpu_is_a_device_error_at_the_call() {
+    if gpu() {
+        return;
+    }
+    let e = xp::asarray_on(&[1.0f32, 2.0], &[2], &GPU).unwrap_err();
+    assert!(matches!(e, Error::Device(_)), "{e:?}");
+    assert!(e.to_string().contains("cuda") || e.to_string().contains("CUDA"), "{e}");
+    let x = xp::asarray(&[1.0f32, 2.0], &[2]).unwrap();
+    let y = xp::sin(&x).unwrap();
+    assert!(matches!(y.to_device(&GPU), Err(Error::Device(_))));
+    // The failed move evaluated nothing it should not have and broke nothing.
+    assert_eq!(y.device(), Device::Cpu);
+    assert_eq!(y.to_vec::<f32>().unwrap(), vec![1.0f32.sin(), 2.0f32.sin()]);
+}
+
+#[test]
+fn shape_errors_come_before_device_errors() {
+    let e = xp::asarray_on(&[1.0f32, 2.0], &[3], &Device::Cpu).unwrap_err();
+    assert!(matches!(e, Error::Shape(_)), "{e:?}");
+}
+
+#[test]
+fn cpu_arrays_report_and_stay_on_the_cpu() {
+    let x = xp::asarray_on(&[1.0f32, 2.0, 3.0], &[3], &Device::Cpu).unwrap();
+    assert_eq!(x.device(), Device::Cpu);
+    let y = x.to_device(&Device::Cpu).unwrap();
+    assert!(std::sync::Arc::ptr_eq(x.node(), y.node()), "moving to where it is returns the same array");
+    let z = xp::log(&(xp::sin(&x).unwrap() + 5.0).unwrap()).unwrap();
+    assert_eq!(z.device(), Device::Cpu);
+    assert_eq!(format!("{z:?}"), "Array(float32, shape=[3], pending)");
+    let v = z.to_vec::<f32>().unwrap();
+    assert!((v[0] - (1.0f32.sin() + 5.0).ln()).abs() < 1e-6);
+    assert_eq!(Device::Cpu.to_string(), "cpu");
+    assert_eq!(GPU.to_string(), "cuda:0");
+    assert_eq!(Device::default(), Device::Cpu);
+    assert!(!z.explain().unwrap().contains("== on cuda"));
+}
+
+// ---- with a GPU ---------------------------------------------------------
+
+fn f32_data(n: usize) -> Vec<f32> {
+    (0..n).map(|i| ((i as f32) * 0.37 - 50.0) * if i % 7 == 0 { 1e-3 } else { 1.0 }).collect()
+}
+
+/// `f` on CPU arrays and on the same arrays on the GPU: same bits, and the
+/// GPU result lives on the GPU until read.
+fn same_bits_f32(what: &str, inputs: &[Vec<f32>], shape: &[usize], f: impl Fn(&[Array]) -> xp::Result<Array>) {
+    let cpu: Vec<Array> = inputs.iter().map(|d| xp::asarray(d, shape).unwrap()).collect();
+    let dev: Vec<Array> = inputs.iter().map(|d| xp::asarray_on(d, shape, &GPU).unwrap()).collect();
+    let want = f(&cpu).unwrap();
+    let got = f(&dev).unwrap();
+    assert_eq!(got.device(), GPU, "{what}");
+    got.eval().unwrap();
+    assert_eq!(got.device(), GPU, "{what}");
+    assert_eq!(bits32(&got), bits32(&want), "{what}");
+}
+
+#[test]
+fn gpu_elementwise_chains_equal_the_cpu_bit_for_bit() {
+    if !gpu() {
+        return;
+    }
+    let n = 100_003;
+    let (x, y) = (f32_data(n), f32_data(n).iter().rev().copied().collect::<Vec<_>>());
+    let inputs = [x, y];
+    same_bits_f32("a*x+y", &inputs, &[n], |v| (&v[0] * 2.0)? + &v[1]);
+    same_bits_f32("log(sin(x)+5)", &inputs, &[n], |v| xp::log(&(xp::sin(&v[0])? + 5.0)?));
+    same_bits_f32("exp/tanh/sqrt", &inputs, &[n], |v| xp::add(&xp::exp(&(&v[0] * 0.01)?)?, &xp::sqrt(&xp::abs(&xp::tanh(&v[1])?)?)?));
+    same_bits_f32("cos, pow, atan2", &inputs, &[n], |v| xp::add(&xp::cos(&v[0])?, &xp::atan2(&v[0], &v[1])?));
+    same_bits_f32("where/compare", &inputs, &[n], |v| xp::where_(&xp::greater(&v[0], &v[1])?, &v[0], &(&v[1] * -1.0)?));
+    same_bits_f32("rounding", &inputs, &[n], |v| xp::add(&xp::floor(&v[0])?, &xp::round(&(&v[1] * 0.5)?)?));
+}
+
+#[test]
+fn gpu_views_broadcasts_and_casts_equal_the_cpu() {
+    if !gpu() {
+        return;
+    }
+    let d = f32_data(300 * 200);
+    same_bits_f32("transpose+slice+flip", &[d.clone()], &[300, 200], |v| {
+        let t = xp::permute_dims(&v[0], &[1, 0])?;
+        xp::sin(&xp::flip(&t, Some(&[0]))?)
+    });
+    same_bits_f32("broadcast row", &[d.clone()], &[300, 200], |v| {
+        let row = xp::reshape(&xp::index(&v[0], &[xp::Index::Int(3)])?, &[1, 200])?;
+        &v[0] - &row
+    });
+    // integer and f64 paths through casts
+    let ints: Vec<i32> = (0..10_000).map(|i| i * 7919 % 1000 - 500).collect();
+    let ci = xp::asarray(&ints, &[10_000]).unwrap();
+    let gi = xp::asarray_on(&ints, &[10_000], &GPU).unwrap();
+    let f = |a: &Array| -> xp::Result<Array> { xp::multiply(&xp::astype(&(a * 3i64)?, DType::Float64)?, &xp::exp(&xp::astype(a, DType::Float64)?)?) };
+    assert_eq!(bits64(&f(&gi).unwrap()), bits64(&f(&ci).unwrap()));
+    let g = |a: &Array| -> xp::Result<Array> { xp::bitwise_xor(&(a * a)?, &xp::floor_divide(a, &xp::asarray(&[7i32], &[1])?.to_device(&a.device())?)?) };
+    assert_eq!(g(&gi).unwrap().to_vec::<i32>().unwrap(), g(&ci).unwrap().to_vec::<i32>().unwrap());
+}
+
+/// Reductions, float remainder and library kernels have no GPU code yet:
+/// they run on the CPU inside a GPU eval, say so, and agree with the CPU.
+#[test]
+fn gpu_evals_fall_back_to_the_cpu_explicitly() {
+    if !gpu() {
+        return;
+    }
+    let d = f32_data(4096);
+    let c = xp::asarray(&d, &[64, 64]).unwrap();
+    let g = c.to_device(&GPU).unwrap();
+    let red = |a: &Array| -> xp::Result<Array> { xp::sum(&xp::sin(a)?, Some(&[1]), false) };
+    let (want, got) = (red(&c).unwrap(), red(&g).unwrap());
+    assert_eq!(got.device(), GPU);
+    let (w, v) = (want.to_vec::<f32>().unwrap(), got.to_vec::<f32>().unwrap());
+    for (a, b) in w.iter().zip(&v) {
+        assert!((a - b).abs() <= 1e-5 * a.abs().max(1.0), "{a} vs {b}");
+    }
+    let text = got.explain().unwrap();
+    assert!(text.contains("ran on the CPU, not cuda:0"), "{text}");
+    let mm = xp::matmul(&g, &g).unwrap();
+    assert_eq!(mm.device(), GPU);
+    assert_eq!(bits32(&mm), bits32(&xp::matmul(&c, &c).unwrap()));
+    assert!(mm.explain().unwrap().contains("library kernel"));
+}
+
+#[test]
+fn gpu_explain_shows_mlir_and_ptx_and_moves_are_exact() {
+    if !gpu() {
+        return;
+    }
+    let x = xp::linspace(0.0, 10.0, 1000, DType::Float32).unwrap().to_device(&GPU).unwrap();
+    let y = xp::log(&(xp::sin(&x).unwrap() + 5.0).unwrap()).unwrap();
+    let text = y.explain().unwrap();
+    for needle in ["== on cuda:0 ==", "PTX for sm_", "-- MLIR (as emitted) --", "-- MLIR (lowered to NVVM) --", ".entry"] {
+        assert!(text.contains(needle), "explain lacks {needle:?}:\n{text}");
+    }
+    // A second eval of the same structure hits the GPU cache.
+    let y2 = xp::log(&(xp::sin(&(&x + 0.0).unwrap()).unwrap() + 5.0).unwrap()).unwrap();
+    y2.eval().unwrap();
+    let back = y.to_device(&Device::Cpu).unwrap();
+    assert_eq!(back.device(), Device::Cpu);
+    assert_eq!(bits32(&back), bits32(&y));
+    let again = back.to_device(&GPU).unwrap();
+    assert_eq!(bits32(&again), bits32(&y));
+    assert!(y.item().is_err(), "item needs size 1");
+    assert_eq!(xp::sum(&y, None, false).unwrap().item().unwrap().dtype(), DType::Float32);
+    assert!(format!("{y}").starts_with("array(["));
+}
+
+#[test]
+fn gpu_mixing_with_cpu_arrays_is_an_error_at_the_call() {
+    if !gpu() {
+        return;
+    }
+    let g = xp::asarray_on(&[1.0f32, 2.0], &[2], &GPU).unwrap();
+    let c = xp::asarray(&[1.0f32, 2.0], &[2]).unwrap();
+    match &g + &c {
+        Err(Error::Device(m)) => assert!(m.contains("cpu") && m.contains("cuda:0"), "{m}"),
+        other => panic!("expected a device error, got {other:?}"),
+    }
+    // Constants and constant-only arrays follow the GPU operand.
+    let z = (&xp::zeros(&[2], DType::Float32).unwrap() + &(&g * 3.0).unwrap()).unwrap();
+    assert_eq!(z.device(), GPU);
+    assert_eq!(z.to_vec::<f32>().unwrap(), vec![3.0, 6.0]);
+}
+
+#[test]
+fn gpu_empty_and_single_element_arrays() {
+    if !gpu() {
+        return;
+    }
+    let e = xp::asarray_on::<f32>(&[], &[0], &GPU).unwrap();
+    assert_eq!(xp::sin(&e).unwrap().to_vec::<f32>().unwrap(), Vec::<f32>::new());
+    let one = xp::asarray_on(&[2.5f64], &[], &GPU).unwrap();
+    assert_eq!((&one * 2.0).unwrap().item().unwrap().as_f64(), 5.0);
+}
