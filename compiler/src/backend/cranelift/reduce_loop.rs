@@ -113,10 +113,36 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     // Lane numbers and an all-lanes mask, for masking partial steps.
     let iota = lane_iota(&mut fb, vem);
     let all_lanes = vem.constant(&mut fb, Scalar::Bool(true));
-    fb.ins().jump(outer_head, &[BlockArg::Value(start)]);
+    // Strided inner inputs over one reduced dim get their row's start once
+    // per row. Consecutive rows step it by the last outer stride; only when
+    // the last outer coordinate wraps is the row index unravelled again, so
+    // the divisions happen once per outer row of rows, not once per row.
+    let row_inputs: Vec<usize> = (0..n_in)
+        .filter(|&n| matches!(plans[n], InputPlan::Strided { .. }) && k.inputs[n].space == Space::Inner && rrank == 1 && rank > 0)
+        .collect();
+    let row_strides = |n: usize| match &plans[n] {
+        InputPlan::Strided { strides, .. } => strides.clone(),
+        _ => unreachable!("row inputs are strided"),
+    };
+    let first_offsets = |fb: &mut FunctionBuilder, o: CValue| -> Vec<CValue> {
+        row_inputs.iter().map(|&n| strided_offset(fb, o, &dims[..rank], &row_strides(n)[..rank])).collect()
+    };
+    let mut a = vec![BlockArg::Value(start)];
+    if rank > 0 {
+        let col = fb.ins().urem(start, dims[rank - 1]);
+        a.push(BlockArg::Value(col));
+        a.extend(args_of(&first_offsets(&mut fb, start)));
+    }
+    fb.ins().jump(outer_head, &a);
 
-    // outer_head(o)
+    // outer_head(o, last outer coordinate, row offsets...)
     let o = fb.append_block_param(outer_head, types::I64);
+    let (col, offsets): (Option<CValue>, Vec<CValue>) = if rank > 0 {
+        let c = fb.append_block_param(outer_head, types::I64);
+        (Some(c), row_inputs.iter().map(|_| fb.append_block_param(outer_head, types::I64)).collect())
+    } else {
+        (None, Vec::new())
+    };
     fb.switch_to_block(outer_head);
     let more = fb.ins().icmp(IntCC::UnsignedLessThan, o, end);
     fb.ins().brif(more, row, &[], exit, &[]);
@@ -137,12 +163,12 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         scalar_vals[i] = Some(sv);
         vector_vals[i] = Some(if lanes > 1 { splat(&mut fb, vem, inst.ty, sv) } else { sv });
     }
-    // Strided inner inputs over one reduced dim: the row's start once per
-    // row, then a multiply per lane instead of an unravel per element.
+    // Then a multiply per lane instead of an unravel per element.
+    let zero_offset = fb.ins().iconst(types::I64, 0);
     let row_offsets: Vec<Option<(CValue, CValue)>> = (0..n_in)
         .map(|n| match (&plans[n], k.inputs[n].space) {
             (InputPlan::Strided { strides, .. }, Space::Inner) if rrank == 1 => {
-                let off = strided_offset(&mut fb, o, &dims[..rank], &strides[..rank]);
+                let off = row_inputs.iter().position(|&m| m == n).map_or(zero_offset, |p| offsets[p]);
                 Some((off, strides[rank]))
             }
             _ => None,
@@ -385,7 +411,30 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         fb.ins().store(mem(), scalar_vals[v.0 as usize].unwrap(), addr, 0);
     }
     let no = fb.ins().iadd_imm_s(o, 1);
-    fb.ins().jump(outer_head, &[BlockArg::Value(no)]);
+    match col {
+        None => {
+            fb.ins().jump(outer_head, &[BlockArg::Value(no)]);
+        }
+        Some(col) => {
+            let next_col = fb.ins().iadd_imm_s(col, 1);
+            let same_run = fb.ins().icmp(IntCC::UnsignedLessThan, next_col, dims[rank - 1]);
+            let step = fb.create_block();
+            let wrap = fb.create_block();
+            fb.ins().brif(same_run, step, &[], wrap, &[]);
+            fb.switch_to_block(step);
+            let mut a = vec![BlockArg::Value(no), BlockArg::Value(next_col)];
+            for (p, &n) in row_inputs.iter().enumerate() {
+                let next = fb.ins().iadd(offsets[p], row_strides(n)[rank - 1]);
+                a.push(BlockArg::Value(next));
+            }
+            fb.ins().jump(outer_head, &a);
+            fb.switch_to_block(wrap);
+            let zero = fb.ins().iconst(types::I64, 0);
+            let mut a = vec![BlockArg::Value(no), BlockArg::Value(zero)];
+            a.extend(args_of(&first_offsets(&mut fb, no)));
+            fb.ins().jump(outer_head, &a);
+        }
+    }
 
     fb.switch_to_block(exit);
     fb.ins().return_(&[]);
