@@ -4,7 +4,9 @@
 //! rows in peers.py's format so compare.py can put them side by side.
 //! Also the machine's copy bandwidth (the saxpy target is relative to it).
 //!
-//!     cargo bench -p lazyxp-benches --bench compare -- [n ...]
+//!     cargo bench -p lazyxp-benches --bench compare -- [n ...] [case ...]
+//!
+//! Arguments that are not numbers name the cases to run (default: all).
 
 use lazyxp as xp;
 use lazyxp_benches::measure;
@@ -95,6 +97,7 @@ fn main() {
             v
         }
     };
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-') && a.parse::<usize>().is_err()).collect();
     use xp::DType::{Float32 as F32, Float64 as F64};
     let cases: [(&str, Expr, &[xp::DType], (f64, f64)); 4] = [
         ("log_sin", log_sin, &[F32, F64], (-10.0, 10.0)),
@@ -104,6 +107,9 @@ fn main() {
     ];
     for &n in &sizes {
         for (name, f, dts, (lo, hi)) in &cases {
+            if !only.is_empty() && !only.iter().any(|o| o == name) {
+                continue;
+            }
             for &dt in *dts {
                 let x = array(&uniform(n, *lo, *hi, 1), dt);
                 let inputs = if *name == "saxpy" {

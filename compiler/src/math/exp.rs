@@ -8,12 +8,13 @@
 //! 2^n is applied in two halves (bits::ldexp) so overflow gives inf and
 //! underflow rounds once into the subnormals. Clamping x first makes every
 //! special case fall out of the arithmetic: -inf -> 0, +inf -> inf, NaN
-//! propagates through min/max.
+//! propagates through the clamps (math/clamp.rs).
 
 use super::bits::{format, ldexp, pow2i};
+use super::clamp;
 use super::dw::{fast_two_sum, two_sum};
 use super::poly::{horner, pick};
-use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, Value};
+use crate::kernel_ir::{CmpOp, KernelBuilder, Value};
 
 const Q64: &[f64] = &[
     0.5, 0.1666666666666667, 0.04166666666666667, 0.008333333333326141, 0.0013888888888883752,
@@ -48,10 +49,7 @@ pub fn reduce(b: &mut KernelBuilder, x: Value) -> Reduced {
 pub fn reduce_in(b: &mut KernelBuilder, x: Value, tail: Option<Value>, lo: f64, hi: f64) -> Reduced {
     let f = format(b.ty(x));
     let is64 = f.mant == 52;
-    let lo = b.fconst(f.ty, lo);
-    let hi = b.fconst(f.ty, hi);
-    let x = b.binary(BinaryOp::Max, x, lo);
-    let x = b.binary(BinaryOp::Min, x, hi);
+    let x = clamp::between(b, x, lo, hi);
     let log2e = b.fconst(f.ty, std::f64::consts::LOG2_E);
     let magic = b.fconst(f.ty, f.magic());
     let t = b.fma(x, log2e, magic);
@@ -99,9 +97,7 @@ pub fn expm1(b: &mut KernelBuilder, x: Value) -> Value {
     let l = if is64 { 60.0 } else { 30.0 };
     let c = |b: &mut KernelBuilder, v: f64| b.fconst(ty, v);
     let (lo, hi) = if is64 { (-746.0, 710.0) } else { (-104.0, 89.0) };
-    let (lo, hi) = (c(b, lo), c(b, hi));
-    let xc = b.binary(BinaryOp::Max, x, lo);
-    let xc = b.binary(BinaryOp::Min, xc, hi);
+    let xc = clamp::between(b, x, lo, hi);
     let log2e = c(b, std::f64::consts::LOG2_E);
     let magic = c(b, f.magic());
     let t = b.fma(xc, log2e, magic);
@@ -128,8 +124,8 @@ pub fn expm1(b: &mut KernelBuilder, x: Value) -> Value {
 
     let lc = c(b, l);
     let mlc = c(b, -l);
-    let nc = b.binary(BinaryOp::Min, n, lc);
-    let nc = b.binary(BinaryOp::Max, nc, mlc);
+    let nc = clamp::upper(b, n, lc);
+    let nc = clamp::lower(b, nc, mlc);
     let s = pow2i(b, nc);
     let one = c(b, 1.0);
     let sm1 = b.sub(s, one);
@@ -140,7 +136,7 @@ pub fn expm1(b: &mut KernelBuilder, x: Value) -> Value {
     let v = b.add(v, vl);
     let rest = b.sub(n, lc);
     let zero = c(b, 0.0);
-    let rest = b.binary(BinaryOp::Max, rest, zero);
+    let rest = clamp::lower(b, rest, zero);
     let scale = pow2i(b, rest);
     let res = b.mul(v, scale);
     // The sum gives +0 for x = -0; the standard wants expm1(-0) = -0.

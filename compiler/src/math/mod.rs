@@ -11,6 +11,7 @@
 mod asin_acos;
 mod atan;
 mod bits;
+mod clamp;
 mod division;
 mod dw;
 mod exp;

@@ -19,7 +19,7 @@
 use super::bits::format;
 use super::dw::fast_two_sum;
 use super::poly::{horner, pick};
-use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, UnaryOp, Value};
+use crate::kernel_ir::{CmpOp, KernelBuilder, UnaryOp, Value};
 
 const S64: &[f64] = &[
     -0.16666666666666666, 0.008333333333330948, -0.00019841269836756774, 2.7557316101617874e-06,
@@ -45,11 +45,7 @@ pub fn cos(b: &mut KernelBuilder, x: Value) -> Value {
 }
 
 fn clamp(b: &mut KernelBuilder, v: Value, c: f64) -> Value {
-    let ty = b.ty(v);
-    let lo = b.fconst(ty, -c);
-    let hi = b.fconst(ty, c);
-    let v = b.binary(BinaryOp::Max, v, lo);
-    b.binary(BinaryOp::Min, v, hi)
+    super::clamp::between(b, v, -c, c)
 }
 
 /// sin and cos of the reduced argument, each as a head and the small

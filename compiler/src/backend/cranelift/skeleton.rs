@@ -11,7 +11,8 @@ use super::emit::Emitter;
 use super::types::scalar_type;
 use crate::kernel_ir::{Access, Op, Value};
 use cranelift_codegen::ir::{
-    condcodes::IntCC, types, AbiParam, BlockArg, Function, InstBuilder, MemFlagsData, Signature, Value as CValue,
+    condcodes::IntCC, types, AbiParam, BlockArg, Function, InstBuilder, MemFlagsData, Signature, StackSlotData,
+    StackSlotKind, Value as CValue,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 
@@ -46,7 +47,6 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     let full = fb.create_block();
     let tail = fb.create_block();
     let body = fb.create_block();
-    let next = fb.create_block();
     let partial_store = fb.create_block();
     let exit = fb.create_block();
 
@@ -146,30 +146,40 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     }
     let outs: Vec<CValue> = k.outputs.iter().map(|v| cv[v.0 as usize].unwrap()).collect();
     let out_bases = &bases[n_in..];
+    // Every step stores its results in the body itself: full steps straight
+    // to the outputs, the partial step to a scratch slot that
+    // `partial_store` copies lane by lane. A store in the body keeps the
+    // body's instructions there; with the results used only in two
+    // successor blocks, Cranelift's elaboration would place a copy of the
+    // whole body in each (twice the code and compile time).
     let complete = fb.ins().icmp_imm_s(IntCC::Equal, body_valid, lanes);
-    fb.ins().brif(complete, next, &[], partial_store, &[]);
-
-    // next: whole-vector stores, then the following step.
-    fb.switch_to_block(next);
+    let vec_bytes = (lanes * 8) as u32; // the widest element is 8 bytes
+    let scratch = fb.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        vec_bytes * outs.len().max(1) as u32,
+        4,
+    ));
     for (o, &v) in outs.iter().enumerate() {
         let size = k.ty(k.outputs[o]).size() as i64;
         let addr = element_addr(&mut fb, out_bases[o], body_i, size);
+        let spare = fb.ins().stack_addr(types::I64, scratch, (o as u32 * vec_bytes) as i32);
+        let addr = fb.ins().select(complete, addr, spare);
         fb.ins().store(mem(), v, addr, 0);
     }
     let ni = fb.ins().iadd_imm_s(body_i, lanes);
+    let next = fb.create_block();
+    fb.ins().brif(complete, next, &[], partial_store, &[]);
+    fb.switch_to_block(next);
     fb.ins().jump(head, &[BlockArg::Value(ni)]);
 
-    // partial_store: lane-by-lane stores of the valid lanes, then exit.
+    // partial_store: the valid lanes from the scratch slot, then exit.
     fb.switch_to_block(partial_store);
-    for (o, &v) in outs.iter().enumerate() {
-        let size = k.ty(k.outputs[o]).size() as i64;
+    for (o, &out) in k.outputs.iter().enumerate() {
+        let ty = k.ty(out);
+        let size = ty.size() as i64;
         let addr = element_addr(&mut fb, out_bases[o], body_i, size);
-        if lanes == 1 {
-            fb.ins().store(mem(), v, addr, 0);
-            continue;
-        }
         for lane in 0..lanes {
-            let e = fb.ins().extractlane(v, lane as u8);
+            let e = fb.ins().stack_load(types::I64, scalar_type(ty), scratch, (o as i64 * vec_bytes as i64 + lane * size) as i32);
             if lane == 0 {
                 fb.ins().store(mem(), e, addr, 0);
                 continue;
