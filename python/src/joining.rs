@@ -46,7 +46,7 @@ fn int_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<isize>> {
 }
 
 #[pyfunction]
-#[pyo3(signature = (arrays, /, *, axis = Some(0)))]
+#[pyo3(signature = (arrays, /, *, axis = Some(0)), text_signature = "(arrays, /, *, axis=0)")]
 pub fn concat(arrays: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<PyArray> {
     let v = array_seq(arrays, "concat")?;
     let axis = match axis {
@@ -124,7 +124,7 @@ fn diff_edge(obj: Option<&Bound<'_, PyAny>>, x: &Array, axis: usize) -> PyResult
 }
 
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = -1, n = 1, prepend = None, append = None))]
+#[pyo3(signature = (x, /, *, axis = -1, n = 1, prepend = None, append = None), text_signature = "(x, /, *, axis=-1, n=1, prepend=None, append=None)")]
 pub fn diff(
     x: &Bound<'_, PyAny>,
     axis: isize,

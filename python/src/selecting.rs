@@ -27,7 +27,7 @@ pub fn take(x: &Bound<'_, PyAny>, indices: &Bound<'_, PyAny>, axis: Option<&Boun
 }
 
 #[pyfunction]
-#[pyo3(signature = (x, indices, /, *, axis = -1))]
+#[pyo3(signature = (x, indices, /, *, axis = -1), text_signature = "(x, indices, /, *, axis=-1)")]
 pub fn take_along_axis(x: &Bound<'_, PyAny>, indices: &Bound<'_, PyAny>, axis: isize) -> PyResult<PyArray> {
     let a = array_arg(x, "take_along_axis")?;
     let i = array_arg(indices, "take_along_axis")?;

@@ -19,14 +19,14 @@ fn sort_args(x: &Bound<'_, PyAny>, axis: isize, what: &str) -> PyResult<(lazyxp:
 }
 
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true))]
+#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true), text_signature = "(x, /, *, axis=-1, descending=False, stable=True)")]
 pub fn sort(x: &Bound<'_, PyAny>, axis: isize, descending: bool, stable: bool) -> PyResult<PyArray> {
     let (a, ax) = sort_args(x, axis, "sort")?;
     Ok(PyArray::new(guard(|| lazyxp::sort(&a, ax, descending, stable))?))
 }
 
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true))]
+#[pyo3(signature = (x, /, *, axis = -1, descending = false, stable = true), text_signature = "(x, /, *, axis=-1, descending=False, stable=True)")]
 pub fn argsort(x: &Bound<'_, PyAny>, axis: isize, descending: bool, stable: bool) -> PyResult<PyArray> {
     let (a, ax) = sort_args(x, axis, "argsort")?;
     Ok(PyArray::new(guard(|| lazyxp::argsort(&a, ax, descending, stable))?))
