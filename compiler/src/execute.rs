@@ -10,6 +10,8 @@
 
 #[cfg(feature = "cuda")]
 mod cuda;
+#[cfg(feature = "cuda")]
+pub use cuda::dry_run as gpu_dry_run;
 
 use crate::cache::{self, KernelRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef, PlannedKernel};

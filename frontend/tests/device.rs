@@ -206,3 +206,66 @@ fn gpu_empty_and_single_element_arrays() {
     let one = xp::asarray_on(&[2.5f64], &[], &GPU).unwrap();
     assert_eq!((&one * 2.0).unwrap().item().unwrap().as_f64(), 5.0);
 }
+
+/// Without a GPU: every kernel the scheduler makes for typical graphs
+/// compiles to PTX, and the executor binds exactly the launch words the PTX
+/// entry takes (the check `CudaDevice::launch` repeats on a GPU); kernels
+/// the PTX backend refuses are reported as CPU fallbacks, not lost.
+#[cfg(feature = "cuda")]
+#[test]
+fn executor_and_ptx_agree_on_launch_words_for_scheduled_kernels() {
+    use lazyxp_compiler::execute::gpu_dry_run;
+    let d = f32_data(60 * 40);
+    let x = xp::asarray(&d, &[60, 40]).unwrap();
+    let y = xp::sin(&x).unwrap();
+    let ints = xp::asarray(&(0..2400).map(|i| i % 97 - 40).collect::<Vec<i32>>(), &[60, 40]).unwrap();
+    let t = xp::permute_dims(&x, &[1, 0]).unwrap();
+    let row = xp::reshape(&xp::index(&x, &[xp::Index::Int(3)]).unwrap(), &[1, 40]).unwrap();
+    let cases: Vec<(&str, Vec<Array>, bool)> = vec![
+        ("a*x+y", vec![((&x * 2.0).unwrap() + &y).unwrap()], true),
+        ("log(sin(x)+5)", vec![xp::log(&(xp::sin(&x).unwrap() + 5.0).unwrap()).unwrap()], true),
+        ("transpose+flip", vec![xp::sin(&xp::flip(&t, Some(&[0])).unwrap()).unwrap()], true),
+        ("broadcast row", vec![(&x - &row).unwrap()], true),
+        ("where", vec![xp::where_(&xp::greater(&x, &y).unwrap(), &x, &(&y * -1.0).unwrap()).unwrap()], true),
+        ("int casts", vec![xp::exp(&xp::astype(&(&ints * 3i64).unwrap(), DType::Float64).unwrap()).unwrap()], true),
+        ("int ops", vec![xp::bitwise_xor(&(&ints * &ints).unwrap(), &xp::floor_divide(&ints, &(&(&ints * 0i64).unwrap() + 7i64).unwrap()).unwrap()).unwrap()], true),
+        ("two outputs", vec![xp::sin(&x).unwrap(), xp::cos(&x).unwrap()], true),
+        ("reshape of a transpose", vec![xp::exp(&xp::reshape(&t, &[2400]).unwrap()).unwrap()], false),
+        ("reduction", vec![(&x - &xp::mean(&x, Some(&[1]), true).unwrap()).unwrap()], false),
+        ("matmul", vec![xp::matmul(&x, &t).unwrap()], false),
+    ];
+    for (what, arrays, all_ptx) in cases {
+        let roots: Vec<_> = arrays.iter().map(|a| a.node().clone()).collect();
+        let lines = gpu_dry_run(&roots, "sm_90").unwrap_or_else(|e| panic!("{what}: {e}"));
+        eprintln!("{what}: {lines:?}");
+        assert!(!lines.is_empty(), "{what}");
+        assert!(lines.iter().any(|l| l.contains(": ptx,")) || !all_ptx, "{what}: {lines:?}");
+        if all_ptx {
+            assert!(lines.iter().all(|l| l.contains(": ptx,")), "{what}: {lines:?}");
+        }
+    }
+}
+
+/// The eval report (explain and the LAZYXP_DUMP eval file) says, right
+/// after the fusion plan, which kernels of a GPU eval ran on the CPU and why.
+#[test]
+fn gpu_eval_reports_name_cpu_fallbacks() {
+    use lazyxp_compiler::cache::{DeviceCode, DeviceRun};
+    use lazyxp_compiler::graph::EvalRecord;
+    let record = EvalRecord {
+        device_runs: vec![DeviceRun {
+            device: GPU,
+            plan_index: 1,
+            name: "fused_sum_f32".into(),
+            elements: 64,
+            time: std::time::Duration::from_micros(5),
+            code: DeviceCode::CpuFallback { reason: "the PTX backend does not support it (reductions)".into() },
+        }],
+        ..Default::default()
+    };
+    let text = record.report();
+    let plan = text.find("== fusion plan").unwrap();
+    let dev = text.find("== on cuda:0 ==").expect(&text);
+    assert!(plan < dev && dev < text.find("== kernels run ==").unwrap(), "{text}");
+    assert!(text.contains("kernel 1 fused_sum_f32: ran on the CPU, not cuda:0: the PTX backend does not support it (reductions)"), "{text}");
+}

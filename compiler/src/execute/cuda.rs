@@ -224,3 +224,59 @@ fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usi
     }
     Ok(host)
 }
+
+/// What `eval` on a GPU would do with `roots`, without a GPU: schedules
+/// them, compiles every generated kernel to PTX for `chip`, and binds its
+/// launch words (fake device addresses, real lengths and bounds checks),
+/// checking that their number is what the PTX entry takes. One line per
+/// kernel: `<name>: ptx, <n> words` or `<name>: cpu fallback (<why>)`.
+/// Runs nothing and realizes nothing; it exists so machines without a GPU
+/// can test the executor's half of the launch contract.
+#[doc(hidden)]
+pub fn dry_run(roots: &[NodeRef], chip: &str) -> Result<Vec<String>> {
+    let s = Schedule::build(roots)?;
+    let mut produced: HashMap<usize, usize> = HashMap::new();
+    let mut lines = Vec::new();
+    for (g, low) in s.groups.iter().zip(&s.lowered) {
+        for &o in &g.outputs {
+            produced.insert(o, byte_size(&g.shape, s.nodes[o].0.dtype)?);
+        }
+        let Some(low) = low else {
+            lines.push(format!("{}: cpu fallback (library kernel)", s.nodes[g.outputs[0]].0.op.name()));
+            continue;
+        };
+        match crate::backend::ptx::compile_for(&low.kernel, chip) {
+            Ok(_) => {}
+            Err(Error::Unsupported(why)) => {
+                lines.push(format!("{}: cpu fallback ({why})", low.kernel.name));
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
+        const FAKE_BASE: u64 = 1 << 40;
+        let input = |source: usize| -> Result<(u64, usize)> {
+            let node = &s.nodes[source].0;
+            let len = match produced.get(&source) {
+                Some(&len) => len,
+                None => match node.device_buffer() {
+                    Some(d) => d.len(),
+                    None => node.buffer().map(|b| b.len()).ok_or_else(|| Error::Compile {
+                        kernel: low.kernel.name.clone(),
+                        message: format!("input n{} has no buffer", node.id),
+                    })?,
+                },
+            };
+            Ok((FAKE_BASE, len))
+        };
+        let args = bind_launch_args(&s, low, input, low.outputs.iter().map(|_| FAKE_BASE))?;
+        let want = crate::backend::ptx::launch_word_count(&low.kernel);
+        if args.words.len() != want {
+            return Err(Error::Compile {
+                kernel: low.kernel.name.clone(),
+                message: format!("the executor binds {} launch words, the PTX entry takes {want}", args.words.len()),
+            });
+        }
+        lines.push(format!("{}: ptx, {want} words", low.kernel.name));
+    }
+    Ok(lines)
+}
