@@ -19,7 +19,7 @@
 use super::bits::format;
 use super::dw::fast_two_sum;
 use super::poly::{horner, pick};
-use crate::kernel_ir::{CmpOp, KernelBuilder, UnaryOp, Value};
+use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, UnaryOp, Value};
 
 const S64: &[f64] = &[
     -0.16666666666666666, 0.008333333333330948, -0.00019841269836756774, 2.7557316101617874e-06,
@@ -52,6 +52,8 @@ fn clamp(b: &mut KernelBuilder, v: Value, c: f64) -> Value {
 /// term added to it last (the caller may recover that add's rounding).
 struct Kernels {
     n: Value,
+    /// `n` plus the magic number: its bits hold n in the low bits.
+    t: Value,
     sin_head: Value,
     sin_tail: Value,
     cos_head: Value,
@@ -106,29 +108,33 @@ fn kernels(b: &mut KernelBuilder, x: Value) -> Kernels {
     let pc = horner(b, s, cp);
     let s2 = b.mul(s, s);
     let ct = b.fma(s2, pc, a);
-    Kernels { n, sin_head: rh, sin_tail: st, cos_head: w, cos_tail: ct }
+    Kernels { n, t, sin_head: rh, sin_tail: st, cos_head: w, cos_tail: ct }
 }
 
 fn sin_cos(b: &mut KernelBuilder, x: Value, is_cos: bool) -> Value {
-    let ty = b.ty(x);
+    let f = format(b.ty(x));
     let k = kernels(b, x);
     let sinr = b.add(k.sin_head, k.sin_tail);
     let cosr = b.add(k.cos_head, k.cos_tail);
-    let n = k.n;
-    let half = b.fconst(ty, 0.5);
-    let one = b.fconst(ty, 1.0);
-    // Quadrant q (cos(x) = sin(x + pi/2)): odd q picks the cos kernel,
-    // bit 1 of q flips the sign.
-    let q = if is_cos { b.add(n, one) } else { n };
-    let h = b.mul(q, half);
-    let fh = b.unary(UnaryOp::Floor, h);
-    let odd = b.cmp(CmpOp::Ne, h, fh);
-    let res = b.select(odd, cosr, sinr);
-    let h2 = b.mul(fh, half);
-    let f2 = b.unary(UnaryOp::Floor, h2);
-    let flip = b.cmp(CmpOp::Ne, h2, f2);
-    let neg = b.unary(UnaryOp::Neg, res);
-    b.select(flip, neg, res)
+    // Quadrant q = n, or n + 1 for cos (cos(x) = sin(x + pi/2)), from the
+    // low bits of t = magic + n (the magic number's are zero, and t stays
+    // in the magic's binade wherever n is exact): odd q picks the cos
+    // kernel, bit 1 of q is the sign, moved into the sign bit.
+    let tb = b.bitcast(k.t, f.int);
+    let one = b.iconst(f.int, 1);
+    let q = if is_cos { b.add(tb, one) } else { tb };
+    let low = b.binary(BinaryOp::And, q, one);
+    let zero = b.iconst(f.int, 0);
+    let even = b.cmp(CmpOp::Eq, low, zero);
+    let res = b.select(even, sinr, cosr);
+    let width = if f.mant == 52 { 64 } else { 32 };
+    let sh = b.iconst(f.int, width - 2);
+    let sign = b.binary(BinaryOp::Shl, q, sh);
+    let sign_bit = b.iconst(f.int, if width == 64 { i64::MIN } else { 0x8000_0000 });
+    let sign = b.binary(BinaryOp::And, sign, sign_bit);
+    let rb = b.bitcast(res, f.int);
+    let rb = b.binary(BinaryOp::Xor, rb, sign);
+    b.bitcast(rb, f.ty)
 }
 
 /// tan(x) = sin(r)/cos(r) for even quadrants, -cos(r)/sin(r) for odd
