@@ -19,6 +19,7 @@
 //! | `joining.rs` | concat, stack, unstack, roll, diff, tile, repeat, meshgrid |
 //! | `sorting.rs` | sort, argsort, searchsorted, unique_* |
 //! | `selecting.rs` | take, take_along_axis, nonzero |
+//! | `searching.rs` | argmax, argmin, cumulative_sum, cumulative_prod |
 //! | `indexing.rs` | `x[...]` (basic, boolean mask, integer arrays), `x[...] = v`, iteration, `.T`, `.mT` |
 //! | `axes.rs` | `axis` arguments and `AxisError` |
 //! | `info.rs` | devices and `__array_namespace_info__` |
@@ -42,6 +43,7 @@ mod manipulation;
 mod operand;
 mod operators;
 mod repr;
+mod searching;
 mod selecting;
 mod sorting;
 mod statistical;
@@ -105,6 +107,7 @@ fn _lazyxp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     joining::register(m)?;
     sorting::register(m)?;
     selecting::register(m)?;
+    searching::register(m)?;
     m.add("AxisError", axes::axis_error_type(m.py())?)?;
     m.add_function(wrap_pyfunction!(dtype::isdtype, m)?)?;
     m.add_function(wrap_pyfunction!(dtype::can_cast, m)?)?;
