@@ -17,9 +17,16 @@ use lazyxp_runtime::shape::{broadcast_shapes, byte_size};
 use lazyxp_runtime::{DType, Error, Result, Scalar, Shape};
 use smallvec::smallvec;
 
+/// Indices as int64. uint64 values past int64's range are clamped to its
+/// maximum first (still out of range for any axis, so the gather reports
+/// them) instead of wrapping to negative indices that would be valid.
 fn int_indices(i: &Array, what: &str) -> Result<Array> {
     if !i.dtype().is_int() {
         return Err(Error::DType(format!("{what}: indices must have an integer dtype, got {}", i.dtype())));
+    }
+    if i.dtype() == DType::UInt64 {
+        let max = Array { node: crate::elementwise::constant(Scalar::U64(i64::MAX as u64))? };
+        return astype(&crate::elementwise::minimum(i, &max)?, DType::Int64);
     }
     astype(i, DType::Int64)
 }

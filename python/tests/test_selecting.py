@@ -46,6 +46,8 @@ def test_take_errors():
     y = xp.take(x, xp.asarray([0, 3]))
     with pytest.raises(IndexError):
         np.asarray(y)
+    with pytest.raises(IndexError):  # not wrapped to -1
+        np.asarray(xp.take(x, xp.asarray(np.array([2**64 - 1], dtype=np.uint64))))
     with pytest.raises(TypeError):
         xp.take(x, xp.asarray([0.0]))
     with pytest.raises(IndexError):
