@@ -17,14 +17,16 @@ use lazyxp_compiler::library::{LibraryOp, UniquePart};
 use lazyxp_runtime::{DType, Error, Result, Scalar};
 use smallvec::smallvec;
 
-/// Sorted flat values, their stable sorting permutation, and the number
-/// of distinct values; all three evaluated.
-fn sorted_groups(x: &Array) -> Result<(Array, Array, usize)> {
+/// Sorted flat values, their stable sorting permutation (only computed
+/// when `perm`; else the sorted values stand in), and the number of
+/// distinct values; all evaluated.
+fn sorted_groups(x: &Array, perm: bool) -> Result<(Array, Array, usize)> {
     if x.dtype().is_complex() {
         return Err(Error::Unsupported("the set functions on complex arrays are not implemented yet".into()));
     }
     let f = reshape(x, &[-1])?;
-    let (s, p) = (sort(&f, 0, false, true)?, argsort(&f, 0, false, true)?);
+    let s = sort(&f, 0, false, true)?;
+    let p = if perm { argsort(&f, 0, false, true)? } else { s.clone() };
     let n = f.size();
     if n == 0 {
         eval(&[&s, &p])?;
@@ -52,20 +54,20 @@ fn part(s: &Array, p: &Array, count: usize, which: UniquePart) -> Result<Array> 
 
 /// The distinct values, ascending, 1-D.
 pub fn unique_values(x: &Array) -> Result<Array> {
-    let (s, p, c) = sorted_groups(x)?;
+    let (s, p, c) = sorted_groups(x, false)?;
     part(&s, &p, c, UniquePart::Values)
 }
 
 /// Distinct values and how often each occurs.
 pub fn unique_counts(x: &Array) -> Result<(Array, Array)> {
-    let (s, p, c) = sorted_groups(x)?;
+    let (s, p, c) = sorted_groups(x, false)?;
     Ok((part(&s, &p, c, UniquePart::Values)?, part(&s, &p, c, UniquePart::Counts)?))
 }
 
 /// Distinct values and, for each element of `x` (in `x`'s shape), the
 /// index of its value among them.
 pub fn unique_inverse(x: &Array) -> Result<(Array, Array)> {
-    let (s, p, c) = sorted_groups(x)?;
+    let (s, p, c) = sorted_groups(x, true)?;
     let shape: Vec<isize> = x.shape().iter().map(|&d| d as isize).collect();
     Ok((part(&s, &p, c, UniquePart::Values)?, reshape(&part(&s, &p, c, UniquePart::Inverse)?, &shape)?))
 }
@@ -73,7 +75,7 @@ pub fn unique_inverse(x: &Array) -> Result<(Array, Array)> {
 /// Values, first-occurrence indices (into the flattened `x`), inverse
 /// indices (in `x`'s shape) and counts.
 pub fn unique_all(x: &Array) -> Result<(Array, Array, Array, Array)> {
-    let (s, p, c) = sorted_groups(x)?;
+    let (s, p, c) = sorted_groups(x, true)?;
     let shape: Vec<isize> = x.shape().iter().map(|&d| d as isize).collect();
     Ok((
         part(&s, &p, c, UniquePart::Values)?,
