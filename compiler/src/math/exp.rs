@@ -47,9 +47,15 @@ pub fn reduce(b: &mut KernelBuilder, x: Value) -> Reduced {
 /// part), with x clamped to `[lo, hi]`, which must keep n within
 /// ldexp's range.
 pub fn reduce_in(b: &mut KernelBuilder, x: Value, tail: Option<Value>, lo: f64, hi: f64) -> Reduced {
+    let x = clamp::between(b, x, lo, hi);
+    reduce_unclamped(b, x, tail)
+}
+
+/// `reduce_in` of an `x` the caller has already bounded so that n stays
+/// in the range its scaling needs.
+pub fn reduce_unclamped(b: &mut KernelBuilder, x: Value, tail: Option<Value>) -> Reduced {
     let f = format(b.ty(x));
     let is64 = f.mant == 52;
-    let x = clamp::between(b, x, lo, hi);
     let log2e = b.fconst(f.ty, std::f64::consts::LOG2_E);
     let magic = b.fconst(f.ty, f.magic());
     let t = b.fma(x, log2e, magic);
