@@ -33,7 +33,9 @@ impl std::fmt::Debug for GpuEntry {
     }
 }
 
-type Table = HashMap<(Kernel, usize), std::result::Result<Arc<GpuEntry>, Error>>;
+/// Per device ordinal, per kernel (nested so a lookup borrows the kernel
+/// instead of cloning it into a key).
+type Table = HashMap<usize, HashMap<Kernel, std::result::Result<Arc<GpuEntry>, Error>>>;
 
 fn table() -> &'static Mutex<Table> {
     static T: OnceLock<Mutex<Table>> = OnceLock::new();
@@ -44,21 +46,19 @@ fn table() -> &'static Mutex<Table> {
 /// with whether it hit. `Err(Error::Unsupported)` when the PTX backend
 /// refuses the kernel (remembered), any other error as it came.
 pub fn get_or_compile(k: &Kernel, dev: &CudaDevice) -> Result<(Arc<GpuEntry>, bool)> {
-    let key = (k.clone(), dev.ordinal());
-    if let Some(found) = table().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    let ordinal = dev.ordinal();
+    if let Some(found) = table().lock().unwrap_or_else(|e| e.into_inner()).get(&ordinal).and_then(|m| m.get(k)) {
         return found.clone().map(|e| (e, true));
     }
     let compiled = compile(k, dev);
-    if let Ok(e) = &compiled {
-        crate::dump::write_gpu_kernel(e);
-    }
-    if let Err(err) = &compiled {
-        if !matches!(err, Error::Unsupported(_)) {
-            return Err(err.clone());
-        }
+    match &compiled {
+        Ok(e) => crate::dump::write_gpu_kernel(e),
+        Err(Error::Unsupported(_)) => {}
+        // Driver or compiler failures are not remembered: they may pass.
+        Err(e) => return Err(e.clone()),
     }
     let mut t = table().lock().unwrap_or_else(|e| e.into_inner());
-    t.entry(key).or_insert(compiled).clone().map(|e| (e, false))
+    t.entry(ordinal).or_default().entry(k.clone()).or_insert(compiled).clone().map(|e| (e, false))
 }
 
 fn compile(k: &Kernel, dev: &CudaDevice) -> Result<Arc<GpuEntry>> {
