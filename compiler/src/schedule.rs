@@ -86,7 +86,7 @@ pub const REASON_BROADCAST: &str = "computed value broadcast to a larger shape: 
 pub const REASON_SHARED: &str = "needed by kernels of different index spaces: materialized once and shared";
 pub const REASON_REDUCE_INPUT: &str = "reduction result read inside another reduction's loop";
 pub const REASON_REDUCE_SPACE: &str = "a second reduction over a different space cannot share the kernel's loop";
-pub const REASON_LIBRARY: &str = "library kernel (matmul, arg-extreme or scan): runs on its own, outside generated loops";
+pub const REASON_LIBRARY: &str = "library kernel: runs on its own, outside generated loops";
 pub const REASON_LIBRARY_INPUT: &str = "operand of a library kernel: materialized in memory for it";
 pub const REASON_LAYOUT: &str = "reshape of data not in row-major order: copied to contiguous memory first";
 
