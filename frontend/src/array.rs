@@ -90,7 +90,7 @@ impl Array {
     /// Element `i` of the flattened array.
     pub fn get(&self, i: usize) -> Result<Scalar> {
         if i >= self.size() {
-            return Err(Error::Value(format!("index {i} out of range for {} elements", self.size())));
+            return Err(Error::Index(format!("index {i} out of range for {} elements", self.size())));
         }
         let buf = self.host_data()?;
         let w = self.dtype().size();

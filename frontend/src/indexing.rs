@@ -68,7 +68,7 @@ pub fn take(x: &Array, indices: &Array, axis: Option<isize>) -> Result<Array> {
     let ax = normalize_axis(axis.unwrap_or(0), x.ndim())?;
     let i = int_indices(indices, "take")?;
     if x.shape()[ax] == 0 && i.size() > 0 {
-        return Err(Error::Value(format!("index out of bounds: cannot take from an empty axis {ax} (shape {:?})", x.shape())));
+        return Err(Error::Index(format!("index out of bounds: cannot take from an empty axis {ax} (shape {:?})", x.shape())));
     }
     let shape: Shape = x.shape()[..ax].iter().chain(i.shape()).chain(&x.shape()[ax + 1..]).copied().collect();
     byte_size(&shape, x.dtype())?;
@@ -100,7 +100,7 @@ pub fn take_along_axis(x: &Array, indices: &Array, axis: isize) -> Result<Array>
         is[d] = n;
     }
     if xs[ax] == 0 && is.iter().product::<usize>() > 0 {
-        return Err(Error::Value(format!("index out of bounds: cannot take from an empty axis {ax}")));
+        return Err(Error::Index(format!("index out of bounds: cannot take from an empty axis {ax}")));
     }
     let (xb, ib) = (broadcast_to(x, &xs)?, broadcast_to(&i, &is)?);
     byte_size(&is, x.dtype())?;

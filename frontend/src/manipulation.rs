@@ -205,7 +205,7 @@ pub fn index(x: &Array, idx: &[Index]) -> Result<Array> {
     }
     let consuming = idx.iter().filter(|i| matches!(i, Index::Int(_) | Index::Slice { .. })).count();
     if consuming > n {
-        return Err(Error::Value(format!("too many indices for an array of dimension {n}: {consuming} given")));
+        return Err(Error::Index(format!("too many indices for an array of dimension {n}: {consuming} given")));
     }
     let mut expanded: Vec<Index> = Vec::with_capacity(n + idx.len());
     for &i in idx {
@@ -228,7 +228,7 @@ pub fn index(x: &Array, idx: &[Index]) -> Result<Array> {
                 let len = x.shape()[e] as isize;
                 let p = if v < 0 { v + len } else { v };
                 if p < 0 || p >= len {
-                    return Err(Error::Value(format!("index {v} is out of bounds for axis {e} with size {len}")));
+                    return Err(Error::Index(format!("index {v} is out of bounds for axis {e} with size {len}")));
                 }
                 dims.push(fixed(p));
                 e += 1;

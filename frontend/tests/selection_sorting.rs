@@ -91,7 +91,7 @@ fn gathers_check_their_indices() {
     assert_eq!(f64s(&xp::take(&x, &i, Some(1)).unwrap()), vec![2.0, 0.0, 0.0, 5.0, 3.0, 3.0]);
     let out = xp::take(&x, &xp::asarray(&[3i64], &[1]).unwrap(), Some(1)).unwrap();
     match out.eval() {
-        Err(xp::Error::Value(m)) => assert!(m.starts_with("index 3 is out of bounds"), "{m}"),
+        Err(xp::Error::Index(m)) => assert!(m.starts_with("index 3 is out of bounds"), "{m}"),
         other => panic!("expected an index error, got {other:?}"),
     }
     let idx = xp::asarray(&[2i64, 0, 1, 1], &[2, 2]).unwrap();

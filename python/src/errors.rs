@@ -20,7 +20,7 @@ pub fn to_py(e: Error) -> PyErr {
         Error::DType(m) => PyTypeError::new_err(m),
         // Index values out of range are found in data (gathers) or at the
         // call; NumPy raises IndexError for them.
-        Error::Value(m) if m.starts_with("index ") => PyIndexError::new_err(m),
+        Error::Index(m) => PyIndexError::new_err(m),
         Error::Value(m) => PyValueError::new_err(m),
         // NumPy raises ValueError for shapes too large to allocate
         // ("array is too big"), OverflowError for Python ints out of range;

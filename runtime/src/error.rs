@@ -15,6 +15,10 @@ pub enum Error {
     /// A value out of range for the requested operation (sizes, scalars).
     #[error("value error: {0}")]
     Value(String),
+    /// An index outside the array (integer indices, `take`, gathers): the
+    /// standard's IndexError.
+    #[error("index error: {0}")]
+    Index(String),
     /// Element or byte count that does not fit in memory addressing.
     #[error("size overflow: {0}")]
     Overflow(String),

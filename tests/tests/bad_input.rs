@@ -127,7 +127,7 @@ fn reading_back_as_the_wrong_type_is_a_dtype_error() {
     assert!(matches!(no_panic("to_vec u8 of bool", || b.to_vec::<u8>()), Err(Error::DType(_))));
     assert_eq!(b.to_vec::<bool>().unwrap(), vec![false, false]);
     assert!(matches!(no_panic("item of size 2", || x.item()), Err(Error::Value(_))));
-    assert!(matches!(no_panic("get out of range", || x.get(2)), Err(Error::Value(_))));
+    assert!(matches!(no_panic("get out of range", || x.get(2)), Err(Error::Index(_))));
 }
 
 #[test]

@@ -53,7 +53,7 @@ pub(crate) fn wrap_index(i: i64, len: usize, axis: usize) -> Result<usize> {
     let n = len as i64;
     let p = if i < 0 { i + n } else { i };
     if p < 0 || p >= n {
-        return Err(lazyxp_runtime::Error::Value(format!("index {i} is out of bounds for axis {axis} with size {len}")));
+        return Err(lazyxp_runtime::Error::Index(format!("index {i} is out of bounds for axis {axis} with size {len}")));
     }
     Ok(p as usize)
 }
