@@ -64,10 +64,10 @@ pub fn ldexp(b: &mut KernelBuilder, x: Value, n: Value) -> Value {
     b.mul(y, s2)
 }
 
-/// Float with the value of the integer `i` in `(-2^(mant-1), 2^(mant-1))`
-/// (an integer of the float's width): OR'ing is replaced by an add into the
-/// mantissa of the magic number, then the magic is subtracted again.
-pub fn int_to_float(b: &mut KernelBuilder, i: Value) -> Value {
+/// The float `magic + i` for an integer `i` in `(-2^(mant-1), 2^(mant-1))`
+/// (of the float's width), made by adding `i` into the magic number's
+/// mantissa bits; subtracting the magic (exact) leaves `i` as a float.
+pub fn magic_plus_int(b: &mut KernelBuilder, i: Value) -> Value {
     let f = format(b.ty_float_of(i));
     let magic = f.magic();
     let magic_bits = if f.ty == DType::Float32 {
@@ -77,9 +77,7 @@ pub fn int_to_float(b: &mut KernelBuilder, i: Value) -> Value {
     };
     let mb = b.iconst(f.int, magic_bits);
     let t = b.add(i, mb);
-    let t = b.bitcast(t, f.ty);
-    let m = b.fconst(f.ty, magic);
-    b.sub(t, m)
+    b.bitcast(t, f.ty)
 }
 
 trait FloatOf {

@@ -8,7 +8,7 @@
 //! mpmath) of degree 7 in s^2 for f64 (as fdlibm's Lg1..Lg7) and 4 for f32;
 //! this form keeps the large terms exact so the total stays near half an ulp.
 
-use super::bits::{format, int_to_float};
+use super::bits::{format, magic_plus_int};
 use super::poly::{horner, pick};
 use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, Value};
 use lazyxp_runtime::DType;
@@ -40,11 +40,13 @@ pub fn split(b: &mut KernelBuilder, x: Value) -> (Value, Value) {
     let ix = b.sub(bits, c);
     let sh = b.iconst(f.int, f.mant as i64);
     let k = b.binary(BinaryOp::Shr, ix, sh);
-    let k = int_to_float(b, k);
-    let adj = b.fconst(ty, up);
-    let zero = b.fconst(ty, 0.0);
-    let adj = b.select(sub, adj, zero);
-    let k = b.sub(k, adj);
+    // k as a float, with the scaling of subnormals taken off in the same
+    // subtraction (magic + up is exact).
+    let kt = magic_plus_int(b, k);
+    let plain = b.fconst(ty, f.magic());
+    let scaled = b.fconst(ty, f.magic() + up);
+    let off = b.select(sub, scaled, plain);
+    let k = b.sub(kt, off);
     let mask = b.iconst(f.int, (1i64 << f.mant) - 1);
     let mb = b.binary(BinaryOp::And, ix, mask);
     let mb = b.add(mb, c);
