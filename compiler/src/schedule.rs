@@ -9,7 +9,7 @@
 //! Within one kernel a node used several times is computed once, so sharing
 //! alone never forces a cut.
 
-use crate::graph::{topo_order, NodeOp, NodeRef};
+use crate::graph::{topo_order_indexed, NodeOp, NodeRef};
 use crate::lower::{lower, Lowered};
 use hashbrown::HashMap;
 use lazyxp_runtime::{Error, Result, Shape};
@@ -94,8 +94,7 @@ impl Schedule {
     /// The schedule of the pending graph under `roots`, from the plan cache
     /// when a graph of the same structure was scheduled before.
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
-        let nodes = topo_order(roots);
-        let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
+        let (nodes, index) = topo_order_indexed(roots);
         let key = PlanKey {
             nodes: nodes
                 .iter()
@@ -121,8 +120,7 @@ impl Schedule {
     /// Schedules without consulting the plan cache (what a first
     /// evaluation costs; benchmarks time it).
     pub fn build_uncached(roots: &[NodeRef]) -> Result<Schedule> {
-        let nodes = topo_order(roots);
-        let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
+        let (nodes, index) = topo_order_indexed(roots);
         let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
         Ok(Schedule { nodes, plan })
     }

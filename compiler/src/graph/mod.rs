@@ -16,4 +16,4 @@ pub use dot::to_dot;
 pub use intern::{intern, node_count};
 pub use node::{EvalRecord, Node, NodeOp, NodeRef, NodeSummary, PlannedKernel, State};
 pub use view::{InDim, ViewMap};
-pub use walk::topo_order;
+pub use walk::{topo_order, topo_order_indexed};
