@@ -163,7 +163,7 @@ impl PyArray {
         let buffer = py.detach(|| {
             guard(|| {
                 a.eval()?;
-                let b = a.node().buffer().ok_or_else(|| lazyxp::Error::Value("evaluated array without a buffer".into()))?;
+                let b = a.node().host_buffer()?.ok_or_else(|| lazyxp::Error::Value("evaluated array without a buffer".into()))?;
                 if must_copy {
                     Buffer::from_bytes(&b.as_bytes()[..a.size() * dt.size()])
                 } else {

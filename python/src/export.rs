@@ -56,7 +56,7 @@ impl PyArray {
         let buffer = slf.py().detach(|| {
             guard(|| {
                 a.eval()?;
-                a.node().buffer().ok_or_else(|| lazyxp::Error::Value("evaluated array without a buffer (a lazyxp bug)".into()))
+                a.node().host_buffer()?.ok_or_else(|| lazyxp::Error::Value("evaluated array without a buffer (a lazyxp bug)".into()))
             })
         })?;
         let nbytes = a.size() * dt.size();

@@ -60,7 +60,7 @@ pub fn to_bytes(a: &Array) -> lazyxp::Result<Vec<u8>> {
     a.eval()?;
     let buf = a
         .node()
-        .buffer()
+        .host_buffer()?
         .ok_or_else(|| lazyxp::Error::Value("array has no buffer after eval".into()))?;
     let n = a.size() * a.dtype().size();
     if buf.len() < n {
