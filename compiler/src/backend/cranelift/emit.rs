@@ -114,6 +114,19 @@ impl Emitter<'_> {
                 let (cv, av, bv) = (arg(c), arg(a), arg(b));
                 if self.vector() {
                     let t = fb.func.dfg.value_type(av);
+                    let int_mask = matches!(k.insts[c.0 as usize].op, Op::Cmp(_, x, _) if !k.ty(x).is_float());
+                    if int_mask && fb.func.dfg.value_type(cv) != t {
+                        // An integer compare's mask selects float lanes in
+                        // the mask's own type: Cranelift's x86-64 backend
+                        // blends (`pblendvb`) only a mask straight from a
+                        // compare, and falls back to and/andnot/or through
+                        // a bitcast. (Float masks keep the float type, the
+                        // shape the `minps`/`maxps` patterns match.)
+                        let mt = fb.func.dfg.value_type(cv);
+                        let (ai, bi) = (self.as_type(fb, av, mt), self.as_type(fb, bv, mt));
+                        let r = fb.ins().bitselect(cv, ai, bi);
+                        return self.as_type(fb, r, t);
+                    }
                     let mask = self.as_type(fb, cv, t);
                     fb.ins().bitselect(mask, av, bv)
                 } else {
