@@ -243,7 +243,8 @@ impl EvalRecord {
         for n in &self.graph {
             out.push_str(&format!("{n}\n"));
         }
-        out.push_str(&format!("\n== fusion plan ({} kernels) ==\n", self.plan.len()));
+        let n = self.plan.len();
+        out.push_str(&format!("\n== fusion plan ({n} kernel{}) ==\n", if n == 1 { "" } else { "s" }));
         for (k, p) in self.plan.iter().enumerate() {
             out.push_str(&format!("kernel {k}: {p}\n"));
         }

@@ -230,5 +230,5 @@ def test_lazy_chain_fuses_into_one_kernel():
     xp.eval(y)
     assert y.is_evaluated
     text = xp.explain(y)
-    assert "fusion plan (1 kernels)" in text
+    assert "fusion plan (1 kernel)" in text
     np.testing.assert_allclose(np.asarray(y), np.log(np.sin(np.asarray(x)) + 5), rtol=1e-6)

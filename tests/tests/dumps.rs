@@ -30,7 +30,7 @@ fn explain_shows_one_fused_kernel_with_every_stage_then_cache_hits_and_misses() 
     let runs = kernel_runs(&text);
     assert_eq!(runs.len(), 1, "one kernel expected:\n{text}");
     assert!(runs[0].starts_with("kernel 0 fused_sin_add_log_f32 key "), "{}", runs[0]);
-    assert!(text.contains("== fusion plan (1 kernels) =="), "{text}");
+    assert!(text.contains("== fusion plan (1 kernel) =="), "{text}");
     assert!(text.contains("== graph =="));
     assert!(text.contains("-- kernel IR --\nkernel fused_sin_add_log_f32(rank 1) {"), "{text}");
     assert!(text.contains("-- kernel IR after the math library"), "sin and log must be expanded:\n{text}");
@@ -136,7 +136,7 @@ fn outputs_sharing_inputs_come_out_of_one_kernel() {
     xp::eval(&[&a, &b]).unwrap();
     let text = a.explain().unwrap();
     assert_eq!(kernel_runs(&text).len(), 1, "{text}");
-    assert!(text.contains("== fusion plan (1 kernels) =="), "{text}");
+    assert!(text.contains("== fusion plan (1 kernel) =="), "{text}");
     assert!(text.contains("store out0") && text.contains("store out1"), "one kernel with two outputs:\n{text}");
     // Both arrays were realized by that eval and report the same record.
     assert!(b.is_evaluated());
