@@ -3,9 +3,12 @@
 //!
 //! The body is emitted once. Full steps load `lanes` elements per input and
 //! store whole vectors; the last partial step loads with clamped indices
-//! (repeating the last valid element, so no load leaves the range) and
-//! stores lane by lane. One copy of the body keeps compile time low: the
-//! math library's polynomials are most of a kernel's instructions.
+//! (repeating the last valid element, so no load leaves the range), stores
+//! to a scratch slot and copies the valid lanes out. One copy of the body
+//! keeps compile time low: the math library's polynomials are most of a
+//! kernel's instructions. (Unrolling was measured: Cranelift emits two
+//! copies one after the other, so it saved only the loop overhead, a few
+//! percent, for twice the compile time; see benches/RESULTS.md.)
 
 use super::emit::Emitter;
 use super::types::scalar_type;
