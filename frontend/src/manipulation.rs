@@ -181,7 +181,7 @@ pub enum Index {
 }
 
 /// Python's slice semantics: `(start, step, count)` over a dimension of `len`.
-fn slice_range(start: Option<isize>, stop: Option<isize>, step: Option<isize>, len: usize) -> Result<(isize, isize, usize)> {
+pub(crate) fn slice_range(start: Option<isize>, stop: Option<isize>, step: Option<isize>, len: usize) -> Result<(isize, isize, usize)> {
     let step = step.unwrap_or(1);
     if step == 0 {
         return Err(Error::Value("slice step cannot be zero".into()));

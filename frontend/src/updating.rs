@@ -10,29 +10,13 @@
 use crate::array::Array;
 use crate::elementwise::{astype, broadcast_to, where_};
 use crate::indexing::count_true;
-use crate::manipulation::{index, reshape, Index};
+use crate::manipulation::{index, reshape, slice_range, Index};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
 use lazyxp_compiler::library::LibraryOp;
 use lazyxp_runtime::shape::can_broadcast_to;
 use lazyxp_runtime::{Error, Result, Shape};
 use smallvec::{smallvec, SmallVec};
 
-/// Python's slice rule: `(start, step, count)` over a dimension of `len`
-/// (as `manipulation::index` applies it).
-fn slice_range(start: Option<isize>, stop: Option<isize>, step: Option<isize>, len: usize) -> Result<(isize, isize, usize)> {
-    let step = step.unwrap_or(1);
-    if step == 0 {
-        return Err(Error::Value("slice step cannot be zero".into()));
-    }
-    let n = len as isize;
-    let clamp = |v: isize, lo: isize, hi: isize| v.max(lo).min(hi);
-    let norm = |v: isize| if v < 0 { v + n } else { v };
-    let (lo, hi) = if step > 0 { (0, n) } else { (-1, n - 1) };
-    let start = start.map_or(if step > 0 { lo } else { hi }, |s| clamp(norm(s), lo, hi));
-    let stop = stop.map_or(if step > 0 { hi } else { lo }, |s| clamp(norm(s), lo, hi));
-    let count = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / (-step) };
-    Ok((start, step, count.max(0) as usize))
-}
 
 /// `x` with `x[key]` replaced by `value` (cast to `x`'s dtype, broadcast
 /// to the selection's shape).
