@@ -10,12 +10,12 @@
 //! lanes combine pairwise in scalar code and join the running total.
 
 use super::emit::Emitter;
-use super::skeleton::{element_addr, load_input, mem, strided_offset, InputPlan};
+use super::skeleton::{element_addr, load_input, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
-use crate::kernel_ir::{Access, Kernel, Op, ReduceOp, Space, Value, REDUCE_BLOCK, REDUCE_LANES};
+use crate::kernel_ir::{Kernel, Op, ReduceOp, Space, Value, REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{
     condcodes::{FloatCC, IntCC},
-    types, BlockArg, Function, InstBuilder, MemFlagsData, Type, Value as CValue,
+    types, BlockArg, Function, InstBuilder, Type, Value as CValue,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use lazyxp_runtime::{DType, Scalar};
@@ -78,37 +78,11 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let exit = fb.create_block();
 
     // entry: unpack the launch words.
-    fb.append_block_params_for_function_params(entry);
-    fb.switch_to_block(entry);
-    let (args, start, end) = {
-        let p = fb.block_params(entry);
-        (p[0], p[1], p[2])
-    };
-    let word = |fb: &mut FunctionBuilder, i: usize| fb.ins().load(types::I64, MemFlagsData::trusted(), args, (i * 8) as i32);
+    let LaunchWords { start, end, bases, dims, plans } = unpack_launch_words(&mut fb, k, entry);
     let n_in = k.inputs.len();
-    let n_bufs = n_in + k.outputs.len();
-    let bases: Vec<CValue> = (0..n_bufs).map(|i| word(&mut fb, i)).collect();
-    let dims: Vec<CValue> = (0..rank + rrank).map(|d| word(&mut fb, n_bufs + d)).collect();
     let mut inner_len = fb.ins().iconst(types::I64, 1);
     for &d in &dims[rank..] {
         inner_len = fb.ins().imul(inner_len, d);
-    }
-    let mut next_word = n_bufs + rank + rrank;
-    let mut plans = Vec::with_capacity(n_in);
-    for (i, input) in k.inputs.iter().enumerate() {
-        plans.push(match input.access {
-            Access::Scalar => {
-                let v = fb.ins().load(scalar_type(input.dtype), mem(), bases[i], 0);
-                InputPlan::Invariant(v)
-            }
-            Access::Contiguous => InputPlan::Contiguous { base: bases[i] },
-            Access::Strided => {
-                let r = k.input_rank(i) as usize;
-                let strides = (0..r).map(|d| word(&mut fb, next_word + d)).collect();
-                next_word += r;
-                InputPlan::Strided { base: bases[i], strides }
-            }
-        });
     }
     // Lane numbers and an all-lanes mask, for masking partial steps.
     let iota = lane_iota(&mut fb, vem);

@@ -27,6 +27,49 @@ pub(super) enum InputPlan {
     Strided { base: CValue, strides: Vec<CValue> },
 }
 
+/// The launch words of `runtime/src/launch.rs`, loaded in the entry block:
+/// the range, every buffer's base, the dimensions (outer, then reduced) and
+/// each input's plan (scalar inputs loaded once, unsplatted).
+pub(super) struct LaunchWords {
+    pub start: CValue,
+    pub end: CValue,
+    pub bases: Vec<CValue>,
+    pub dims: Vec<CValue>,
+    pub plans: Vec<InputPlan>,
+}
+
+/// Starts `entry` and unpacks the launch words of `k` there; both loop
+/// skeletons begin this way.
+pub(super) fn unpack_launch_words(fb: &mut FunctionBuilder, k: &crate::kernel_ir::Kernel, entry: cranelift_codegen::ir::Block) -> LaunchWords {
+    fb.append_block_params_for_function_params(entry);
+    fb.switch_to_block(entry);
+    let (args, start, end) = {
+        let p = fb.block_params(entry);
+        (p[0], p[1], p[2])
+    };
+    let word = |fb: &mut FunctionBuilder, i: usize| fb.ins().load(types::I64, MemFlagsData::trusted(), args, (i * 8) as i32);
+    let n_in = k.inputs.len();
+    let n_bufs = n_in + k.outputs.len();
+    let bases: Vec<CValue> = (0..n_bufs).map(|i| word(fb, i)).collect();
+    let n_dims = (k.rank + k.reduce_rank) as usize;
+    let dims: Vec<CValue> = (0..n_dims).map(|d| word(fb, n_bufs + d)).collect();
+    let mut next_word = n_bufs + n_dims;
+    let mut plans = Vec::with_capacity(n_in);
+    for (i, input) in k.inputs.iter().enumerate() {
+        plans.push(match input.access {
+            Access::Scalar => InputPlan::Invariant(fb.ins().load(scalar_type(input.dtype), mem(), bases[i], 0)),
+            Access::Contiguous => InputPlan::Contiguous { base: bases[i] },
+            Access::Strided => {
+                let r = k.input_rank(i) as usize;
+                let strides = (0..r).map(|d| word(fb, next_word + d)).collect();
+                next_word += r;
+                InputPlan::Strided { base: bases[i], strides }
+            }
+        });
+    }
+    LaunchWords { start, end, bases, dims, plans }
+}
+
 pub fn signature(call_conv: cranelift_codegen::isa::CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
     for _ in 0..3 {
@@ -53,33 +96,12 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     let partial_store = fb.create_block();
     let exit = fb.create_block();
 
-    fb.append_block_params_for_function_params(entry);
-    fb.switch_to_block(entry);
-    let (args, start, end) = {
-        let p = fb.block_params(entry);
-        (p[0], p[1], p[2])
-    };
-    let word = |fb: &mut FunctionBuilder, i: usize| fb.ins().load(types::I64, MemFlagsData::trusted(), args, (i * 8) as i32);
+    let LaunchWords { start, end, bases, dims, mut plans } = unpack_launch_words(&mut fb, k, entry);
     let n_in = k.inputs.len();
-    let bases: Vec<CValue> = (0..n_in + k.outputs.len()).map(|i| word(&mut fb, i)).collect();
-    let rank = k.rank as usize;
-    let dims: Vec<CValue> = (0..rank).map(|d| word(&mut fb, n_in + k.outputs.len() + d)).collect();
-    let mut next_word = n_in + k.outputs.len() + rank;
-    let mut plans = Vec::with_capacity(n_in);
-    for (i, input) in k.inputs.iter().enumerate() {
-        plans.push(match input.access {
-            Access::Scalar => {
-                let v = fb.ins().load(scalar_type(input.dtype), mem(), bases[i], 0);
-                let v = if lanes > 1 { fb.ins().splat(em.vty(input.dtype), v) } else { v };
-                InputPlan::Invariant(v)
-            }
-            Access::Contiguous => InputPlan::Contiguous { base: bases[i] },
-            Access::Strided => {
-                let strides = (0..rank).map(|d| word(&mut fb, next_word + d)).collect();
-                next_word += rank;
-                InputPlan::Strided { base: bases[i], strides }
-            }
-        });
+    for (plan, input) in plans.iter_mut().zip(&k.inputs) {
+        if let (InputPlan::Invariant(v), true) = (&*plan, lanes > 1) {
+            *plan = InputPlan::Invariant(fb.ins().splat(em.vty(input.dtype), *v));
+        }
     }
     fb.ins().jump(head, &[BlockArg::Value(start)]);
 
