@@ -45,19 +45,7 @@ pub fn parse_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
 
 /// Dtypes that computations accept today. Complex dtypes have objects
 /// (`xp.complex64`) but no kernels yet, so they are not advertised.
-pub const SUPPORTED: [DType; 11] = [
-    DType::Bool,
-    DType::Int8,
-    DType::Int16,
-    DType::Int32,
-    DType::Int64,
-    DType::UInt8,
-    DType::UInt16,
-    DType::UInt32,
-    DType::UInt64,
-    DType::Float32,
-    DType::Float64,
-];
+pub const SUPPORTED: [DType; 11] = DType::REAL;
 
 /// The object `__array_namespace_info__()` returns.
 #[pyclass(module = "lazyxp", name = "Info", frozen)]

@@ -30,6 +30,22 @@ pub enum Kind {
 }
 
 impl DType {
+    /// Every dtype that kernels compute with: all but the complex ones
+    /// (complex values are not lowered to kernels yet).
+    pub const REAL: [DType; 11] = [
+        DType::Bool,
+        DType::Int8,
+        DType::Int16,
+        DType::Int32,
+        DType::Int64,
+        DType::UInt8,
+        DType::UInt16,
+        DType::UInt32,
+        DType::UInt64,
+        DType::Float32,
+        DType::Float64,
+    ];
+
     pub const ALL: [DType; 13] = [
         DType::Bool,
         DType::Int8,
@@ -183,5 +199,7 @@ mod tests {
         assert_eq!(DType::Complex128.size(), 16);
         assert_eq!(DType::Bool.size(), std::mem::size_of::<bool>());
         assert_eq!(DType::from_name("float16"), None);
+        let real: Vec<DType> = DType::ALL.into_iter().filter(|d| !d.is_complex()).collect();
+        assert_eq!(real, DType::REAL.to_vec());
     }
 }

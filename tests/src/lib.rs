@@ -7,19 +7,7 @@ use xp::{Array, DType, Result};
 
 /// All real dtypes lazyxp computes with (complex is not supported in
 /// kernels yet).
-pub const REAL_DTYPES: [DType; 11] = [
-    DType::Bool,
-    DType::Int8,
-    DType::Int16,
-    DType::Int32,
-    DType::Int64,
-    DType::UInt8,
-    DType::UInt16,
-    DType::UInt32,
-    DType::UInt64,
-    DType::Float32,
-    DType::Float64,
-];
+pub const REAL_DTYPES: [DType; 11] = DType::REAL;
 
 /// The elements of `a` (evaluating with the default engine if it is still
 /// pending) as little-endian bytes, so results of any dtype compare bit for

@@ -11,19 +11,7 @@ use lazyxp_compiler::kernel_ir::{parse_kernel, verify, Access, BinaryOp, CmpOp, 
 use lazyxp_runtime::DType;
 use std::path::Path;
 
-pub const REAL: [DType; 11] = [
-    DType::Bool,
-    DType::Int8,
-    DType::Int16,
-    DType::Int32,
-    DType::Int64,
-    DType::UInt8,
-    DType::UInt16,
-    DType::UInt32,
-    DType::UInt64,
-    DType::Float32,
-    DType::Float64,
-];
+pub const REAL: [DType; 11] = DType::REAL;
 
 /// Float remainder needs an exact `fmod`, which the PTX path does not
 /// have yet (it returns `Error::Unsupported`); everything else must lower.
