@@ -14,10 +14,10 @@ mod cuda;
 pub use cuda::dry_run as gpu_dry_run;
 
 use crate::cache::{self, KernelRun};
-use crate::graph::{EvalRecord, NodeOp, NodeRef, PlannedKernel};
+use crate::graph::{EvalRecord, NodeOp, NodeRef, NodeSummary, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
 use crate::lower::Lowered;
-use crate::schedule::{Group, Schedule};
+use crate::schedule::{Group, Plan, PlanKey, Schedule};
 use hashbrown::HashMap;
 use lazyxp_runtime::launch::LaunchArgs;
 use lazyxp_runtime::shape::{byte_size, numel};
@@ -47,7 +47,11 @@ pub fn evaluate(roots: &[NodeRef]) -> Result<Option<Arc<EvalRecord>>> {
 /// copying device data in); data on a GPU that a CPU kernel reads is
 /// copied to the host.
 pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<EvalRecord>>> {
-    let pending: Vec<NodeRef> = roots.iter().filter(|r| !r.is_realized()).cloned().collect();
+    let pending: std::borrow::Cow<[NodeRef]> = if roots.iter().all(|r| !r.is_realized()) {
+        roots.into()
+    } else {
+        roots.iter().filter(|r| !r.is_realized()).cloned().collect::<Vec<_>>().into()
+    };
     if pending.is_empty() {
         return Ok(None);
     }
@@ -83,8 +87,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
         }
     }
     let record = Arc::new(EvalRecord {
-        graph: s.nodes.iter().map(|(n, inputs)| n.summary(inputs)).collect(),
-        plan: summarize_plan(&s),
+        evaluated: Some(Evaluated::of(&s)),
         kernels: runs,
         library: library_runs,
         device_runs: Vec::new(),
@@ -225,27 +228,83 @@ fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Res
     crate::library::run(op, &operands, node.dtype, &node.shape)
 }
 
-fn summarize_plan(s: &Schedule) -> Vec<PlannedKernel> {
-    s.groups
-        .iter()
-        .map(|g| PlannedKernel {
-            shape: g.shape.clone(),
-            outputs: g.outputs.iter().map(|&o| (s.nodes[o].0.id, s.reasons[&o])).collect(),
-            fused: g.members.iter().map(|&m| (s.nodes[m].0.id, s.nodes[m].0.op.clone())).collect(),
-        })
-        .collect()
+/// The graph and plan of one eval as the schedule has them: the shared
+/// structure and plan plus this eval's node ids (and the ops of its
+/// realized nodes, which the structure leaves out), so recording costs two
+/// small allocations and the summaries are built only for `explain`.
+pub struct Evaluated {
+    key: Arc<PlanKey>,
+    plan: Arc<Plan>,
+    ids: Vec<u64>,
+    /// (position, op) of every realized node.
+    realized: Vec<(u32, NodeOp)>,
+}
+
+impl Evaluated {
+    pub(crate) fn of(s: &Schedule) -> Evaluated {
+        Evaluated {
+            key: s.key.clone(),
+            plan: s.plan.clone(),
+            ids: s.nodes.iter().map(|(n, _)| n.id).collect(),
+            realized: s.nodes.iter().enumerate().filter(|(_, (_, ins))| ins.is_empty()).map(|(i, (n, _))| (i as u32, n.op.clone())).collect(),
+        }
+    }
+
+    fn op(&self, i: usize) -> NodeOp {
+        match &self.key.nodes[i].0 {
+            Some(op) => op.clone(),
+            None => {
+                let k = self.realized.binary_search_by_key(&(i as u32), |(p, _)| *p).expect("nodes without an op in the key are realized");
+                self.realized[k].1.clone()
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Evaluated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Evaluated({} nodes, {} kernels)", self.ids.len(), self.plan.groups.len())
+    }
+}
+
+impl EvalRecord {
+    /// The graph as it was before evaluation, in topological order.
+    pub fn graph(&self) -> Vec<NodeSummary> {
+        let Some(e) = &self.evaluated else { return Vec::new() };
+        (0..e.ids.len())
+            .map(|i| {
+                let (_, dtype, shape, inputs) = &e.key.nodes[i];
+                NodeSummary { id: e.ids[i], op: e.op(i), dtype: *dtype, shape: shape.clone(), inputs: inputs.iter().map(|&p| e.ids[p as usize]).collect() }
+            })
+            .collect()
+    }
+
+    /// The fusion plan, one entry per kernel.
+    pub fn plan(&self) -> Vec<PlannedKernel> {
+        let Some(e) = &self.evaluated else { return Vec::new() };
+        e.plan
+            .groups
+            .iter()
+            .map(|g| PlannedKernel {
+                shape: g.shape.clone(),
+                outputs: g.outputs.iter().map(|&o| (e.ids[o], e.plan.reasons[&o])).collect(),
+                fused: g.members.iter().map(|&m| (e.ids[m], e.op(m))).collect(),
+            })
+            .collect()
+    }
 }
 
 impl EvalRecord {
     /// Graph, fusion plan and per-kernel facts as one text.
     pub fn report(&self) -> String {
         let mut out = String::from("== graph ==\n");
-        for n in &self.graph {
+        for n in self.graph() {
             out.push_str(&format!("{n}\n"));
         }
-        let n = self.plan.len();
+        let plan = self.plan();
+        let n = plan.len();
         out.push_str(&format!("\n== fusion plan ({n} kernel{}) ==\n", if n == 1 { "" } else { "s" }));
-        for (k, p) in self.plan.iter().enumerate() {
+        for (k, p) in plan.iter().enumerate() {
             out.push_str(&format!("kernel {k}: {p}\n"));
         }
         if !self.device_runs.is_empty() {

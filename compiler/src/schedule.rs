@@ -11,9 +11,10 @@
 
 use crate::graph::{topo_order_indexed, NodeOp, NodeRef};
 use crate::lower::{lower, Lowered};
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashTable};
 use lazyxp_runtime::{Error, Result, Shape};
 use smallvec::SmallVec;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub type Inputs = SmallVec<[NodeRef; 3]>;
@@ -25,6 +26,8 @@ pub struct Schedule {
     /// The kernels, by position in `nodes`: shared by every graph of the
     /// same structure (see `PlanKey`).
     pub plan: Arc<Plan>,
+    /// The structure the plan was made for (shared with the plan cache).
+    pub key: Arc<PlanKey>,
 }
 
 /// How a graph is cut and lowered, in terms of node positions only, so it
@@ -50,19 +53,102 @@ impl std::ops::Deref for Schedule {
 /// What a plan depends on: per node its op (realized nodes, constants
 /// included, are just data of a dtype and shape), dtype, shape and the
 /// positions of its inputs; and which nodes were asked for.
-#[derive(Hash, PartialEq, Eq)]
-struct PlanKey {
-    nodes: Vec<(Option<NodeOp>, lazyxp_runtime::DType, Shape, SmallVec<[u32; 3]>)>,
-    roots: SmallVec<[u32; 4]>,
+///
+/// A lookup never builds one: `hash_live` and `matches` read the same facts
+/// straight off the walked graph, so a hit costs no allocation or clone,
+/// and it still compares every field, so a hit is never a different graph.
+/// Eval records keep it to describe the graph later without copying it.
+#[derive(PartialEq, Eq)]
+pub struct PlanKey {
+    pub(crate) nodes: Vec<(Option<NodeOp>, lazyxp_runtime::DType, Shape, SmallVec<[u32; 3]>)>,
+    pub(crate) roots: SmallVec<[u32; 4]>,
+}
+
+/// The walked graph seen as a plan key: per node (op if pending, dtype,
+/// shape, input positions), then the roots' positions.
+struct LiveKey<'a> {
+    nodes: &'a [(NodeRef, Inputs)],
+    index: &'a HashMap<u64, usize>,
+    roots: &'a [NodeRef],
+}
+
+impl LiveKey<'_> {
+    fn op(&self, i: usize) -> Option<&NodeOp> {
+        let (n, inputs) = &self.nodes[i];
+        (!inputs.is_empty()).then_some(&n.op)
+    }
+    fn input_positions(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        self.nodes[i].1.iter().map(|n| self.index[&n.id] as u32)
+    }
+    fn root_positions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.roots.iter().map(|r| self.index[&r.id] as u32)
+    }
+
+    /// Must agree with `PlanKey::hash` field for field.
+    fn hash(&self, h: &impl BuildHasher) -> u64 {
+        let mut h = h.build_hasher();
+        h.write_usize(self.nodes.len());
+        for (i, (n, inputs)) in self.nodes.iter().enumerate() {
+            self.op(i).hash(&mut h);
+            n.dtype.hash(&mut h);
+            n.shape.as_slice().hash(&mut h);
+            h.write_usize(inputs.len());
+            self.input_positions(i).for_each(|p| h.write_u32(p));
+        }
+        h.write_usize(self.roots.len());
+        self.root_positions().for_each(|p| h.write_u32(p));
+        h.finish()
+    }
+
+    fn matches(&self, key: &PlanKey) -> bool {
+        key.nodes.len() == self.nodes.len()
+            && key.roots.iter().copied().eq(self.root_positions())
+            && key.nodes.iter().zip(self.nodes).enumerate().all(|(i, ((op, dtype, shape, ins), (n, _)))| {
+                op.as_ref() == self.op(i) && *dtype == n.dtype && *shape == n.shape && ins.iter().copied().eq(self.input_positions(i))
+            })
+    }
+
+    fn to_key(&self) -> PlanKey {
+        PlanKey {
+            nodes: (0..self.nodes.len())
+                .map(|i| (self.op(i).cloned(), self.nodes[i].0.dtype, self.nodes[i].0.shape.clone(), self.input_positions(i).collect()))
+                .collect(),
+            roots: self.root_positions().collect(),
+        }
+    }
+}
+
+impl PlanKey {
+    fn hash(&self, h: &impl BuildHasher) -> u64 {
+        let mut h = h.build_hasher();
+        h.write_usize(self.nodes.len());
+        for (op, dtype, shape, inputs) in &self.nodes {
+            op.hash(&mut h);
+            dtype.hash(&mut h);
+            shape.as_slice().hash(&mut h);
+            h.write_usize(inputs.len());
+            inputs.iter().for_each(|&p| h.write_u32(p));
+        }
+        h.write_usize(self.roots.len());
+        self.roots.iter().for_each(|&p| h.write_u32(p));
+        h.finish()
+    }
 }
 
 /// Plans kept; past this the cache starts over (a program builds a bounded
 /// number of distinct expressions in its hot loops).
 const PLAN_CACHE_LIMIT: usize = 4096;
 
-fn plan_cache() -> &'static Mutex<HashMap<PlanKey, Arc<Plan>>> {
-    static CACHE: OnceLock<Mutex<HashMap<PlanKey, Arc<Plan>>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+struct PlanCache {
+    hasher: hashbrown::DefaultHashBuilder,
+    /// (hash, key, plan): the hash is kept so growing the table rehashes
+    /// nothing.
+    plans: HashTable<(u64, Arc<PlanKey>, Arc<Plan>)>,
+}
+
+fn plan_cache() -> &'static Mutex<PlanCache> {
+    static CACHE: OnceLock<Mutex<PlanCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(PlanCache { hasher: Default::default(), plans: HashTable::new() }))
 }
 
 /// The reduction space of a kernel: the reduced node's input shape and axes.
@@ -95,26 +181,27 @@ impl Schedule {
     /// when a graph of the same structure was scheduled before.
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
         let (nodes, index) = topo_order_indexed(roots);
-        let key = PlanKey {
-            nodes: nodes
-                .iter()
-                .map(|(n, inputs)| {
-                    let op = (!inputs.is_empty()).then(|| n.op.clone());
-                    (op, n.dtype, n.shape.clone(), inputs.iter().map(|i| index[&i.id] as u32).collect())
-                })
-                .collect(),
-            roots: roots.iter().map(|r| index[&r.id] as u32).collect(),
+        let live = LiveKey { nodes: &nodes, index: &index, roots };
+        let hash = {
+            let cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
+            let hash = live.hash(&cache.hasher);
+            if let Some((_, key, plan)) = cache.plans.find(hash, |(h, key, _)| *h == hash && live.matches(key)) {
+                let (key, plan) = (key.clone(), plan.clone());
+                drop(cache);
+                return Ok(Schedule { nodes, plan, key });
+            }
+            hash
         };
-        if let Some(plan) = plan_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(Schedule { nodes, plan: plan.clone() });
-        }
         let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
+        let key = Arc::new(live.to_key());
         let mut cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= PLAN_CACHE_LIMIT {
-            cache.clear();
+        debug_assert_eq!(key.hash(&cache.hasher), hash, "a graph and its stored key hash alike");
+        if cache.plans.len() >= PLAN_CACHE_LIMIT {
+            cache.plans.clear();
         }
-        cache.insert(key, plan.clone());
-        Ok(Schedule { nodes, plan })
+        cache.plans.insert_unique(hash, (hash, key.clone(), plan.clone()), |(h, _, _)| *h);
+        drop(cache);
+        Ok(Schedule { nodes, plan, key })
     }
 
     /// Schedules without consulting the plan cache (what a first
@@ -122,7 +209,8 @@ impl Schedule {
     pub fn build_uncached(roots: &[NodeRef]) -> Result<Schedule> {
         let (nodes, index) = topo_order_indexed(roots);
         let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
-        Ok(Schedule { nodes, plan })
+        let key = Arc::new(LiveKey { nodes: &nodes, index: &index, roots }.to_key());
+        Ok(Schedule { nodes, plan, key })
     }
 }
 

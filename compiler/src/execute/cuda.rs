@@ -14,7 +14,7 @@
 //! check is there to rule out) surfaces as `Error::Device` at the next
 //! download, not at this eval.
 
-use super::{bind_launch_args, run_cpu_kernel, run_library, summarize_plan, Engine};
+use super::{bind_launch_args, run_cpu_kernel, run_library, Engine, Evaluated};
 use crate::cache::{self, DeviceCode, DeviceRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef};
 use crate::lower::Lowered;
@@ -119,8 +119,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
         device_runs.push(DeviceRun { device: Device::Cuda(ordinal), plan_index, name, elements: n, time: started.elapsed(), code });
     }
     let record = Arc::new(EvalRecord {
-        graph: s.nodes.iter().map(|(n, inputs)| n.summary(inputs)).collect(),
-        plan: summarize_plan(&s),
+        evaluated: Some(Evaluated::of(&s)),
         kernels,
         library,
         device_runs,

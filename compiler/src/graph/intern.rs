@@ -1,10 +1,17 @@
 //! Hash-consing: building a node that already exists returns the existing
 //! one, so common subexpressions are shared and computed once.
+//!
+//! A node removes its own entry when it is dropped (found by the hash it
+//! was interned under and its id: a node being dropped may have been moved
+//! out of its `Arc`, so its address proves nothing), so the table holds live nodes
+//! only: a loop that builds fresh nodes every iteration neither grows the
+//! table nor keeps dead nodes' memory until a sweep.
 
 use super::node::{Node, NodeOp, NodeRef, State};
-use hashbrown::HashMap;
+use hashbrown::HashTable;
 use lazyxp_runtime::{DType, Shape};
 use smallvec::SmallVec;
+use std::hash::{BuildHasher, Hash};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 #[derive(Hash, PartialEq, Eq)]
@@ -15,43 +22,100 @@ struct Key {
     inputs: SmallVec<[u64; 3]>,
 }
 
+struct Entry {
+    hash: u64,
+    /// The node's id, which its drop matches.
+    id: u64,
+    key: Key,
+    node: Weak<Node>,
+}
+
 struct Table {
-    map: HashMap<Key, Weak<Node>>,
-    /// Size after the last sweep of dead entries; the next sweep runs when
-    /// the table doubles, so sweeping costs O(1) amortized per insert.
-    swept_len: usize,
+    hasher: hashbrown::DefaultHashBuilder,
+    entries: HashTable<Entry>,
 }
 
 fn table() -> &'static Mutex<Table> {
     static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
-    TABLE.get_or_init(|| Mutex::new(Table { map: HashMap::new(), swept_len: 0 }))
+    TABLE.get_or_init(|| Mutex::new(Table { hasher: Default::default(), entries: HashTable::new() }))
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Table> {
+    table().lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The node `op(inputs)` of `dtype` and `shape`, shared if it exists.
 /// `make_state` builds the state of a fresh node (pending for computed
 /// nodes; realized for constants).
 pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef; 3]>, make_state: impl FnOnce(SmallVec<[NodeRef; 3]>) -> State) -> NodeRef {
-    let key = Key {
-        op: op.clone(),
-        dtype,
-        shape: shape.clone(),
-        inputs: inputs.iter().map(|n| n.id).collect(),
+    let key = Key { op, dtype, shape, inputs: inputs.iter().map(|n| n.id).collect() };
+    let mut t = lock();
+    let hash = t.hasher.hash_one(&key);
+    let found = match t.entries.find_entry(hash, |e| e.key == key) {
+        Ok(entry) => match entry.get().node.upgrade() {
+            Some(existing) => return existing,
+            // Dropped, and its drop has not removed the entry yet: this
+            // entry now belongs to the new node (that drop matches by id
+            // and leaves it alone).
+            None => Some(entry),
+        },
+        Err(_) => None,
     };
-    let mut t = table().lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(existing) = t.map.get(&key).and_then(Weak::upgrade) {
-        return existing;
-    }
-    let node = Arc::new(Node::new(op, dtype, shape, make_state(inputs)));
-    t.map.insert(key, Arc::downgrade(&node));
-    if t.map.len() > 2 * t.swept_len + 1024 {
-        t.map.retain(|_, w| w.strong_count() > 0);
-        t.swept_len = t.map.len();
+    let mut node = Node::new(key.op.clone(), dtype, key.shape.clone(), make_state(inputs));
+    node.interned = Some(hash);
+    let node = Arc::new(node);
+    match found {
+        Some(mut entry) => {
+            let e = entry.get_mut();
+            (e.id, e.node) = (node.id, Arc::downgrade(&node));
+        }
+        None => {
+            t.entries.insert_unique(hash, Entry { hash, id: node.id, key, node: Arc::downgrade(&node) }, |e| e.hash);
+        }
     }
     node
 }
 
+/// Removes the entry of node `id`, interned under `hash`, as it is dropped.
+pub(crate) fn forget(hash: u64, id: u64) {
+    let mut t = lock();
+    if let Ok(entry) = t.entries.find_entry(hash, |e| e.id == id) {
+        let (removed, _) = entry.remove();
+        drop(t);
+        drop(removed);
+    }
+}
+
 /// Live entries in the hash-consing table (for tests and diagnostics).
 pub fn node_count() -> usize {
-    let t = table().lock().unwrap_or_else(|e| e.into_inner());
-    t.map.values().filter(|w| w.strong_count() > 0).count()
+    lock().entries.iter().filter(|e| e.node.strong_count() > 0).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel_ir::UnaryOp;
+    use lazyxp_runtime::Buffer;
+
+    fn entries() -> usize {
+        lock().entries.len()
+    }
+
+    #[test]
+    fn dropped_nodes_leave_the_table_and_equal_nodes_are_shared() {
+        let x = Node::leaf(Buffer::uninit(16).unwrap(), DType::Float32, Shape::from_slice(&[4]));
+        let neg = |x: &NodeRef| intern(NodeOp::Unary(UnaryOp::Neg), DType::Float32, x.shape.clone(), smallvec::smallvec![x.clone()], State::Pending);
+        let a = neg(&x);
+        assert!(Arc::ptr_eq(&a, &neg(&x)), "the same op on the same input is one node");
+        let before = entries();
+        let chain: Vec<NodeRef> = (0..1000).map(|_| neg(&neg(&x))).collect();
+        assert!(chain.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])));
+        drop(a);
+        drop(chain);
+        // Other tests intern concurrently; ours are gone whatever they do.
+        assert!(entries() < before + 1000, "{} entries before, {} after", before, entries());
+        let t = lock();
+        // neg(x) was dropped last by neg(neg(x))'s drop, moved out of its Arc.
+        assert!(t.entries.iter().all(|e| e.key.inputs.as_slice() != [x.id]), "neg(x) left no entry behind");
+    }
 }

@@ -98,10 +98,9 @@ pub enum State {
 /// into text only when someone asks, keeping `eval` itself cheap.
 #[derive(Debug, Default)]
 pub struct EvalRecord {
-    /// The graph as it was before evaluation, in topological order.
-    pub graph: Vec<NodeSummary>,
-    /// The fusion plan, one entry per kernel.
-    pub plan: Vec<PlannedKernel>,
+    /// The graph and its fusion plan, in the compact form eval has at hand
+    /// (see `graph` and `plan` for the summaries).
+    pub evaluated: Option<crate::execute::Evaluated>,
     /// Per kernel launched: name, cache key, hit or miss, compile and run time.
     pub kernels: Vec<crate::cache::KernelRun>,
     /// Library kernels run (name, time).
@@ -164,6 +163,9 @@ pub struct Node {
     /// inputs (see `Placement`).
     pub placement: Placement,
     pub state: Mutex<State>,
+    /// The hash-consing hash, for nodes built by `intern`: their drop
+    /// removes their table entry.
+    pub(crate) interned: Option<u64>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -190,6 +192,7 @@ impl Node {
             depth,
             placement,
             state: Mutex::new(state),
+            interned: None,
         }
     }
 
@@ -321,6 +324,9 @@ impl Node {
 /// inputs' `Arc`s; unlinking them onto a heap stack keeps drop iterative.
 impl Drop for Node {
     fn drop(&mut self) {
+        if let Some(hash) = self.interned {
+            super::intern::forget(hash, self.id);
+        }
         let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
         let State::Pending(inputs) = state else { return };
         let mut stack: Vec<NodeRef> = std::mem::take(inputs).into_vec();
