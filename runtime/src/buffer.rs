@@ -40,15 +40,55 @@ unsafe impl Send for Block {}
 unsafe impl Sync for Block {}
 
 struct Pool {
-    free: HashMap<usize, Vec<usize>>,
+    /// Free blocks of the power-of-two classes up to `SMALL_BLOCK`, by
+    /// log2 of the class: the small buffers of a hot loop (results,
+    /// constants) find theirs without hashing.
+    small: [Vec<usize>; SMALL_CLASSES],
+    /// Free blocks of the page-multiple classes, by class.
+    large: HashMap<usize, Vec<usize>>,
     cached_bytes: usize,
+}
+
+const SMALL_CLASSES: usize = SMALL_BLOCK.trailing_zeros() as usize + 1;
+
+impl Pool {
+    fn take(&mut self, capacity: usize) -> Option<usize> {
+        let got = if capacity <= SMALL_BLOCK {
+            self.small[capacity.trailing_zeros() as usize].pop()
+        } else {
+            self.large.get_mut(&capacity).and_then(Vec::pop)
+        };
+        if got.is_some() {
+            self.cached_bytes -= capacity;
+        }
+        got
+    }
+
+    /// Keeps the block at `addr` for reuse; false when the pool is full.
+    fn give(&mut self, capacity: usize, addr: usize) -> bool {
+        if self.cached_bytes + capacity > POOL_LIMIT_BYTES {
+            return false;
+        }
+        let class = if capacity <= SMALL_BLOCK {
+            &mut self.small[capacity.trailing_zeros() as usize]
+        } else {
+            self.large.entry(capacity).or_default()
+        };
+        if class.len() >= POOL_PER_CLASS {
+            return false;
+        }
+        class.push(addr);
+        self.cached_bytes += capacity;
+        true
+    }
 }
 
 fn pool() -> &'static Mutex<Pool> {
     static POOL: OnceLock<Mutex<Pool>> = OnceLock::new();
     POOL.get_or_init(|| {
         Mutex::new(Pool {
-            free: HashMap::new(),
+            small: std::array::from_fn(|_| Vec::new()),
+            large: HashMap::new(),
             cached_bytes: 0,
         })
     })
@@ -71,14 +111,7 @@ impl Buffer {
             return Err(Error::Overflow(format!("buffer of {len} bytes")));
         }
         let capacity = size_class(len);
-        let reused = {
-            let mut p = pool().lock().unwrap_or_else(|e| e.into_inner());
-            let got = p.free.get_mut(&capacity).and_then(|v| v.pop());
-            if got.is_some() {
-                p.cached_bytes -= capacity;
-            }
-            got
-        };
+        let reused = pool().lock().unwrap_or_else(|e| e.into_inner()).take(capacity);
         let ptr = match reused {
             Some(addr) => NonNull::new(addr as *mut u8).expect("pooled pointers are non-null"),
             None => {
@@ -134,14 +167,9 @@ impl std::fmt::Debug for Buffer {
 
 impl Drop for Block {
     fn drop(&mut self) {
-        let mut p = pool().lock().unwrap_or_else(|e| e.into_inner());
-        let in_class = p.free.get(&self.capacity).map_or(0, Vec::len);
-        if in_class < POOL_PER_CLASS && p.cached_bytes + self.capacity <= POOL_LIMIT_BYTES {
-            p.free.entry(self.capacity).or_default().push(self.ptr.as_ptr() as usize);
-            p.cached_bytes += self.capacity;
+        if pool().lock().unwrap_or_else(|e| e.into_inner()).give(self.capacity, self.ptr.as_ptr() as usize) {
             return;
         }
-        drop(p);
         // SAFETY: allocated in `uninit` with exactly this layout.
         unsafe {
             dealloc(
@@ -166,6 +194,10 @@ mod tests {
         drop(big);
         let again = Buffer::uninit(3 << 20).unwrap();
         assert_eq!(again.as_ptr() as usize, addr, "same-size block comes back from the pool");
+        let small = Buffer::uninit(20_000).unwrap();
+        let addr = small.as_ptr() as usize;
+        drop(small);
+        assert_eq!(Buffer::uninit(17_000).unwrap().as_ptr() as usize, addr, "same power-of-two class (32 KiB) comes back");
         assert!(Buffer::uninit(usize::MAX).is_err());
         assert_eq!(Buffer::uninit(0).unwrap().len(), 0);
     }

@@ -33,11 +33,19 @@ struct Entry {
 struct Table {
     hasher: hashbrown::DefaultHashBuilder,
     entries: HashTable<Entry>,
+    /// The constants built last, kept alive so that `x * 2.0` in a loop
+    /// finds the same constant node (and its buffer) every iteration
+    /// instead of building and dropping one each time.
+    recent_constants: Vec<NodeRef>,
+    next_constant: usize,
 }
+
+/// Constants `Table::recent_constants` keeps.
+const RECENT_CONSTANTS: usize = 64;
 
 fn table() -> &'static Mutex<Table> {
     static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
-    TABLE.get_or_init(|| Mutex::new(Table { hasher: Default::default(), entries: HashTable::new() }))
+    TABLE.get_or_init(|| Mutex::new(Table { hasher: Default::default(), entries: HashTable::new(), recent_constants: Vec::new(), next_constant: 0 }))
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Table> {
@@ -61,6 +69,7 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
         },
         Err(_) => None,
     };
+    let is_constant = matches!(key.op, NodeOp::Const(_));
     let mut node = Node::new(key.op.clone(), dtype, key.shape.clone(), make_state(inputs));
     node.interned = Some(hash);
     let node = Arc::new(node);
@@ -72,6 +81,19 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
         None => {
             t.entries.insert_unique(hash, Entry { hash, id: node.id, key, node: Arc::downgrade(&node) }, |e| e.hash);
         }
+    }
+    if is_constant {
+        let evicted = if t.recent_constants.len() < RECENT_CONSTANTS {
+            t.recent_constants.push(node.clone());
+            None
+        } else {
+            let slot = t.next_constant;
+            t.next_constant = (slot + 1) % RECENT_CONSTANTS;
+            Some(std::mem::replace(&mut t.recent_constants[slot], node.clone()))
+        };
+        // An evicted constant's drop takes the table lock to remove its entry.
+        drop(t);
+        drop(evicted);
     }
     node
 }
@@ -117,5 +139,18 @@ mod tests {
         let t = lock();
         // neg(x) was dropped last by neg(neg(x))'s drop, moved out of its Arc.
         assert!(t.entries.iter().all(|e| e.key.inputs.as_slice() != [x.id]), "neg(x) left no entry behind");
+    }
+
+    #[test]
+    fn recent_constants_are_reused_and_evicted_ones_leave() {
+        let c = |v: f32| intern(NodeOp::Const(lazyxp_runtime::Scalar::F32(v)), DType::Float32, Shape::new(), SmallVec::new(), |_| State::Realized { buffer: Buffer::uninit(4).unwrap(), record: None });
+        let first = c(1234.5).id;
+        assert_eq!(c(1234.5).id, first, "a constant dropped by its user is still the same node");
+        // Push it out of the recent ones: its entry goes with it (a
+        // deadlock here would mean the evicted drop ran under the lock).
+        for i in 0..2 * RECENT_CONSTANTS {
+            c(-(i as f32));
+        }
+        assert_ne!(c(1234.5).id, first);
     }
 }
