@@ -123,6 +123,8 @@ pub(crate) fn eval_inst(inst: &Inst, v: impl Fn(Value) -> Scalar, load: impl Fn(
         Op::Cast(a) => v(a).cast(inst.ty),
         Op::Bitcast(a) => Scalar::from_bits(inst.ty, v(a).to_bits()),
         Op::Reduce(..) => unreachable!("reductions are folded by interp_reduce, not evaluated per element"),
+        // The region always runs here; its result already is the select.
+        Op::ColdBegin(_, a) | Op::ColdEnd(_, a) => v(a),
     };
     debug_assert_eq!(r.dtype(), inst.ty, "interp: {:?}", inst.op);
     r

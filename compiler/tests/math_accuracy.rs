@@ -163,7 +163,7 @@ fn samples(ty: DType, lo: f64, hi: f64, n: usize, seed: u64) -> Vec<f64> {
     let mut xs = Vec::with_capacity(3 * n);
     let round = |v: f64| if ty == DType::Float32 { v as f32 as f64 } else { v };
     for i in 0..n {
-        xs.push(round(lo + (hi - lo) * i as f64 / n as f64));
+        xs.push(round(lo + (hi - lo) * (i as f64 / n as f64)));
         xs.push(round(rng.uniform(lo, hi)));
         let v = rng.any_finite(ty);
         if v >= lo && v <= hi {
@@ -217,17 +217,54 @@ fn log_accuracy() {
     check(UnaryOp::Log, DType::Float64, &r64, 1.0);
 }
 
-/// Range over which sin/cos are claimed to be within 1 ulp.
-const TRIG_RANGE_F32: f64 = 1e5;
-const TRIG_RANGE_F64: f64 = 1e13;
-
 #[test]
 fn sin_cos_accuracy() {
     for op in [UnaryOp::Sin, UnaryOp::Cos] {
-        let r32 = [(-TRIG_RANGE_F32, TRIG_RANGE_F32), (-10.0, 10.0), (-1e-3, 1e-3)];
+        // The whole range (bit-uniform: every binade, huge ones included),
+        // both sides of the switch to the exact reduction at 2^16 / 2^30,
+        // and small arguments.
+        let r32 = [(-F32_MAX, F32_MAX), (-1e5, 1e5), (6e4, 7e4), (-10.0, 10.0), (-1e-3, 1e-3)];
         check(op, DType::Float32, &r32, 1.0);
-        let r64 = [(-TRIG_RANGE_F64, TRIG_RANGE_F64), (-10.0, 10.0), (-1e-3, 1e-3)];
+        let r64 = [(-f64::MAX, 0.0), (0.0, f64::MAX), (-1e13, 1e13), (1.0e9, 1.2e9), (-10.0, 10.0), (-1e-3, 1e-3)];
         check(op, DType::Float64, &r64, 1.0);
+    }
+}
+
+/// Arguments extremely close to a multiple of pi/2, where a reduction with
+/// too few bits of pi loses everything: the worst case of all doubles
+/// (Muller, "Elementary Functions", x mod pi/2 ~ 2^-61 relative to x's
+/// size), the worst of all floats, and their neighbours.
+#[test]
+fn sin_cos_hard_arguments() {
+    let f64_hard = [6381956970095103.0 * 2f64.powi(797), 5261692873635770.0 * 2f64.powi(499), 8.0e307, 1e22];
+    let f32_hard = [16367173.0 * 2f64.powi(72), 1.5707963e38, 3.3e38];
+    for op in [UnaryOp::Sin, UnaryOp::Cos] {
+        let mut xs64 = Vec::new();
+        for x in f64_hard {
+            let b = x.to_bits();
+            for d in 0..5u64 {
+                for v in [f64::from_bits(b + d), f64::from_bits(b - d)] {
+                    xs64.push(v);
+                    xs64.push(-v);
+                }
+            }
+        }
+        let (err, at) = max_error(op, DType::Float64, &xs64);
+        println!("{op:>5}      f64: hard arguments, max error {err:.3} ulp at x = {at:e}");
+        assert!(err <= 1.0, "{op} f64: {err} ulp at x = {at:e}");
+        let mut xs32 = Vec::new();
+        for x in f32_hard {
+            let b = (x as f32).to_bits();
+            for d in 0..5u32 {
+                for v in [f32::from_bits(b + d), f32::from_bits(b - d)] {
+                    xs32.push(v as f64);
+                    xs32.push(-v as f64);
+                }
+            }
+        }
+        let (err, at) = max_error(op, DType::Float32, &xs32);
+        println!("{op:>5}      f32: hard arguments, max error {err:.3} ulp at x = {at:e}");
+        assert!(err <= 1.0, "{op} f32: {err} ulp at x = {at:e}");
     }
 }
 

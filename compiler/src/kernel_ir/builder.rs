@@ -73,6 +73,16 @@ impl KernelBuilder {
     pub fn konst(&mut self, c: Scalar) -> Value {
         self.push(Op::Const(c), c.dtype())
     }
+    /// Closes the cold region opened by `begin` (see `cold.rs`) with value
+    /// `v`. The region's instructions leave the value numbering, so an
+    /// identical instruction after the region is emitted again rather than
+    /// reaching into it.
+    pub fn cold_end(&mut self, begin: Value, v: Value) -> Value {
+        self.numbering.retain(|_, n| n.0 < begin.0);
+        let ty = self.ty(v);
+        self.push(Op::ColdEnd(begin, v), ty)
+    }
+
     /// A float constant of type `ty` (f32 or f64), for the math library.
     pub fn fconst(&mut self, ty: DType, v: f64) -> Value {
         let c = if ty == DType::Float32 { Scalar::F32(v as f32) } else { Scalar::F64(v) };

@@ -41,6 +41,8 @@ impl fmt::Display for Kernel {
                 Op::Bitcast(a) => write!(f, "bitcast v{}", a.0)?,
                 Op::Reduce(r, a) => write!(f, "reduce.{r} v{}", a.0)?,
             }
+                Op::ColdBegin(c, a) => write!(f, "cold_begin v{}, v{}", c.0, a.0)?,
+                Op::ColdEnd(b, a) => write!(f, "cold_end v{}, v{}", b.0, a.0)?,
             writeln!(f)?;
         }
         for (i, v) in self.outputs.iter().enumerate() {

@@ -22,6 +22,7 @@
 //! ```
 
 mod builder;
+mod cold;
 mod display;
 mod ops;
 mod parse;
@@ -29,6 +30,7 @@ mod reduce;
 mod verify;
 
 pub use builder::KernelBuilder;
+pub use cold::cold_regions;
 pub use ops::{BinaryOp, CmpOp, UnaryOp};
 pub use parse::parse_kernel;
 pub use reduce::{ReduceOp, BLOCK as REDUCE_BLOCK, LANES as REDUCE_LANES};
@@ -91,6 +93,13 @@ pub enum Op {
     /// Folds an inner value over the reduced dimensions (see `reduce.rs`
     /// for the accumulation order); the result is an outer value.
     Reduce(ReduceOp, Value),
+    /// `cold_begin cond, fast`: its value is `fast`. Opens a cold region,
+    /// the instructions up to the matching `cold_end`, which a backend may
+    /// skip when `cond` is false in every lane (see `cold.rs`).
+    ColdBegin(Value, Value),
+    /// `cold_end begin, v`: its value is `v`, which the region computes and
+    /// which must equal the `fast` of `begin` wherever `cond` is false.
+    ColdEnd(Value, Value),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -230,3 +239,9 @@ impl Op {
         }
     }
 }
+            Op::ColdBegin(a, b) | Op::ColdEnd(a, b) => {
+                f(a);
+                f(b)
+            }
+            Op::ColdBegin(a, b) => Op::ColdBegin(f(a), f(b)),
+            Op::ColdEnd(a, b) => Op::ColdEnd(f(a), f(b)),

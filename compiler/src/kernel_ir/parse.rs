@@ -100,6 +100,8 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
         };
         k.insts.push(Inst { op, ty });
     }
+                "cold_begin" => { let v = want(vals()?, 2)?; Op::ColdBegin(v[0], v[1]) }
+                "cold_end" => { let v = want(vals()?, 2)?; Op::ColdEnd(v[0], v[1]) }
     Err(Error::Value("kernel IR: missing closing `}`".into()))
 }
 

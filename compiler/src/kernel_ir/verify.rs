@@ -61,6 +61,8 @@ pub fn verify(k: &Kernel) -> Result<()> {
             Op::Select(c, a, b) => k.ty(c) == DType::Bool && same(a) && same(b),
             Op::Cast(_) => true,
             Op::Bitcast(a) => k.ty(a).size() == ty.size() && !ty.is_bool() && !k.ty(a).is_bool(),
+            Op::ColdBegin(c, a) => k.ty(c) == DType::Bool && same(a),
+            Op::ColdEnd(b, a) => matches!(k.insts[b.0 as usize].op, Op::ColdBegin(..)) && same(b) && same(a),
             Op::Reduce(r, a) => {
                 same(a)
                     && k.inputs.iter().any(|i| i.space == super::Space::Inner)
@@ -75,6 +77,7 @@ pub fn verify(k: &Kernel) -> Result<()> {
             return Err(err(i, format!("ill-typed instruction {:?} producing {ty}", inst.op)));
         }
     }
+    super::cold::cold_regions(k).map_err(|message| Error::Compile { kernel: k.name.clone(), message })?;
     for (i, v) in k.outputs.iter().enumerate() {
         if inner.get(v.0 as usize) == Some(&true) {
             return Err(Error::Compile {

@@ -23,6 +23,7 @@ mod pow;
 mod sign;
 mod sin_cos;
 mod tanh;
+mod trig_reduce;
 mod two_arg;
 
 use crate::kernel_ir::{BinaryOp, Kernel, KernelBuilder, Op, UnaryOp, Value};

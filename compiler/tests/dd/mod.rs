@@ -3,6 +3,8 @@
 //! glibc (which is itself up to ~0.5-2 ulp off). Plain, slow, obviously
 //! right: Taylor series after an exact reduction.
 
+mod reduce;
+
 #[derive(Clone, Copy, Debug)]
 pub struct DD(pub f64, pub f64);
 
@@ -116,14 +118,24 @@ pub fn log(x: f64) -> DD {
 }
 
 /// sin or cos of x, with the reduction by a 212-bit pi/2.
-pub fn sin_cos(x: f64, is_cos: bool) -> DD {
+/// x = n*pi/2 + r: by the 212-bit pi/2 below 2^20, where that is exact
+/// enough, and by the exact integer reduction (`reduce.rs`) above.
+fn reduce_pio2(x: f64) -> (i64, DD) {
+    if x.abs() >= 1048576.0 {
+        return reduce::reduce(x);
+    }
     let n = (x / PIO2[0]).round();
     let mut r = DD(x, 0.0);
     for p in PIO2 {
         let prod = DD(n * p, n.mul_add(p, -(n * p)));
         r = add(r, neg(prod));
     }
-    let q = (n as i64 + is_cos as i64).rem_euclid(4);
+    (n as i64, r)
+}
+
+pub fn sin_cos(x: f64, is_cos: bool) -> DD {
+    let (n, r) = reduce_pio2(x);
+    let q = (n + is_cos as i64).rem_euclid(4);
     let v = if q % 2 == 0 { series(r, 1, 2, true) } else { series(r, 0, 2, true) };
     if q >= 2 {
         neg(v)

@@ -5,7 +5,7 @@ use super::types::{scalar_type, value_type};
 use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, UnaryOp};
 use cranelift_codegen::ir::{
     condcodes::{FloatCC, IntCC},
-    types, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value as CValue,
+    types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value as CValue, ValueDef,
 };
 use cranelift_frontend::FunctionBuilder;
 use lazyxp_runtime::{DType, Scalar};
@@ -134,11 +134,37 @@ impl Emitter<'_> {
                 }
             }
             Op::Cast(a) => self.cast(fb, k.ty(a), ty, arg(a)),
+            Op::ColdBegin(c, fast) => self.cold_begin(fb, ty, arg(c), arg(fast)),
+            Op::ColdEnd(b, v) => self.cold_end(fb, arg(b), arg(v)),
             Op::Bitcast(a) => {
                 let flags = if self.vector() { little() } else { MemFlagsData::new() };
                 fb.ins().bitcast(self.vty(ty), flags, arg(a))
             }
         }
+    }
+
+    /// Branches to a new block for the cold region when any lane of `cond`
+    /// is set, else straight to the join block with `fast`. The value
+    /// returned for `cold_begin` is the join block's parameter, used only
+    /// by `cold_end` (see `kernel_ir/cold.rs`), which finds the block by it.
+    fn cold_begin(&self, fb: &mut FunctionBuilder, ty: DType, cond: CValue, fast: CValue) -> CValue {
+        let any = if self.vector() { fb.ins().vany_true(cond) } else { cond };
+        let cold = fb.create_block();
+        let join = fb.create_block();
+        let result = fb.append_block_param(join, self.vty(ty));
+        fb.set_cold_block(cold);
+        fb.ins().brif(any, cold, &[], join, &[BlockArg::Value(fast)]);
+        fb.switch_to_block(cold);
+        result
+    }
+
+    fn cold_end(&self, fb: &mut FunctionBuilder, join_param: CValue, v: CValue) -> CValue {
+        let ValueDef::Param(join, _) = fb.func.dfg.value_def(join_param) else {
+            unreachable!("cold_begin's value is its join block's parameter")
+        };
+        fb.ins().jump(join, &[BlockArg::Value(v)]);
+        fb.switch_to_block(join);
+        join_param
     }
 
     fn unary(&self, fb: &mut FunctionBuilder, u: UnaryOp, ty: DType, a: CValue) -> CValue {

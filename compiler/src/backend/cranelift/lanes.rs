@@ -50,6 +50,7 @@ fn vector_ok(k: &Kernel, op: &Op, ty: DType, has_fma: bool) -> bool {
     let wide = ty.size() == 8;
     match *op {
         Op::Load(_) | Op::Const(_) | Op::Select(..) | Op::Bitcast(_) => true,
+        Op::ColdBegin(..) | Op::ColdEnd(..) => true,
         Op::Unary(u, _) => match u {
             UnaryOp::Abs => ty.is_float() || !wide,
             UnaryOp::Neg | UnaryOp::Not => true,

@@ -176,6 +176,9 @@ impl<'k> Body<'k> {
                 }
             }
             Op::Load(_) => unreachable!("loads are emitted by the loop skeleton"),
+            // The region runs in every thread: its result already is the
+            // select, so both ends are their last operand (the `None` arm).
+            Op::ColdBegin(..) | Op::ColdEnd(..) => None,
             ref other => return Err(self.unsupported(format!("{other:?}"))),
         };
         match result {
