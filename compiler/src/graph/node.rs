@@ -5,7 +5,7 @@ use crate::kernel_ir::{BinaryOp, CmpOp, ReduceOp, UnaryOp};
 use lazyxp_runtime::{Buffer, DType, Device, Placement, Scalar, Shape};
 use smallvec::SmallVec;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub type NodeRef = Arc<Node>;
@@ -163,6 +163,10 @@ pub struct Node {
     /// inputs (see `Placement`).
     pub placement: Placement,
     pub state: Mutex<State>,
+    /// Whether `state` is no longer pending: set once, under the state's
+    /// lock, when it is realized, so the questions asked of every node on
+    /// every build and eval (`is_realized`, `pending_depth`) take no lock.
+    realized: AtomicBool,
     /// The hash-consing hash, for nodes built by `intern`: their drop
     /// removes their table entry.
     pub(crate) interned: Option<u64>,
@@ -184,6 +188,7 @@ impl Node {
             #[cfg(feature = "cuda")]
             State::OnDevice { buffer, .. } => (0, Placement::On(Device::Cuda(buffer.ordinal()))),
         };
+        let realized = !matches!(state, State::Pending(_));
         Node {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             op,
@@ -192,6 +197,7 @@ impl Node {
             depth,
             placement,
             state: Mutex::new(state),
+            realized: AtomicBool::new(realized),
             interned: None,
         }
     }
@@ -227,9 +233,10 @@ impl Node {
 
     /// 0 once realized, however deep the node was when built.
     pub fn pending_depth(&self) -> u32 {
-        match &*self.lock() {
-            State::Pending(_) => self.depth,
-            _ => 0,
+        if self.is_realized() {
+            0
+        } else {
+            self.depth
         }
     }
 
@@ -295,13 +302,14 @@ impl Node {
         let mut s = self.lock();
         if let State::Pending(_) = &*s {
             let old = std::mem::replace(&mut *s, new);
+            self.realized.store(true, Ordering::Release);
             drop(s);
             drop(old);
         }
     }
 
     pub fn is_realized(&self) -> bool {
-        !matches!(&*self.lock(), State::Pending(_))
+        self.realized.load(Ordering::Acquire)
     }
 
     pub fn summary(&self, inputs: &[NodeRef]) -> NodeSummary {
