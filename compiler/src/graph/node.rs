@@ -280,6 +280,9 @@ impl Node {
 
     /// Inputs while pending; empty once realized.
     pub fn inputs(&self) -> SmallVec<[NodeRef; 3]> {
+        if self.is_realized() {
+            return SmallVec::new();
+        }
         match &*self.lock() {
             State::Pending(inputs) => inputs.clone(),
             _ => SmallVec::new(),
