@@ -20,7 +20,7 @@ use crate::lower::Lowered;
 use crate::schedule::{Group, Plan, PlanKey, Schedule};
 use hashbrown::HashMap;
 use lazyxp_runtime::launch::LaunchArgs;
-use lazyxp_runtime::shape::{byte_size, numel};
+use lazyxp_runtime::shape::byte_size;
 use lazyxp_runtime::{parallel, Buffer, Error, Result};
 use std::sync::Arc;
 use std::time::Instant;
@@ -66,7 +66,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
     let mut runs = Vec::with_capacity(s.groups.len());
     let mut library_runs = Vec::new();
     for (g, low) in s.groups.iter().zip(&s.lowered) {
-        let n = numel(&g.shape)?;
+        let n = g.launch_len()?;
         if n == 0 {
             for &o in &g.outputs {
                 produced.insert(o, Buffer::uninit(0)?);

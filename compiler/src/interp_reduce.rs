@@ -66,6 +66,11 @@ impl Acc {
 /// launch words of `lazyxp_runtime::launch` (dims: outer then inner; each
 /// strided input has strides for the dims of its space).
 ///
+/// Each row is walked once per level of reductions (`Kernel::levels`):
+/// pass `p` folds the reductions of level `p + 1`, whose operands may use
+/// the results of earlier passes; a row kernel then walks the row once more
+/// to store its outputs.
+///
 /// # Safety
 /// As `interp::run`: `args` must describe live, large-enough buffers.
 pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
@@ -82,70 +87,88 @@ pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
         strides[i] = (0..r).map(|d| word(next + d) as i64).collect();
         next += r;
     }
-    let after_reduce = depends_on_reduce(k);
+    let level = k.levels();
     let inner = k.inner_insts();
+    let passes = k.insts.iter().zip(&level).filter(|(i, _)| matches!(i.op, Op::Reduce(..))).map(|(_, &l)| l).max().unwrap_or(0);
     let mut idx = vec![0u64; rank + rrank];
     let mut vals: Vec<Option<Scalar>> = vec![None; k.insts.len()];
+    let eval = |i: usize, vals: &[Option<Scalar>], flat: usize, idx: &[u64], o: usize| {
+        let load = |n: u32| load(k, word, n as usize, &strides[n as usize], o, flat, idx);
+        eval_inst(&k.insts[i], |x: Value| vals[x.0 as usize].expect("operand precedes use"), load)
+    };
     for o in start..end {
-        let mut accs: Vec<Option<Acc>> = k
-            .insts
-            .iter()
-            .map(|inst| match inst.op {
-                Op::Reduce(op, _) => Some(Acc::new(op, inst.ty)),
-                _ => None,
-            })
-            .collect();
-        for r in 0..inner_len {
-            let flat = o * inner_len + r;
-            unravel(flat as u64, &dims, &mut idx);
-            let load = |n: u32| load(k, word, n as usize, &strides[n as usize], o, flat, &idx);
-            for (i, inst) in k.insts.iter().enumerate() {
-                if after_reduce[i] {
-                    continue;
+        vals.iter_mut().for_each(|v| *v = None);
+        for pass in 0..=passes {
+            // Per-row values this pass makes available (the row's start
+            // stands for the inner index of outer loads).
+            idx.iter_mut().for_each(|i| *i = 0);
+            unravel(o as u64, &dims[..rank], &mut idx[..rank]);
+            for i in 0..k.insts.len() {
+                if !inner[i] && level[i] == pass && !matches!(k.insts[i].op, Op::Reduce(..)) {
+                    vals[i] = Some(eval(i, &vals, o * inner_len, &idx, o));
                 }
-                let v = eval_inst(inst, |x: Value| vals[x.0 as usize].expect("operand precedes use"), load);
-                vals[i] = Some(v);
             }
-            for (i, inst) in k.insts.iter().enumerate() {
-                if let (Op::Reduce(_, a), Some(acc)) = (&inst.op, accs[i].as_mut()) {
-                    acc.push(r, vals[a.0 as usize].unwrap());
-                    if (r + 1) % REDUCE_BLOCK == 0 || r + 1 == inner_len {
-                        acc.end_block();
+            if pass == passes {
+                break;
+            }
+            let mut accs: Vec<Option<Acc>> = k
+                .insts
+                .iter()
+                .zip(&level)
+                .map(|(inst, &l)| match inst.op {
+                    Op::Reduce(op, _) if l == pass + 1 => Some(Acc::new(op, inst.ty)),
+                    _ => None,
+                })
+                .collect();
+            for r in 0..inner_len {
+                let flat = o * inner_len + r;
+                unravel(flat as u64, &dims, &mut idx);
+                for i in 0..k.insts.len() {
+                    if inner[i] && level[i] <= pass {
+                        vals[i] = Some(eval(i, &vals, flat, &idx, o));
+                    }
+                }
+                for (i, inst) in k.insts.iter().enumerate() {
+                    if let (Op::Reduce(_, a), Some(acc)) = (&inst.op, accs[i].as_mut()) {
+                        acc.push(r, vals[a.0 as usize].unwrap());
+                        if (r + 1) % REDUCE_BLOCK == 0 || r + 1 == inner_len {
+                            acc.end_block();
+                        }
                     }
                 }
             }
-        }
-        unravel((o * inner_len.max(1)) as u64, &dims, &mut idx);
-        let outer_flat = o;
-        for (i, inst) in k.insts.iter().enumerate() {
-            if let Some(acc) = &accs[i] {
-                vals[i] = Some(acc.finish(inner_len == 0));
-            } else if after_reduce[i] || (inner_len == 0 && !inner[i]) {
-                let load = |n: u32| load(k, word, n as usize, &strides[n as usize], o, outer_flat * inner_len, &idx);
-                let v = eval_inst(inst, |x: Value| vals[x.0 as usize].expect("operand precedes use"), load);
-                vals[i] = Some(v);
+            for (i, acc) in accs.iter().enumerate() {
+                if let Some(acc) = acc {
+                    vals[i] = Some(acc.finish(inner_len == 0));
+                }
             }
         }
-        for (n, v) in k.outputs.iter().enumerate() {
-            let s = vals[v.0 as usize].unwrap();
-            let size = s.dtype().size();
-            let addr = word(n_in + n) as usize + o * size;
-            // SAFETY: outputs are contiguous over the outer index space.
-            s.write(unsafe { std::slice::from_raw_parts_mut(addr as *mut u8, size) });
+        if k.row_outputs {
+            for r in 0..inner_len {
+                let flat = o * inner_len + r;
+                unravel(flat as u64, &dims, &mut idx);
+                for i in 0..k.insts.len() {
+                    if inner[i] {
+                        vals[i] = Some(eval(i, &vals, flat, &idx, o));
+                    }
+                }
+                store(k, word, n_in, flat, &vals);
+            }
+        } else {
+            store(k, word, n_in, o, &vals);
         }
-        accs.clear();
     }
 }
 
-/// Instructions that need a reduction's final value (directly or not).
-fn depends_on_reduce(k: &Kernel) -> Vec<bool> {
-    let mut dep = vec![false; k.insts.len()];
-    for (i, inst) in k.insts.iter().enumerate() {
-        let mut any = matches!(inst.op, Op::Reduce(..));
-        inst.op.for_each_operand(|v| any |= dep[v.0 as usize]);
-        dep[i] = any;
+/// Writes every output at element `at` of its buffer.
+fn store(k: &Kernel, word: impl Fn(usize) -> u64, n_in: usize, at: usize, vals: &[Option<Scalar>]) {
+    for (n, v) in k.outputs.iter().enumerate() {
+        let s = vals[v.0 as usize].expect("outputs are computed");
+        let size = s.dtype().size();
+        let addr = word(n_in + n) as usize + at * size;
+        // SAFETY: outputs are contiguous over the kernel's output space.
+        s.write(unsafe { std::slice::from_raw_parts_mut(addr as *mut u8, size) });
     }
-    dep
 }
 
 /// Reads input `n` at outer element `o` / full flat index `flat` (whose

@@ -43,10 +43,20 @@ pub struct Lowered {
     pub outputs: Vec<usize>,
 }
 
-/// A node that must be materialized before the group can be lowered (a
-/// reshape over data not in row-major order).
+/// A node that must be materialized before the group can be lowered, and
+/// why (the scheduler shows the reason in the plan).
 #[derive(Debug)]
-pub struct NeedsCopy(pub usize);
+pub struct NeedsCopy {
+    pub node: usize,
+    pub reason: &'static str,
+}
+
+impl NeedsCopy {
+    /// A reshape over data not in row-major order.
+    fn layout(origin: usize) -> NeedsCopy {
+        NeedsCopy { node: origin, reason: crate::schedule::REASON_LAYOUT }
+    }
+}
 
 /// A source read: node, offset, strides over all kernel dims, and whether
 /// it is read inside the reduction loop.
@@ -78,11 +88,29 @@ struct Lowering<'s> {
 
 pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCopy> {
     let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
-    let mut dims: Shape = g.shape.clone();
-    let outer = dims.len();
-    if let Some((in_shape, axes)) = &g.reduce {
-        dims.extend(axes.iter().map(|&a| in_shape[a as usize]));
-    }
+    // A row kernel's outputs have the reduction's input shape: its kept
+    // dims are the outer ones, its reduced dims the inner ones, and `out`
+    // maps an output's dims onto them.
+    let (dims, outer, out) = match (&g.reduce, g.row) {
+        (Some((in_shape, axes)), true) => {
+            let reduced = |e: usize| axes.contains(&(e as u32));
+            let kept: Vec<usize> = (0..in_shape.len()).filter(|&e| !reduced(e)).collect();
+            let mut dims: Shape = kept.iter().map(|&e| in_shape[e]).collect();
+            dims.extend(axes.iter().map(|&a| in_shape[a as usize]));
+            let to_kernel = |e: usize| match kept.iter().position(|&k| k == e) {
+                Some(p) => p,
+                None => kept.len() + axes.iter().position(|&a| a as usize == e).expect("a reduced dim"),
+            };
+            let out = ViewMap { dims: (0..in_shape.len()).map(|e| InDim { src: Some(to_kernel(e) as u32), offset: 0, step: 1 }).collect() };
+            (dims, kept.len(), out)
+        }
+        (Some((in_shape, axes)), false) => {
+            let mut dims = g.shape.clone();
+            dims.extend(axes.iter().map(|&a| in_shape[a as usize]));
+            (dims, g.shape.len(), ViewMap::identity(g.shape.len()))
+        }
+        (None, _) => (g.shape.clone(), g.shape.len(), ViewMap::identity(g.shape.len())),
+    };
     let mut l = Lowering {
         nodes,
         g,
@@ -95,15 +123,16 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
     };
     // Pass 1: evaluate the outputs to learn every read (values are
     // placeholders until the inputs are known and merged).
-    let identity = Ctx::Map(ViewMap::identity(outer));
+    let out = Ctx::Map(out);
     for &o in &g.outputs {
-        l.emit(o, identity.clone(), false, &[])?;
+        l.emit(o, out.clone(), g.row, &[])?;
     }
     // Pass 2: merge dimensions, classify reads, and emit for real.
     let (dims, reads) = coalesce(&l.dims, outer, &l.reads);
     let outer_rank = reads.outer_rank;
     let mut b = KernelBuilder::new(kernel_name(nodes, g), outer_rank as u32);
     b.set_reduce_rank((dims.len() - outer_rank) as u32);
+    b.set_row_outputs(g.row);
     let outer_contig = contiguous_strides(&dims[..outer_rank]);
     let full_contig = contiguous_strides(&dims);
     let mut bindings = Vec::new();
@@ -127,7 +156,7 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
     l2.reads = reads.original.clone();
     let mut final_outs = Vec::new();
     for &o in &g.outputs {
-        final_outs.push(l2.emit(o, identity.clone(), false, &load_of)?);
+        final_outs.push(l2.emit(o, out.clone(), g.row, &load_of)?);
     }
     for v in final_outs {
         l2.b.store(v);
@@ -186,7 +215,7 @@ impl Lowering<'_> {
                         {
                             Ctx::Flat { map: map.clone(), shape: shape.clone(), offset: offset + m.dims[0].offset, origin: *origin }
                         }
-                        Ctx::Flat { origin, .. } => return Err(NeedsCopy(*origin)),
+                        Ctx::Flat { origin, .. } => return Err(NeedsCopy::layout(*origin)),
                     };
                     self.emit(input(0), inner_ctx, inner, loads)?
                 }
@@ -200,8 +229,15 @@ impl Lowering<'_> {
                 NodeOp::Reduce { op, axes } => {
                     let c = match &ctx {
                         Ctx::Map(c) => c,
-                        Ctx::Flat { origin, .. } => return Err(NeedsCopy(*origin)),
+                        Ctx::Flat { origin, .. } => return Err(NeedsCopy::layout(*origin)),
                     };
+                    // Read in the loop of a later pass, its result is one
+                    // value per row: its kept dims may follow only the
+                    // outer dims.
+                    let per_row = (0..c.dims.len()).all(|e| axes.contains(&(e as u32)) || c.dims[e].src.is_none_or(|s| (s as usize) < self.outer));
+                    if inner && !per_row {
+                        return Err(NeedsCopy { node: i, reason: crate::schedule::REASON_REDUCE_INPUT });
+                    }
                     // Reduced dims walk the inner kernel dims; kept ones
                     // follow the reduction's own context.
                     let mut next_inner = self.outer as u32;

@@ -161,10 +161,103 @@ pub struct Group {
     pub library: bool,
     /// Set for reduction kernels.
     pub reduce: Option<ReduceSpace>,
+    /// A row kernel: `shape` is the reduction's input shape and the outputs
+    /// are stored per element of it, computed from reductions over each row
+    /// broadcast back (`kernel_ir::Kernel::row_outputs`).
+    pub row: bool,
     /// Indices into `Schedule::nodes` of the values this kernel stores.
     pub outputs: Vec<usize>,
     /// Indices of the nodes computed inside the kernel, sorted.
     pub members: Vec<usize>,
+}
+
+impl Group {
+    /// The elements a launch of this kernel walks: output elements, or rows
+    /// for a row kernel.
+    pub fn launch_len(&self) -> Result<usize> {
+        match (&self.reduce, self.row) {
+            (Some((shape, axes)), true) => {
+                let kept: Shape = (0..shape.len()).filter(|e| !axes.contains(&(*e as u32))).map(|e| shape[e]).collect();
+                lazyxp_runtime::shape::numel(&kept)
+            }
+            _ => lazyxp_runtime::shape::numel(&self.shape),
+        }
+    }
+}
+
+/// Longest row (elements reduced per output) that a row kernel walks
+/// several times: it stays in the core's L2 cache between the walks.
+pub const ROW_FUSION_MAX: usize = 1 << 16;
+
+/// Whether reductions over `space` can run as passes of one row kernel:
+/// rows short enough to stay in cache, and the reduced dims after the kept
+/// ones (size-1 dims aside), so a row kernel's outputs, stored row after
+/// row, are in row-major order.
+pub fn row_fusable(space: &ReduceSpace) -> bool {
+    let (shape, axes) = space;
+    let reduced = |e: usize| axes.contains(&(e as u32));
+    let inner: usize = axes.iter().map(|&a| shape[a as usize]).product();
+    let last_kept = (0..shape.len()).filter(|&e| !reduced(e) && shape[e] > 1).max();
+    let first_reduced = (0..shape.len()).filter(|&e| reduced(e) && shape[e] > 1).min();
+    inner <= ROW_FUSION_MAX && !matches!((last_kept, first_reduced), (Some(k), Some(r)) if k > r)
+}
+
+/// Whether view node `view` broadcasts a per-row value (`source`: a
+/// reduction, or elementwise work on reductions over the same rows, such as
+/// a mean) back over the rows of the reductions' own input: the pattern
+/// `x - max(x, axis, keepdims=True)` that a row kernel computes without
+/// materializing the per-row value.
+fn is_row_broadcast(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, view: &NodeRef, source: usize) -> bool {
+    let NodeOp::View(m) = &view.op else { return false };
+    let Some((shape, axes)) = per_row_space(nodes, index, source) else { return false };
+    view.shape == shape
+        && row_fusable(&(shape.clone(), axes.clone()))
+        && m.dims.iter().enumerate().all(|(e, d)| {
+            // A dim of size 1 reads index 0 whatever the map says.
+            if shape[e] == 1 {
+                true
+            } else if axes.contains(&(e as u32)) {
+                d.src.is_none()
+            } else {
+                d.src == Some(e as u32) && d.offset == 0 && d.step == 1
+            }
+        })
+}
+
+/// The reduction space of `i` if it is computed per row: reductions over
+/// one space, combined by elementwise work of their output shape with
+/// sources and broadcast scalars. Gives up past a few dozen nodes.
+fn per_row_space(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, i: usize) -> Option<ReduceSpace> {
+    const SEARCHED: usize = 64;
+    let shape = &nodes[i].0.shape;
+    let mut space: Option<ReduceSpace> = None;
+    let mut stack = vec![i];
+    let mut seen = 0;
+    while let Some(j) = stack.pop() {
+        seen += 1;
+        if seen > SEARCHED {
+            return None;
+        }
+        let (node, inputs) = &nodes[j];
+        if inputs.is_empty() {
+            continue;
+        }
+        match &node.op {
+            NodeOp::Reduce { axes, .. } if node.shape == *shape => {
+                let s = (inputs[0].shape.clone(), axes.clone());
+                if space.as_ref().is_some_and(|t| *t != s) {
+                    return None;
+                }
+                space = Some(s);
+            }
+            NodeOp::View(_) if inputs[0].numel() == 1 => {}
+            NodeOp::Unary(_) | NodeOp::Binary(_) | NodeOp::Cmp(_) | NodeOp::Where | NodeOp::Cast if node.shape == *shape => {
+                stack.extend(inputs.iter().map(|x| index[&x.id]));
+            }
+            _ => return None,
+        }
+    }
+    space
 }
 
 pub const REASON_REQUESTED: &str = "requested by eval";
@@ -236,7 +329,7 @@ impl Plan {
             }
             if matches!(node.op, NodeOp::View(_)) && pending(i) {
                 let j = index[&inputs[0].id];
-                if pending(j) && nodes[j].0.numel() < node.numel() {
+                if pending(j) && nodes[j].0.numel() < node.numel() && !is_row_broadcast(nodes, index, node, j) {
                     reasons.entry(j).or_insert(REASON_BROADCAST);
                 }
             }
@@ -259,7 +352,7 @@ impl Plan {
                 }
                 match lower(&nodes, g) {
                     Ok(l) => lowered.push(Some(l)),
-                    Err(needs) => copies.push(needs.0),
+                    Err(needs) => copies.push(needs),
                 }
             }
             if copies.is_empty() {
@@ -267,7 +360,7 @@ impl Plan {
             }
             let before = reasons.len();
             for c in copies {
-                reasons.entry(c).or_insert(REASON_LAYOUT);
+                reasons.entry(c.node).or_insert(c.reason);
             }
             if reasons.len() == before {
                 return Err(Error::Compile { kernel: "<schedule>".into(), message: "layout copies did not converge".into() });
@@ -293,23 +386,27 @@ fn assign(
     let cost = recompute_cost(nodes, index, reasons);
     for &o in &outputs {
         if nodes[o].0.op.is_library() {
-            groups.push(Group { shape: nodes[o].0.shape.clone(), library: true, reduce: None, outputs: vec![o], members: vec![o] });
+            groups.push(Group { shape: nodes[o].0.shape.clone(), library: true, reduce: None, row: false, outputs: vec![o], members: vec![o] });
             continue;
         }
         let space = reduce_space_below(nodes, index, reasons, o);
         let shape = &nodes[o].0.shape;
+        // An output of the reduction's input shape reads the reduction
+        // broadcast back over its rows.
+        let row = space.as_ref().is_some_and(|(s, axes)| s == shape && axes.iter().any(|&a| s[a as usize] != 1));
         // Same index space, and not fed by the group's own outputs (that
         // would be a kernel reading what it writes).
         let joinable = |g: &Group| {
             &g.shape == shape
                 && !g.library
+                && g.row == row
                 && (g.reduce == space || space.is_none() || g.reduce.is_none())
                 && !g.outputs.iter().any(|p| below[o].contains(p))
         };
         let g = match groups.iter().position(joinable) {
             Some(g) => g,
             None => {
-                groups.push(Group { shape: shape.clone(), library: false, reduce: None, outputs: vec![], members: vec![] });
+                groups.push(Group { shape: shape.clone(), library: false, reduce: None, row, outputs: vec![], members: vec![] });
                 groups.len() - 1
             }
         };
@@ -322,8 +419,8 @@ fn assign(
         if group.library {
             continue;
         }
-        // (node, in the inner loop?)
-        let mut stack: Vec<(usize, bool)> = group.outputs.iter().map(|&o| (o, false)).collect();
+        // (node, in the inner loop?): a row kernel's outputs are.
+        let mut stack: Vec<(usize, bool)> = group.outputs.iter().map(|&o| (o, group.row)).collect();
         let mut members = Vec::new();
         let mut seen: HashMap<(usize, bool), ()> = HashMap::new();
         while let Some((i, inner)) = stack.pop() {
@@ -344,7 +441,10 @@ fn assign(
             let mut child_inner = inner;
             if let NodeOp::Reduce { axes, .. } = &node.op {
                 let space = (nodes[i].1[0].shape.clone(), axes.clone());
-                if inner {
+                // Read inside the loop of a reduction over the same rows, it
+                // is an earlier pass of the same kernel.
+                let same_rows = group.reduce.as_ref() == Some(&space) && row_fusable(&space);
+                if inner && !same_rows {
                     forced.push((i, REASON_REDUCE_INPUT));
                     continue;
                 }

@@ -148,7 +148,7 @@ fn var_and_std_use_the_correction() {
 }
 
 #[test]
-fn softmax_runs_in_few_kernels_and_is_right() {
+fn softmax_runs_in_one_kernel_and_is_right() {
     let (r, c) = (64, 33);
     let v: Vec<f32> = data(r * c, 7).iter().map(|&x| x as f32 * 10.0).collect();
     let x = xp::asarray(&v, &[r, c]).unwrap();
@@ -158,7 +158,10 @@ fn softmax_runs_in_few_kernels_and_is_right() {
     let out = y.to_vec::<f32>().unwrap();
     let report = y.explain().unwrap();
     let kernels = report.lines().filter(|l| l.starts_with("kernel ") && l.contains(" key ")).count();
-    assert!(kernels <= 4, "{report}");
+    // max, the sum of exp(x - max) and the division are passes of one row
+    // kernel (the issue asks for at most two).
+    assert_eq!(kernels, 1, "{report}");
+    assert!(report.contains(", rows)"), "{report}");
     for i in 0..r {
         let row = &v[i * c..(i + 1) * c];
         let mx = row.iter().cloned().fold(f32::MIN, f32::max) as f64;

@@ -122,16 +122,21 @@ fn parse_run(k: &Kernel, line: usize, text: &str) -> Result<Run, String> {
         let list = named.remove(&format!("out{o}")).ok_or(format!("out{o} missing"))?;
         expected.push(list.iter().map(|s| parse_value(k.ty(v), s).map(|x| x.1)).collect::<Result<Vec<_>, _>>()?);
     }
+    // Reduction kernels list outer then reduced dims; a launch walks the
+    // outer elements, and a row kernel stores every element.
+    let rank = (k.rank + k.reduce_rank) as usize;
     let dims: Vec<usize> = match named.remove("dims") {
         Some(d) => d.iter().map(|x| x.parse().map_err(|_| format!("bad dim {x}"))).collect::<Result<_, _>>()?,
-        None if k.rank == 0 => vec![],
-        None if k.rank == 1 => vec![expected.first().map_or(0, |e| e.len())],
-        None => return Err("dims=[..] is required for rank > 1".into()),
+        None if rank == 0 => vec![],
+        None if rank == 1 => vec![expected.first().map_or(0, |e| e.len())],
+        None => return Err("dims=[..] is required for rank > 1 and reductions".into()),
     };
-    if dims.len() != k.rank as usize {
-        return Err(format!("dims {dims:?} for a rank-{} kernel", k.rank));
+    if dims.len() != rank {
+        return Err(format!("dims {dims:?} for a kernel of {} outer and {} reduced dims", k.rank, k.reduce_rank));
     }
-    let n: usize = dims.iter().product();
+    let all: usize = dims.iter().product();
+    let outer: usize = dims[..k.rank as usize].iter().product();
+    let n = if k.row_outputs || k.reduce_rank == 0 { all } else { outer };
     for (o, e) in expected.iter().enumerate() {
         if e.len() != n {
             return Err(format!("out{o} lists {} values for {n} elements", e.len()));
@@ -150,14 +155,16 @@ fn parse_run(k: &Kernel, line: usize, text: &str) -> Result<Run, String> {
             (_, None) => None,
         };
         // The harness refuses runs that would read outside an input.
+        let space = &dims[..k.input_rank(i) as usize];
+        let extent: usize = space.iter().product();
         let need = match (input.access, &s) {
             (Access::Scalar, _) => 1,
-            (Access::Contiguous, _) => n,
+            (Access::Contiguous, _) => extent,
             (Access::Strided, Some(s)) => {
-                if s.len() != dims.len() || s.iter().any(|&x| x < 0) {
-                    return Err(format!("in{i}.strides must be {} non-negative strides", dims.len()));
+                if s.len() != space.len() || s.iter().any(|&x| x < 0) {
+                    return Err(format!("in{i}.strides must be {} non-negative strides", space.len()));
                 }
-                if n == 0 { 0 } else { dims.iter().zip(s).map(|(&d, &x)| (d - 1) * x as usize).sum::<usize>() + 1 }
+                if extent == 0 { 0 } else { space.iter().zip(s).map(|(&d, &x)| (d - 1) * x as usize).sum::<usize>() + 1 }
             }
             _ => unreachable!(),
         };
@@ -174,7 +181,9 @@ fn parse_run(k: &Kernel, line: usize, text: &str) -> Result<Run, String> {
 
 /// Runs `k` on one run line with `engine` and returns the outputs' bits.
 fn execute(k: &Kernel, run: &Run, f: Option<lazyxp_runtime::launch::CpuKernelFn>, split: bool) -> Vec<Vec<u128>> {
-    let n: usize = run.dims.iter().product();
+    let outer: usize = run.dims[..k.rank as usize].iter().product();
+    let n = outer;
+    let stored = if k.row_outputs { run.dims.iter().product() } else { n };
     let buffers: Vec<Vec<u8>> = k
         .inputs
         .iter()
@@ -188,7 +197,7 @@ fn execute(k: &Kernel, run: &Run, f: Option<lazyxp_runtime::launch::CpuKernelFn>
             b
         })
         .collect();
-    let mut outputs: Vec<Vec<u8>> = k.outputs.iter().map(|&v| vec![0u8; (n * k.ty(v).size()).max(1)]).collect();
+    let mut outputs: Vec<Vec<u8>> = k.outputs.iter().map(|&v| vec![0u8; (stored * k.ty(v).size()).max(1)]).collect();
     let mut args = LaunchArgs::default();
     for b in &buffers {
         args.push_ptr(b.as_ptr());
@@ -218,7 +227,7 @@ fn execute(k: &Kernel, run: &Run, f: Option<lazyxp_runtime::launch::CpuKernelFn>
         .zip(&outputs)
         .map(|(&v, b)| {
             let size = k.ty(v).size();
-            (0..n).map(|e| Scalar::read(k.ty(v), &b[e * size..]).to_bits()).collect()
+            (0..stored).map(|e| Scalar::read(k.ty(v), &b[e * size..]).to_bits()).collect()
         })
         .collect()
 }

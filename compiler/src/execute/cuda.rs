@@ -21,7 +21,7 @@ use crate::lower::Lowered;
 use crate::schedule::{Group, Schedule};
 use hashbrown::HashMap;
 use lazyxp_runtime::cuda::{self as rt, CudaDevice, DeviceBuffer};
-use lazyxp_runtime::shape::{byte_size, numel};
+use lazyxp_runtime::shape::byte_size;
 use lazyxp_runtime::{Buffer, Device, Error, Placement, Result, Scalar};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
@@ -77,7 +77,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
     let mut library = Vec::new();
     let mut device_runs = Vec::with_capacity(s.groups.len());
     for (plan_index, (g, low)) in s.groups.iter().zip(&s.lowered).enumerate() {
-        let n = numel(&g.shape)?;
+        let n = g.launch_len()?;
         if n == 0 {
             for &o in &g.outputs {
                 on_dev.insert(o, Arc::new(dev.alloc(0)?));

@@ -19,6 +19,7 @@ impl KernelBuilder {
                 name: name.into(),
                 rank,
                 reduce_rank: 0,
+                row_outputs: false,
                 inputs: Vec::new(),
                 insts: Vec::new(),
                 outputs: Vec::new(),
@@ -32,6 +33,7 @@ impl KernelBuilder {
     pub fn like(k: &Kernel) -> Self {
         let mut b = KernelBuilder::new(k.name.clone(), k.rank);
         b.kernel.reduce_rank = k.reduce_rank;
+        b.kernel.row_outputs = k.row_outputs;
         b.kernel.inputs = k.inputs.clone();
         b
     }
@@ -39,6 +41,11 @@ impl KernelBuilder {
     /// Makes this a reduction kernel over `reduce_rank` inner dimensions.
     pub fn set_reduce_rank(&mut self, reduce_rank: u32) {
         self.kernel.reduce_rank = reduce_rank;
+    }
+
+    /// Makes this a row kernel (see `Kernel::row_outputs`).
+    pub fn set_row_outputs(&mut self, rows: bool) {
+        self.kernel.row_outputs = rows;
     }
 
     pub fn input(&mut self, dtype: DType, access: Access) -> u32 {
@@ -66,13 +73,6 @@ impl KernelBuilder {
         v
     }
 
-    pub fn load(&mut self, input: u32) -> Value {
-        let ty = self.kernel.inputs[input as usize].dtype;
-        self.push(Op::Load(input), ty)
-    }
-    pub fn konst(&mut self, c: Scalar) -> Value {
-        self.push(Op::Const(c), c.dtype())
-    }
     /// Closes the cold region opened by `begin` (see `cold.rs`) with value
     /// `v`. The region's instructions leave the value numbering, so an
     /// identical instruction after the region is emitted again rather than
@@ -83,6 +83,13 @@ impl KernelBuilder {
         self.push(Op::ColdEnd(begin, v), ty)
     }
 
+    pub fn load(&mut self, input: u32) -> Value {
+        let ty = self.kernel.inputs[input as usize].dtype;
+        self.push(Op::Load(input), ty)
+    }
+    pub fn konst(&mut self, c: Scalar) -> Value {
+        self.push(Op::Const(c), c.dtype())
+    }
     /// A float constant of type `ty` (f32 or f64), for the math library.
     pub fn fconst(&mut self, ty: DType, v: f64) -> Value {
         let c = if ty == DType::Float32 { Scalar::F32(v as f32) } else { Scalar::F64(v) };

@@ -16,7 +16,8 @@ impl fmt::Display for Access {
 impl fmt::Display for Kernel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_reduction() {
-            writeln!(f, "kernel {}(rank {}, reduce {}) {{", self.name, self.rank, self.reduce_rank)?;
+            let rows = if self.row_outputs { ", rows" } else { "" };
+            writeln!(f, "kernel {}(rank {}, reduce {}{rows}) {{", self.name, self.rank, self.reduce_rank)?;
         } else {
             writeln!(f, "kernel {}(rank {}) {{", self.name, self.rank)?;
         }
@@ -40,9 +41,9 @@ impl fmt::Display for Kernel {
                 Op::Cast(a) => write!(f, "cast v{}", a.0)?,
                 Op::Bitcast(a) => write!(f, "bitcast v{}", a.0)?,
                 Op::Reduce(r, a) => write!(f, "reduce.{r} v{}", a.0)?,
-            }
                 Op::ColdBegin(c, a) => write!(f, "cold_begin v{}, v{}", c.0, a.0)?,
                 Op::ColdEnd(b, a) => write!(f, "cold_end v{}, v{}", b.0, a.0)?,
+            }
             writeln!(f)?;
         }
         for (i, v) in self.outputs.iter().enumerate() {

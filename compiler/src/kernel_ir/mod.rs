@@ -117,6 +117,11 @@ pub struct Kernel {
     pub rank: u32,
     /// Reduced dimensions walked by the inner loop; 0 for elementwise kernels.
     pub reduce_rank: u32,
+    /// A row kernel: outputs are stored once per (outer, inner) element, so
+    /// reductions over a row are broadcast back over that same row without
+    /// leaving the kernel (a softmax is one kernel, one pass over memory).
+    /// Otherwise outputs are stored once per outer element.
+    pub row_outputs: bool,
     pub inputs: Vec<Input>,
     pub insts: Vec<Inst>,
     /// Values stored, in output order, to contiguous buffers of their type.
@@ -159,6 +164,22 @@ impl Kernel {
             };
         }
         inner
+    }
+
+    /// Per instruction, how many reductions must finish, one after another,
+    /// before it can be computed: 0 for loads, constants and what depends
+    /// only on them; a reduction is one more than its operand. A row kernel
+    /// walks each row once per level of its reductions (the inner loop of
+    /// pass `p` folds the reductions of level `p + 1`), so `x - max(x)`
+    /// feeding `sum` needs two passes, and its outputs one more.
+    pub fn levels(&self) -> Vec<u32> {
+        let mut level = vec![0u32; self.insts.len()];
+        for (i, inst) in self.insts.iter().enumerate() {
+            let mut l = 0;
+            inst.op.for_each_operand(|v| l = l.max(level[v.0 as usize]));
+            level[i] = if matches!(inst.op, Op::Reduce(..)) { l + 1 } else { l };
+        }
+        level
     }
 
     /// Inputs whose strides travel in the launch arguments.
@@ -221,6 +242,10 @@ impl Op {
                 f(b);
                 f(c)
             }
+            Op::ColdBegin(a, b) | Op::ColdEnd(a, b) => {
+                f(a);
+                f(b)
+            }
         }
     }
 
@@ -236,12 +261,8 @@ impl Op {
             Op::Cmp(o, a, b) => Op::Cmp(o, f(a), f(b)),
             Op::Fma(a, b, c) => Op::Fma(f(a), f(b), f(c)),
             Op::Select(a, b, c) => Op::Select(f(a), f(b), f(c)),
+            Op::ColdBegin(a, b) => Op::ColdBegin(f(a), f(b)),
+            Op::ColdEnd(a, b) => Op::ColdEnd(f(a), f(b)),
         }
     }
 }
-            Op::ColdBegin(a, b) | Op::ColdEnd(a, b) => {
-                f(a);
-                f(b)
-            }
-            Op::ColdBegin(a, b) => Op::ColdBegin(f(a), f(b)),
-            Op::ColdEnd(a, b) => Op::ColdEnd(f(a), f(b)),

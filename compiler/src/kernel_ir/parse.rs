@@ -23,7 +23,11 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
     let (name, dims) = rest
         .strip_suffix(')')
         .and_then(|r| r.split_once("(rank "))
-        .ok_or_else(|| perr(n, "expected `NAME(rank R)` or `NAME(rank R, reduce K)`"))?;
+        .ok_or_else(|| perr(n, "expected `NAME(rank R)` or `NAME(rank R, reduce K[, rows])`"))?;
+    let (dims, row_outputs) = match dims.strip_suffix(", rows") {
+        Some(d) => (d, true),
+        None => (dims, false),
+    };
     let (rank, reduce_rank) = match dims.split_once(", reduce ") {
         Some((r, k)) => (r, k.trim().parse::<u32>().map_err(|_| perr(n, "bad reduce rank"))?),
         None => (dims, 0),
@@ -33,6 +37,7 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
         name: name.trim().to_string(),
         rank,
         reduce_rank,
+        row_outputs,
         inputs: vec![],
         insts: vec![],
         outputs: vec![],
@@ -95,13 +100,13 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
                 "select" => { let v = want(vals()?, 3)?; Op::Select(v[0], v[1], v[2]) }
                 "cast" => Op::Cast(want(vals()?, 1)?[0]),
                 "bitcast" => Op::Bitcast(want(vals()?, 1)?[0]),
+                "cold_begin" => { let v = want(vals()?, 2)?; Op::ColdBegin(v[0], v[1]) }
+                "cold_end" => { let v = want(vals()?, 2)?; Op::ColdEnd(v[0], v[1]) }
                 other => return Err(perr(n, format!("unknown op {other}"))),
             }
         };
         k.insts.push(Inst { op, ty });
     }
-                "cold_begin" => { let v = want(vals()?, 2)?; Op::ColdBegin(v[0], v[1]) }
-                "cold_end" => { let v = want(vals()?, 2)?; Op::ColdEnd(v[0], v[1]) }
     Err(Error::Value("kernel IR: missing closing `}`".into()))
 }
 

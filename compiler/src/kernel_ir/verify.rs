@@ -78,8 +78,11 @@ pub fn verify(k: &Kernel) -> Result<()> {
         }
     }
     super::cold::cold_regions(k).map_err(|message| Error::Compile { kernel: k.name.clone(), message })?;
+    if k.row_outputs && !k.is_reduction() {
+        return Err(Error::Compile { kernel: k.name.clone(), message: "a row kernel needs a reduction space".into() });
+    }
     for (i, v) in k.outputs.iter().enumerate() {
-        if inner.get(v.0 as usize) == Some(&true) {
+        if !k.row_outputs && inner.get(v.0 as usize) == Some(&true) {
             return Err(Error::Compile {
                 kernel: k.name.clone(),
                 message: format!("out{i} stores v{}, an inner value of a reduction kernel", v.0),

@@ -3,6 +3,7 @@
 mod emit;
 mod lanes;
 mod reduce_loop;
+mod reduce_pass;
 mod skeleton;
 mod types;
 

@@ -1,0 +1,337 @@
+//! One pass of a reduction kernel over one row: the inner (reduced) index
+//! space in blocks, following exactly the accumulation order of
+//! `kernel_ir::reduce` (the interpreter spells the same order out element
+//! by element).
+//!
+//! Per block, `8 / lanes` vector accumulators rotate through the steps, so
+//! element `r` always lands in lane `r % 8`; whole groups of eight run
+//! unrolled without masks, and what is left of a block runs in masked
+//! steps (lanes past the block's end fold in the identity), which keeps one
+//! copy of the kernel body for partial steps. At the block's end the eight
+//! lanes combine pairwise in scalar code and join the running total.
+
+use super::emit::Emitter;
+use super::reduce_loop::{emit_inner_body, Row};
+use super::types::scalar_type;
+use crate::kernel_ir::{Kernel, Op, ReduceOp, Value, REDUCE_BLOCK, REDUCE_LANES};
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    types, BlockArg, InstBuilder, Type, Value as CValue,
+};
+use cranelift_frontend::FunctionBuilder;
+use lazyxp_runtime::{DType, Scalar};
+
+/// One `reduce` instruction's place in the loop state.
+pub(super) struct Red {
+    pub inst: usize,
+    op: ReduceOp,
+    ty: DType,
+    /// Float sums of f64 values keep a Neumaier compensation term.
+    compensated: bool,
+    /// The running total's type: f64 when the op widens, else the value type.
+    total_ty: Type,
+}
+
+impl Red {
+    pub fn of(k: &Kernel, inst: usize) -> Option<Red> {
+        let Op::Reduce(op, _) = k.insts[inst].op else { return None };
+        let ty = k.insts[inst].ty;
+        Some(Red {
+            inst,
+            op,
+            ty,
+            compensated: op == ReduceOp::Add && ty == DType::Float64,
+            total_ty: if op.widens(ty) { types::F64 } else { scalar_type(ty) },
+        })
+    }
+
+    pub fn operand(&self, k: &Kernel) -> Value {
+        let Op::Reduce(_, a) = k.insts[self.inst].op else { unreachable!("a Red is a reduce instruction") };
+        a
+    }
+}
+
+fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
+    vals.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+/// Folds `reds` over the row. `needed` marks the inner instructions their
+/// operands need, `outer_vals` the vector forms of the outer values known
+/// so far. Starts from the current block and leaves the builder in a new
+/// one, returning each reduction's final scalar value.
+pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], needed: &[bool], outer_vals: &[Option<CValue>]) -> Vec<CValue> {
+    let (vem, sem) = (row.vem, row.sem);
+    let k: &Kernel = vem.kernel;
+    let lanes = vem.lanes as i64;
+    let unroll = REDUCE_LANES as i64 / lanes;
+    let inner_inputs = row.inputs_used(needed);
+
+    let block_head = fb.create_block();
+    let block_start = fb.create_block();
+    let group = fb.create_block();
+    let group_body = fb.create_block();
+    let group_exit = fb.create_block();
+    let step = fb.create_block();
+    let body_full = fb.create_block();
+    let body_partial = fb.create_block();
+    let compute = fb.create_block();
+    let fold = fb.create_block();
+    let done = fb.create_block();
+
+    let mut init_totals = Vec::new();
+    for r in reds {
+        init_totals.push(total_identity(fb, r));
+        if r.compensated {
+            init_totals.push(fb.ins().f64const(0.0));
+        }
+    }
+    let zero = fb.ins().iconst(types::I64, 0);
+    let mut a = vec![BlockArg::Value(zero)];
+    a.extend(args_of(&init_totals));
+    fb.ins().jump(block_head, &a);
+
+    // block_head(r, totals...)
+    let r0 = fb.append_block_param(block_head, types::I64);
+    let totals: Vec<CValue> = reds
+        .iter()
+        .flat_map(|r| if r.compensated { vec![r.total_ty, types::F64] } else { vec![r.total_ty] })
+        .map(|t| fb.append_block_param(block_head, t))
+        .collect();
+    fb.switch_to_block(block_head);
+    let in_range = fb.ins().icmp(IntCC::UnsignedLessThan, r0, row.inner_len);
+    fb.ins().brif(in_range, block_start, &[], done, &args_of(&totals));
+
+    // block_start: the block's end and fresh accumulators.
+    fb.switch_to_block(block_start);
+    let blk_end = {
+        let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
+        fb.ins().umin(e, row.inner_len)
+    };
+    let mut idents = Vec::new();
+    for r in reds {
+        let id = vem.constant(fb, r.op.identity(r.ty));
+        for _ in 0..unroll {
+            idents.push(id);
+        }
+    }
+    let mut a = vec![BlockArg::Value(r0)];
+    a.extend(args_of(&idents));
+    fb.ins().jump(group, &a);
+
+    // group(r, accs...): whole groups of eight elements, unrolled over the
+    // accumulators with plain loads and no masks -- the hot loop. What is
+    // left of the block (fewer than eight) goes to the masked steps.
+    let gr = fb.append_block_param(group, types::I64);
+    let group_accs: Vec<CValue> = reds
+        .iter()
+        .flat_map(|r| std::iter::repeat_n(r.ty, unroll as usize))
+        .map(|t| fb.append_block_param(group, vem.vty(t)))
+        .collect();
+    fb.switch_to_block(group);
+    let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
+    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
+    fb.ins().brif(whole, group_body, &[], group_exit, &[]);
+    // Leaving the hot loop in its own block keeps the tail's setup out of it.
+    fb.switch_to_block(group_exit);
+    let rest = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
+    let unroll_c = fb.ins().iconst(types::I64, unroll);
+    let zero_c = fb.ins().iconst(types::I64, 0);
+    let rest_steps = fb.ins().select(rest, unroll_c, zero_c);
+    let mut a = vec![BlockArg::Value(gr), BlockArg::Value(rest_steps)];
+    a.extend(args_of(&group_accs));
+    fb.ins().jump(step, &a);
+    fb.switch_to_block(group_body);
+    let mut next = group_accs.clone();
+    for u in 0..unroll {
+        let r_u = fb.ins().iadd_imm_s(gr, u * lanes);
+        let loaded = row.load_inner(fb, vem, &inner_inputs, r_u, None);
+        let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
+        for (ri, r) in reds.iter().enumerate() {
+            let slot = ri * unroll as usize + u as usize;
+            next[slot] = vem.binary(fb, r.op.binary(), r.ty, next[slot], vals[r.operand(k).0 as usize].unwrap());
+        }
+    }
+    let mut a = vec![BlockArg::Value(group_end)];
+    a.extend(args_of(&next));
+    fb.ins().jump(group, &a);
+
+    // step(r, left, accs...)
+    let sr = fb.append_block_param(step, types::I64);
+    let left = fb.append_block_param(step, types::I64);
+    let accs: Vec<CValue> = reds
+        .iter()
+        .flat_map(|r| std::iter::repeat_n(r.ty, unroll as usize))
+        .map(|t| fb.append_block_param(step, vem.vty(t)))
+        .collect();
+    fb.switch_to_block(step);
+    let finished = fb.ins().icmp_imm_s(IntCC::Equal, left, 0);
+    fb.ins().brif(finished, fold, &args_of(&accs), body_full, &[]);
+
+    // Loads: whole vectors when the step is inside the block, else lanes
+    // clamped to the block's last element (masked below).
+    fb.switch_to_block(body_full);
+    let step_end = fb.ins().iadd_imm_s(sr, lanes);
+    let full = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, step_end, blk_end);
+    let body_full_loads = fb.create_block();
+    fb.ins().brif(full, body_full_loads, &[], body_partial, &[]);
+    fb.switch_to_block(body_full_loads);
+    let mut loaded = row.load_inner(fb, vem, &inner_inputs, sr, None);
+    loaded.push(row.all_lanes);
+    fb.ins().jump(compute, &args_of(&loaded));
+    fb.switch_to_block(body_partial);
+    let last_r = fb.ins().iadd_imm_s(blk_end, -1);
+    let mut loaded = row.load_inner(fb, vem, &inner_inputs, sr, Some(last_r));
+    loaded.push(lane_mask(fb, vem, row.iota, sr, blk_end));
+    fb.ins().jump(compute, &args_of(&loaded));
+
+    // compute(inputs..., mask): the inner body once, then each reduction
+    // folds its masked value into the first accumulator and rotates.
+    let inner_params: Vec<CValue> = inner_inputs.iter().map(|&n| fb.append_block_param(compute, vem.vty(k.inputs[n].dtype))).collect();
+    let mask = fb.append_block_param(compute, if lanes > 1 { vem.vty(DType::Bool) } else { types::I8 });
+    fb.switch_to_block(compute);
+    let body_vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &inner_params);
+    let mut next_accs = Vec::new();
+    for (ri, r) in reds.iter().enumerate() {
+        let v = body_vals[r.operand(k).0 as usize].unwrap();
+        let id = vem.constant(fb, r.op.identity(r.ty));
+        let vt = fb.func.dfg.value_type(v);
+        let m = if lanes > 1 { vem.as_type(fb, mask, vt) } else { mask };
+        let masked = if lanes > 1 { fb.ins().bitselect(m, v, id) } else { fb.ins().select(m, v, id) };
+        let base = ri * unroll as usize;
+        let folded = vem.binary(fb, r.op.binary(), r.ty, accs[base], masked);
+        next_accs.extend_from_slice(&accs[base + 1..base + unroll as usize]);
+        next_accs.push(folded);
+    }
+    let nr = fb.ins().iadd_imm_s(sr, lanes);
+    let nleft = fb.ins().iadd_imm_s(left, -1);
+    let mut a = vec![BlockArg::Value(nr), BlockArg::Value(nleft)];
+    a.extend(args_of(&next_accs));
+    fb.ins().jump(step, &a);
+
+    // fold(accs...): eight lanes pairwise, then into the running total.
+    let acc_types: Vec<Type> = accs.iter().map(|&a| fb.func.dfg.value_type(a)).collect();
+    let fold_accs: Vec<CValue> = acc_types.into_iter().map(|t| fb.append_block_param(fold, t)).collect();
+    fb.switch_to_block(fold);
+    let mut new_totals = Vec::new();
+    let mut t = 0;
+    for (ri, r) in reds.iter().enumerate() {
+        let mut lane_vals = Vec::with_capacity(REDUCE_LANES);
+        for u in 0..unroll as usize {
+            let acc = fold_accs[ri * unroll as usize + u];
+            for lane in 0..lanes {
+                let e = if lanes > 1 { fb.ins().extractlane(acc, lane as u8) } else { acc };
+                lane_vals.push(scalar_of(fb, r.ty, e, lanes > 1));
+            }
+        }
+        let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
+        let l = lane_vals;
+        let (p01, p23, p45, p67) = (f(fb, l[0], l[1]), f(fb, l[2], l[3]), f(fb, l[4], l[5]), f(fb, l[6], l[7]));
+        let (q0, q1) = (f(fb, p01, p23), f(fb, p45, p67));
+        let block = f(fb, q0, q1);
+        let total = totals[t];
+        if r.total_ty == types::F64 && r.ty == DType::Float32 {
+            let b = fb.ins().fpromote(types::F64, block);
+            new_totals.push(if r.op == ReduceOp::Add { fb.ins().fadd(total, b) } else { fb.ins().fmul(total, b) });
+            t += 1;
+        } else if r.compensated {
+            let comp = totals[t + 1];
+            let (nt, nc) = neumaier(fb, total, comp, block);
+            new_totals.push(nt);
+            new_totals.push(nc);
+            t += 2;
+        } else {
+            new_totals.push(sem.binary(fb, r.op.binary(), r.ty, total, block));
+            t += 1;
+        }
+    }
+    let mut a = vec![BlockArg::Value(blk_end)];
+    a.extend(args_of(&new_totals));
+    fb.ins().jump(block_head, &a);
+
+    // done(totals...): each reduction's final value.
+    let total_types: Vec<Type> = totals.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+    let done_totals: Vec<CValue> = total_types.into_iter().map(|t| fb.append_block_param(done, t)).collect();
+    fb.switch_to_block(done);
+    let empty = fb.ins().icmp_imm_s(IntCC::Equal, row.inner_len, 0);
+    let mut t = 0;
+    let mut results = Vec::with_capacity(reds.len());
+    for r in reds {
+        let total = done_totals[t];
+        let mut v = if r.compensated {
+            t += 2;
+            fb.ins().fadd(total, done_totals[t - 1])
+        } else {
+            t += 1;
+            if r.total_ty == types::F64 && r.ty == DType::Float32 { fb.ins().fdemote(types::F32, total) } else { total }
+        };
+        if r.op == ReduceOp::Add {
+            // The sum of nothing is +0 (the running total starts at -0).
+            let zero = sem.zero(fb, r.ty);
+            v = fb.ins().select(empty, zero, v);
+        }
+        results.push(v);
+    }
+    results
+}
+
+/// Lanes `r + lane < blk_end` as a mask (vector path) or a bool (scalar).
+fn lane_mask(fb: &mut FunctionBuilder, vem: &Emitter, iota: CValue, r: CValue, blk_end: CValue) -> CValue {
+    if vem.lanes == 1 {
+        return fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
+    }
+    let int_ty = vem.vty(DType::Bool);
+    let lane_ty = int_ty.lane_type();
+    // lane < blk_end - r for the valid lanes.
+    let room = fb.ins().isub(blk_end, r);
+    let room = if lane_ty == types::I64 { room } else { fb.ins().ireduce(lane_ty, room) };
+    let room = fb.ins().splat(int_ty, room);
+    fb.ins().icmp(IntCC::SignedLessThan, iota, room)
+}
+
+/// An extracted lane as the scalar form of `ty` (bool masks become 0/1).
+fn scalar_of(fb: &mut FunctionBuilder, ty: DType, e: CValue, from_vector: bool) -> CValue {
+    if ty.is_bool() && from_vector {
+        return fb.ins().icmp_imm_s(IntCC::NotEqual, e, 0);
+    }
+    e
+}
+
+fn total_identity(fb: &mut FunctionBuilder, r: &Red) -> CValue {
+    if r.total_ty == types::F64 && r.ty == DType::Float32 {
+        return fb.ins().f64const(if r.op == ReduceOp::Add { -0.0 } else { 1.0 });
+    }
+    match r.op.identity(r.ty) {
+        Scalar::F32(v) => fb.ins().f32const(v),
+        Scalar::F64(v) => fb.ins().f64const(v),
+        other => {
+            let t = scalar_type(r.ty);
+            let bits = other.to_bits() as u64 as i64;
+            let masked = if t.bits() == 64 { bits } else { bits & ((1i64 << t.bits()) - 1) };
+            fb.ins().iconst(t, masked)
+        }
+    }
+}
+
+/// One Neumaier step: `total + b` with the rounding error kept in `comp`
+/// (only while the total is finite, so infinities do not turn into NaN).
+fn neumaier(fb: &mut FunctionBuilder, total: CValue, comp: CValue, b: CValue) -> (CValue, CValue) {
+    let t = fb.ins().fadd(total, b);
+    let at = fb.ins().fabs(total);
+    let ab = fb.ins().fabs(b);
+    let big_total = fb.ins().fcmp(FloatCC::GreaterThanOrEqual, at, ab);
+    let c1 = {
+        let d = fb.ins().fsub(total, t);
+        fb.ins().fadd(d, b)
+    };
+    let c2 = {
+        let d = fb.ins().fsub(b, t);
+        fb.ins().fadd(d, total)
+    };
+    let c = fb.ins().select(big_total, c1, c2);
+    let nc = fb.ins().fadd(comp, c);
+    let inf = fb.ins().f64const(f64::INFINITY);
+    let at_new = fb.ins().fabs(t);
+    let finite = fb.ins().fcmp(FloatCC::LessThan, at_new, inf);
+    let nc = fb.ins().select(finite, nc, comp);
+    (t, nc)
+}
