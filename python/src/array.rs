@@ -31,9 +31,10 @@ impl PyArray {
 /// while kernels compile and execute.
 pub fn eval_detached(py: Python<'_>, arrays: &[Array]) -> PyResult<()> {
     py.detach(|| {
-        guard(|| {
-            let refs: Vec<&Array> = arrays.iter().collect();
-            lazyxp::eval(&refs)
+        guard(|| match arrays {
+            // The common `x.eval()`: no root list to build.
+            [a] => a.eval(),
+            _ => lazyxp::eval(&arrays.iter().collect::<Vec<_>>()),
         })
     })
 }
