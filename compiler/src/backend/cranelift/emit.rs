@@ -15,6 +15,9 @@ pub struct Emitter<'k> {
     pub lanes: u32,
     /// Lane width of the vector path (also the width of bool masks).
     pub lane_bytes: u32,
+    /// Cold regions compiled out of line (`outline.rs`); regions not
+    /// listed are emitted inline.
+    pub outlined: Vec<super::outline::Outlined>,
 }
 
 fn little() -> MemFlagsData {
@@ -89,6 +92,9 @@ impl Emitter<'_> {
         let inst = &self.kernel.insts[idx];
         let ty = inst.ty;
         let k = self.kernel;
+        if let Some(o) = self.outlined.iter().find(|o| idx > o.begin && idx <= o.end) {
+            return self.outlined_region(fb, idx, o, arg);
+        }
         match inst.op {
             Op::Load(_) => unreachable!("loads are emitted by the loop skeleton"),
             Op::Reduce(..) => unreachable!("reductions are folded by the reduction loop skeleton"),
@@ -141,6 +147,20 @@ impl Emitter<'_> {
                 fb.ins().bitcast(self.vty(ty), flags, arg(a))
             }
         }
+    }
+
+    /// Inside an outlined region nothing is emitted (the placeholder is
+    /// never read: no value escapes a region); at its end, the call.
+    fn outlined_region(&self, fb: &mut FunctionBuilder, idx: usize, o: &super::outline::Outlined, arg: &dyn Fn(crate::kernel_ir::Value) -> CValue) -> CValue {
+        let begin = arg(crate::kernel_ir::Value(o.begin as u32));
+        if idx < o.end {
+            return begin;
+        }
+        let args: Vec<CValue> = o.live_ins.iter().zip(&o.params).map(|(&v, &t)| self.as_type(fb, arg(v), t)).collect();
+        let call = fb.ins().call(o.func, &args);
+        let r = fb.inst_results(call)[0];
+        let r = self.as_type(fb, r, fb.func.dfg.value_type(begin));
+        self.cold_end(fb, begin, r)
     }
 
     /// Branches to a new block for the cold region when any lane of `cond`

@@ -2,6 +2,7 @@
 
 mod emit;
 mod lanes;
+mod outline;
 mod reduce_loop;
 mod reduce_pass;
 mod skeleton;
@@ -38,6 +39,8 @@ pub struct CpuKernel {
 struct Jit {
     module: JITModule,
     counter: u64,
+    /// Cold regions compiled out of line, shared by every kernel.
+    callees: outline::Callees,
 }
 
 // SAFETY: the module is only touched under the mutex below; the raw
@@ -67,6 +70,7 @@ fn jit() -> Result<&'static Mutex<Jit>> {
         Ok(Mutex::new(Jit {
             module: JITModule::new(builder),
             counter: 0,
+            callees: outline::Callees::new(),
         }))
     })
     .as_ref()
@@ -112,7 +116,6 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
         .chain(kernel.inputs.iter().map(|i| i.dtype))
         .find(|t| !t.is_bool())
         .map_or(4, |t| t.size() as u32);
-    let em = emit::Emitter { kernel, lanes, lane_bytes };
     let fail = |message: String| Error::Compile { kernel: kernel.name.clone(), message };
 
     let mut guard = jit()?.lock().unwrap_or_else(|e| e.into_inner());
@@ -127,8 +130,12 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
     let mut ctx = Context::new();
     ctx.func.signature = sig;
     ctx.func.name = cranelift_codegen::ir::UserFuncName::testcase(&symbol);
+    let outlined = outline::outline_regions(jit, kernel, lanes, lane_bytes, &mut ctx.func)?;
+    let em = emit::Emitter { kernel, lanes, lane_bytes, outlined };
     if kernel.is_reduction() {
-        let sem = emit::Emitter { kernel, lanes: 1, lane_bytes };
+        // Per-row work and row tails run one element at a time.
+        let outlined = outline::outline_regions(jit, kernel, 1, lane_bytes, &mut ctx.func)?;
+        let sem = emit::Emitter { kernel, lanes: 1, lane_bytes, outlined };
         reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config());
     } else {
         skeleton::build_function(&mut ctx.func, &em, jit.module.target_config());
