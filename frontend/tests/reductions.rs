@@ -201,3 +201,106 @@ fn cumulative_sums_and_products() {
     let b = xp::asarray(&[true, true, false], &[3]).unwrap();
     assert_eq!(xp::cumulative_sum(&b, None, false).unwrap().to_vec::<i64>().unwrap(), vec![1, 2, 2]);
 }
+
+/// Values where min and max are delicate: NaNs with payloads (quiet and
+/// signalling, both signs), both zeros, infinities.
+fn delicate_f64(bits: u64) -> f64 {
+    const POOL: [u64; 10] = [
+        0x7ff8_0000_0000_0001, // quiet NaN with a payload
+        0xfff8_0000_0000_0abc, // negative quiet NaN
+        0x7ff0_0000_0000_0077, // signalling NaN
+        0x0000_0000_0000_0000, // +0
+        0x8000_0000_0000_0000, // -0
+        0x7ff0_0000_0000_0000, // +inf
+        0xfff0_0000_0000_0000, // -inf
+        0x3ff8_0000_0000_0000, // 1.5
+        0xc004_0000_0000_0000, // -2.5
+        0x0000_0000_0000_0001, // smallest subnormal
+    ];
+    f64::from_bits(POOL[(bits % POOL.len() as u64) as usize])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// min and max reductions fold NaNs (payload included) and signed zeros
+    /// exactly as the interpreter does, in SIMD and scalar loops, across
+    /// block boundaries and partial steps.
+    #[test]
+    fn min_max_match_the_interpreter_bit_for_bit(
+        rows in 1usize..4,
+        len in prop_oneof![1usize..40, 1000usize..2200],
+        picks in prop::collection::vec(any::<u64>(), 1..64),
+        density in 1u64..12,
+        f32_too in any::<bool>(),
+        negative in any::<bool>(),
+    ) {
+        let n = rows * len;
+        // Mostly ordinary values, with the delicate ones at random places.
+        let v: Vec<f64> = (0..n).map(|i| {
+            let p = picks[i % picks.len()].rotate_left(i as u32 % 64);
+            // All-negative ordinary values leave zeros and NaNs as the
+            // maxima, and min over their negations does the same.
+            let ordinary = ((p >> 20) % 1000) as f64 / 7.0 + 1.0;
+            if p % 16 < density { delicate_f64(p / 16) } else if negative { -ordinary } else { ordinary - 70.0 }
+        }).collect();
+        for (op, sign) in [(xp::max as fn(&xp::Array, Option<&[isize]>, bool) -> xp::Result<xp::Array>, 1.0), (xp::min, -1.0)] {
+            let v: Vec<f64> = v.iter().map(|&f| if f.is_nan() { f } else { f * sign }).collect();
+            // Two leaves: the same one would give the same (hash-consed,
+            // already evaluated) node to both engines.
+            let a = op(&xp::asarray(&v, &[rows, len]).unwrap(), Some(&[1]), false).unwrap();
+            let b = op(&xp::asarray(&v, &[rows, len]).unwrap(), Some(&[1]), false).unwrap();
+            xp::eval(&[&a]).unwrap();
+            xp::eval_with(&[&b], xp::Engine::Interpreter).unwrap();
+            let bits = |t: &xp::Array| t.to_vec::<f64>().unwrap().iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&a), bits(&b));
+            if f32_too {
+                let v32: Vec<f32> = v.iter().map(|&f| f as f32).collect();
+                let a = op(&xp::asarray(&v32, &[rows, len]).unwrap(), Some(&[1]), false).unwrap();
+                let b = op(&xp::asarray(&v32, &[rows, len]).unwrap(), Some(&[1]), false).unwrap();
+                xp::eval(&[&a]).unwrap();
+                xp::eval_with(&[&b], xp::Engine::Interpreter).unwrap();
+                let bits = |t: &xp::Array| t.to_vec::<f32>().unwrap().iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                prop_assert_eq!(bits(&a), bits(&b));
+            }
+        }
+    }
+}
+
+/// Rows built so one accumulator lane sees exactly the cases the SIMD fold
+/// must get right: -0 then +0 (max prefers +0, min -0), two NaN payloads
+/// (the first wins, quieted), a NaN after a zero; at the start of a row,
+/// past the first block of 1024, and in the partial step at a row's end.
+#[test]
+fn min_max_fold_nans_and_zeros_exactly() {
+    let nan1 = f64::from_bits(0x7ff0_0000_0000_0011); // signalling
+    let nan2 = f64::from_bits(0xfff8_0000_0000_0abc);
+    for len in [16usize, 21, 1024 + 16, 2051] {
+        for at in [0usize, len.saturating_sub(9).min(len - 9)] {
+            let cases: [&[(usize, f64)]; 3] = [&[(0, -0.0), (8, 0.0)], &[(0, nan1), (8, nan2)], &[(0, 0.0), (8, nan2), (16 % len, -0.0)]];
+            for case in cases {
+                for (sign, is_max) in [(-1.0, true), (1.0, false)] {
+                    let mut v = vec![sign * 3.0; len];
+                    for &(i, x) in case {
+                        if at + i < len {
+                            v[at + i] = if x.is_nan() { x } else if is_max { x } else { -x };
+                        }
+                    }
+                    let op = if is_max { xp::max } else { xp::min };
+                    let a = op(&xp::asarray(&v, &[1, len]).unwrap(), Some(&[1]), false).unwrap();
+                    let b = op(&xp::asarray(&v, &[1, len]).unwrap(), Some(&[1]), false).unwrap();
+                    xp::eval(&[&a]).unwrap();
+                    xp::eval_with(&[&b], xp::Engine::Interpreter).unwrap();
+                    let (a, b) = (a.to_vec::<f64>().unwrap()[0], b.to_vec::<f64>().unwrap()[0]);
+                    assert_eq!(a.to_bits(), b.to_bits(), "len {len} at {at} {case:?} max {is_max}: {a} vs {b}");
+                    let v32: Vec<f32> = v.iter().map(|&f| f as f32).collect();
+                    let a = op(&xp::asarray(&v32, &[1, len]).unwrap(), Some(&[1]), false).unwrap();
+                    let b = op(&xp::asarray(&v32, &[1, len]).unwrap(), Some(&[1]), false).unwrap();
+                    xp::eval(&[&a]).unwrap();
+                    xp::eval_with(&[&b], xp::Engine::Interpreter).unwrap();
+                    let (a, b) = (a.to_vec::<f32>().unwrap()[0], b.to_vec::<f32>().unwrap()[0]);
+                    assert_eq!(a.to_bits(), b.to_bits(), "f32 len {len} at {at} {case:?} max {is_max}: {a} vs {b}");
+                }
+            }
+        }
+    }
+}

@@ -49,6 +49,127 @@ impl Red {
         let Op::Reduce(_, a) = k.insts[self.inst].op else { unreachable!("a Red is a reduce instruction") };
         a
     }
+
+    /// Float min/max split their exact fold (NaN from either side, -0 < +0:
+    /// a dozen instructions on the accumulator's dependency chain) into
+    /// three cheap running values per accumulator: the ordered extreme
+    /// (`minps`/`maxps`, which skip NaN elements), whether the preferred
+    /// zero (+0 for max, -0 for min) was seen, and the elements up to the
+    /// first NaN (which then sticks). `lane_values` turns them back into
+    /// exactly what the element-by-element fold gives.
+    fn split(&self) -> bool {
+        self.ty.is_float() && matches!(self.op, ReduceOp::Min | ReduceOp::Max)
+    }
+
+    /// Values per accumulator.
+    fn width(&self) -> usize {
+        if self.split() { 3 } else { 1 }
+    }
+
+    fn state_types(&self, em: &Emitter) -> Vec<Type> {
+        let t = em.vty(self.ty);
+        if self.split() {
+            let seen = if em.lanes > 1 { t.as_int() } else { types::I8 };
+            vec![t, seen, t]
+        } else {
+            vec![t]
+        }
+    }
+
+    fn initial_state(&self, fb: &mut FunctionBuilder, em: &Emitter) -> Vec<CValue> {
+        let id = em.constant(fb, self.op.identity(self.ty));
+        if self.split() {
+            let t = self.state_types(em)[1];
+            let none = if em.lanes > 1 {
+                let z = fb.ins().iconst(t.lane_type(), 0);
+                fb.ins().splat(t, z)
+            } else {
+                fb.ins().iconst(types::I8, 0)
+            };
+            vec![id, none, id]
+        } else {
+            vec![id]
+        }
+    }
+
+    /// Folds `v` into one accumulator's state.
+    fn fold_in(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue], v: CValue) -> Vec<CValue> {
+        if !self.split() {
+            return vec![em.binary(fb, self.op.binary(), self.ty, state[0], v)];
+        }
+        let (m, seen, first) = (state[0], state[1], state[2]);
+        let t = fb.func.dfg.value_type(m);
+        let pick = |fb: &mut FunctionBuilder, c: CValue, a: CValue, b: CValue| {
+            if em.lanes > 1 {
+                let c = em.as_type(fb, c, t);
+                fb.ins().bitselect(c, a, b)
+            } else {
+                fb.ins().select(c, a, b)
+            }
+        };
+        // `m < v ? v : m` and `v < m ? v : m`: maxps(v, m) / minps(v, m).
+        let better = if self.op == ReduceOp::Max { fb.ins().fcmp(FloatCC::LessThan, m, v) } else { fb.ins().fcmp(FloatCC::LessThan, v, m) };
+        let m = pick(fb, better, v, m);
+        let it = if em.lanes > 1 { t.as_int() } else { Type::int(t.bits() as u16).expect("f32 or f64") };
+        let bits = em.as_type(fb, v, it);
+        let zero_bits: i64 = if self.op == ReduceOp::Max { 0 } else { i64::MIN >> (64 - it.lane_bits()) };
+        let want = if em.lanes > 1 {
+            let c = fb.ins().iconst(it.lane_type(), zero_bits & (u64::MAX >> (64 - it.lane_bits())) as i64);
+            fb.ins().splat(it, c)
+        } else {
+            fb.ins().iconst(it, zero_bits & (u64::MAX >> (64 - it.lane_bits())) as i64)
+        };
+        let is_zero = fb.ins().icmp(IntCC::Equal, bits, want);
+        let seen = fb.ins().bor(seen, is_zero);
+        let nan = fb.ins().fcmp(FloatCC::Unordered, first, first);
+        let first = pick(fb, nan, first, v);
+        vec![m, seen, first]
+    }
+
+    /// Each lane's exact value (scalar form) from an accumulator's state.
+    fn lane_values(&self, fb: &mut FunctionBuilder, em: &Emitter, sem: &Emitter, state: &[CValue]) -> Vec<CValue> {
+        let lanes = em.lanes as usize;
+        let lane = |fb: &mut FunctionBuilder, v: CValue, l: usize| if lanes > 1 { fb.ins().extractlane(v, l as u8) } else { v };
+        (0..lanes)
+            .map(|l| {
+                let e = lane(fb, state[0], l);
+                if !self.split() {
+                    return scalar_of(fb, self.ty, e, lanes > 1);
+                }
+                let seen = lane(fb, state[1], l);
+                let first = lane(fb, state[2], l);
+                // The first NaN, quieted as the exact fold's `acc + v` does.
+                let nan = fb.ins().fcmp(FloatCC::Unordered, first, first);
+                let quiet = fb.ins().fadd(first, first);
+                // A zero extreme is the preferred zero if one was seen.
+                let zero = sem.zero(fb, self.ty);
+                let is_zero = fb.ins().fcmp(FloatCC::Equal, e, zero);
+                let seen = fb.ins().icmp_imm_s(IntCC::NotEqual, seen, 0);
+                let fix = fb.ins().band(is_zero, seen);
+                let preferred = em_zero(fb, sem, self.ty, self.op == ReduceOp::Min);
+                let e = fb.ins().select(fix, preferred, e);
+                fb.ins().select(nan, quiet, e)
+            })
+            .collect()
+    }
+}
+
+/// +0 or -0 of a float type, scalar.
+fn em_zero(fb: &mut FunctionBuilder, sem: &Emitter, ty: DType, negative: bool) -> CValue {
+    let v = if negative { -0.0 } else { 0.0 };
+    sem.constant(fb, if ty == DType::Float32 { Scalar::F32(v as f32) } else { Scalar::F64(v) })
+}
+
+/// Flattened accumulator state: slot `u` of reduction `ri` starts at
+/// `offsets[ri] + u * reds[ri].width()`.
+fn state_offsets(reds: &[Red], unroll: usize) -> Vec<usize> {
+    let mut offsets = Vec::with_capacity(reds.len());
+    let mut at = 0;
+    for r in reds {
+        offsets.push(at);
+        at += unroll * r.width();
+    }
+    offsets
 }
 
 fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
@@ -109,11 +230,13 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     };
     let mut idents = Vec::new();
     for r in reds {
-        let id = vem.constant(fb, r.op.identity(r.ty));
+        let init = r.initial_state(fb, vem);
         for _ in 0..unroll {
-            idents.push(id);
+            idents.extend_from_slice(&init);
         }
     }
+    let offsets = state_offsets(reds, unroll as usize);
+    let state_types: Vec<Type> = reds.iter().flat_map(|r| std::iter::repeat_n(r.state_types(vem), unroll as usize).flatten()).collect();
     let mut a = vec![BlockArg::Value(r0)];
     a.extend(args_of(&idents));
     fb.ins().jump(group, &a);
@@ -122,11 +245,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     // accumulators with plain loads and no masks -- the hot loop. What is
     // left of the block (fewer than eight) goes to the masked steps.
     let gr = fb.append_block_param(group, types::I64);
-    let group_accs: Vec<CValue> = reds
-        .iter()
-        .flat_map(|r| std::iter::repeat_n(r.ty, unroll as usize))
-        .map(|t| fb.append_block_param(group, vem.vty(t)))
-        .collect();
+    let group_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(group, t)).collect();
     fb.switch_to_block(group);
     let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
     let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
@@ -147,8 +266,9 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
         let loaded = row.load_inner(fb, vem, &inner_inputs, r_u, None);
         let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
         for (ri, r) in reds.iter().enumerate() {
-            let slot = ri * unroll as usize + u as usize;
-            next[slot] = vem.binary(fb, r.op.binary(), r.ty, next[slot], vals[r.operand(k).0 as usize].unwrap());
+            let at = offsets[ri] + u as usize * r.width();
+            let folded = r.fold_in(fb, vem, &next[at..at + r.width()], vals[r.operand(k).0 as usize].unwrap());
+            next[at..at + r.width()].copy_from_slice(&folded);
         }
     }
     let mut a = vec![BlockArg::Value(group_end)];
@@ -158,11 +278,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     // step(r, left, accs...)
     let sr = fb.append_block_param(step, types::I64);
     let left = fb.append_block_param(step, types::I64);
-    let accs: Vec<CValue> = reds
-        .iter()
-        .flat_map(|r| std::iter::repeat_n(r.ty, unroll as usize))
-        .map(|t| fb.append_block_param(step, vem.vty(t)))
-        .collect();
+    let accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(step, t)).collect();
     fb.switch_to_block(step);
     let finished = fb.ins().icmp_imm_s(IntCC::Equal, left, 0);
     fb.ins().brif(finished, fold, &args_of(&accs), body_full, &[]);
@@ -197,10 +313,10 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
         let vt = fb.func.dfg.value_type(v);
         let m = if lanes > 1 { vem.as_type(fb, mask, vt) } else { mask };
         let masked = if lanes > 1 { fb.ins().bitselect(m, v, id) } else { fb.ins().select(m, v, id) };
-        let base = ri * unroll as usize;
-        let folded = vem.binary(fb, r.op.binary(), r.ty, accs[base], masked);
-        next_accs.extend_from_slice(&accs[base + 1..base + unroll as usize]);
-        next_accs.push(folded);
+        let (base, w) = (offsets[ri], r.width());
+        let folded = r.fold_in(fb, vem, &accs[base..base + w], masked);
+        next_accs.extend_from_slice(&accs[base + w..base + unroll as usize * w]);
+        next_accs.extend_from_slice(&folded);
     }
     let nr = fb.ins().iadd_imm_s(sr, lanes);
     let nleft = fb.ins().iadd_imm_s(left, -1);
@@ -217,11 +333,8 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     for (ri, r) in reds.iter().enumerate() {
         let mut lane_vals = Vec::with_capacity(REDUCE_LANES);
         for u in 0..unroll as usize {
-            let acc = fold_accs[ri * unroll as usize + u];
-            for lane in 0..lanes {
-                let e = if lanes > 1 { fb.ins().extractlane(acc, lane as u8) } else { acc };
-                lane_vals.push(scalar_of(fb, r.ty, e, lanes > 1));
-            }
+            let at = offsets[ri] + u * r.width();
+            lane_vals.extend(r.lane_values(fb, vem, sem, &fold_accs[at..at + r.width()]));
         }
         let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
         let l = lane_vals;
