@@ -1,5 +1,6 @@
 //! Selecting elements by data: `take`, `take_along_axis`, integer-array
-//! indexing (`x[i, j]` with integer arrays: one library gather), `nonzero`
+//! indexing (`x[i, j]`, `x[i, :, j]` with integer arrays: a view, then one
+//! library gather; keys resolved in `array_key.rs`), `nonzero`
 //! and boolean-mask indexing (`x[mask]`). `nonzero` and masks have an
 //! output length that is the number of true elements, so they evaluate the
 //! mask and count it when the node is built; the dumps say so.
@@ -8,8 +9,9 @@
 //! out of range is an `Error::Value` whose message starts with "index".
 
 use crate::array::{eval, Array};
+use crate::array_key::{has_arrays, resolve, ArrayIndex};
 use crate::elementwise::{astype, broadcast_to};
-use crate::manipulation::{expand_dims, index, normalize_axis, reshape, Index};
+use crate::manipulation::{expand_dims, index, normalize_axis, permute_dims, reshape, Index};
 use crate::statistical::count_nonzero;
 use lazyxp_compiler::graph::{intern, NodeOp, State};
 use lazyxp_compiler::library::LibraryOp;
@@ -20,7 +22,7 @@ use smallvec::smallvec;
 /// Indices as int64. uint64 values past int64's range are clamped to its
 /// maximum first (still out of range for any axis, so the gather reports
 /// them) instead of wrapping to negative indices that would be valid.
-fn int_indices(i: &Array, what: &str) -> Result<Array> {
+pub(crate) fn int_indices(i: &Array, what: &str) -> Result<Array> {
     if !i.dtype().is_int() {
         return Err(Error::DType(format!("{what}: indices must have an integer dtype, got {}", i.dtype())));
     }
@@ -48,10 +50,49 @@ pub fn take_indices(x: &Array, indices: &[&Array]) -> Result<Array> {
         b = broadcast_shapes(&b, i.shape()).map_err(|e| Error::Shape(format!("index arrays: {e}")))?;
     }
     let idx: Vec<Array> = indices.iter().map(|i| broadcast_to(&int_indices(i, "indexing")?, &b)).collect::<Result<_>>()?;
-    let shape: Shape = b.iter().chain(&x.shape()[k..]).copied().collect();
+    gather(x, &idx, 0)
+}
+
+/// One library gather: `idx` (int64, one shape `B`) index the consecutive
+/// axes of `x` from `axis`, whose dims `B` replaces.
+fn gather(x: &Array, idx: &[Array], axis: usize) -> Result<Array> {
+    let k = idx.len();
+    let b = idx[0].shape();
+    let shape: Shape = x.shape()[..axis].iter().chain(b).chain(&x.shape()[axis + k..]).copied().collect();
     byte_size(&shape, x.dtype())?;
     let inputs = std::iter::once(x.node.clone()).chain(idx.iter().map(|i| i.node.clone())).collect();
-    Array::from_node(intern(NodeOp::Library(LibraryOp::Take { axis: 0, count: k as u32 }), x.dtype(), shape, inputs, State::Pending))
+    let op = LibraryOp::Take { axis: axis as u32, count: k as u32 };
+    Array::from_node(intern(NodeOp::Library(op), x.dtype(), shape, inputs, State::Pending))
+}
+
+/// `x[key]` for a key that may mix integer arrays with integers, slices,
+/// ellipsis and None (`x[i, :, j]`, `x[..., i]`), as NumPy's advanced
+/// indexing: the index arrays (integers among them count as 0-d ones)
+/// broadcast together to `B`; if they are adjacent in the key, `B`
+/// replaces their axes in place, otherwise `B` comes first and the other
+/// dims follow in order. A key without arrays is a basic index (a view).
+/// The basic part is a view and the arrays one library gather over it.
+///
+/// Errors: `Error::Index` for too many indices, an integer out of range
+/// or index arrays that do not broadcast; an array index out of range is
+/// an `Error::Index` when the gather runs (at eval).
+pub fn index_arrays(x: &Array, key: &[ArrayIndex]) -> Result<Array> {
+    if !has_arrays(key) {
+        let basic: Vec<Index> = key.iter().map(|k| match k {
+            ArrayIndex::Basic(i) => *i,
+            ArrayIndex::Ints(_) => unreachable!("no arrays"),
+        }).collect();
+        return index(x, &basic);
+    }
+    let r = resolve(x, key)?;
+    let view = index(x, &r.view_key)?;
+    if !r.front {
+        return gather(&view, &r.arrays, r.view_axes[0]);
+    }
+    // Not adjacent: the indexed axes first, then one gather at axis 0.
+    let rest = (0..view.ndim()).filter(|d| !r.view_axes.contains(d));
+    let perm: Vec<isize> = r.view_axes.iter().copied().chain(rest).map(|d| d as isize).collect();
+    gather(&permute_dims(&view, &perm)?, &r.arrays, 0)
 }
 
 /// Elements of `x` at `indices` along `axis` (None: of the flattened

@@ -16,6 +16,7 @@
 //! later by `eval`.
 
 mod array;
+mod array_key;
 mod creation;
 mod device;
 mod elementwise;
@@ -39,12 +40,13 @@ pub use device::Device;
 pub use elementwise::*;
 pub use manipulation::{expand_dims, flip, index, matrix_transpose, moveaxis, permute_dims, reshape, squeeze, Index};
 pub use searching::{argmax, argmin};
-pub use indexing::{mask_index, nonzero, take, take_along_axis, take_indices};
+pub use array_key::ArrayIndex;
+pub use indexing::{index_arrays, mask_index, nonzero, take, take_along_axis, take_indices};
 pub use joining::{concat, diff, roll, stack, unstack};
 pub use sets::{unique_all, unique_counts, unique_inverse, unique_values};
 pub use sorting::{argsort, searchsorted, sort};
 pub use tiling::{meshgrid, repeat, repeat_counts, tile};
-pub use updating::{set_index, set_mask};
+pub use updating::{set_index, set_index_arrays, set_mask};
 pub use statistical::*;
 pub use linalg::{matmul, tensordot, tensordot_axes, vecdot};
 pub use lazyxp_runtime::dtype::{Element, Kind};

@@ -5,9 +5,12 @@
 //! ellipsis; `None` adds nothing) writes a strided region with a library
 //! scatter; a boolean mask whose value broadcasts over the selected rows
 //! stays elementwise (`where`), and one with a value per selected row is a
-//! library scatter after the mask's count is evaluated.
+//! library scatter after the mask's count is evaluated. A key with integer
+//! arrays (`x[i, :, j] = v`) is one library scatter over the selection
+//! NumPy's advanced indexing defines (`array_key.rs`).
 
 use crate::array::Array;
+use crate::array_key::{has_arrays, resolve, ArrayIndex};
 use crate::elementwise::{astype, broadcast_to, where_};
 use crate::indexing::count_true;
 use crate::manipulation::{index, reshape, slice_range, Index};
@@ -103,4 +106,44 @@ pub fn set_mask(x: &Array, mask: &Array, value: &Array) -> Result<Array> {
         smallvec![x.node.clone(), mask.node.clone(), v.node.clone()],
         State::Pending,
     ))
+}
+
+/// `x` with `x[key] = value` for a key that may mix integer arrays with
+/// integers, slices, ellipsis and None (the selection `index_arrays`
+/// reads). `value` is cast to `x`'s dtype and broadcast to the
+/// selection's shape. Where index arrays repeat a position, the last
+/// write in row-major order of the selection wins (NumPy's assignment).
+/// Negative indices count from the end; an index out of range is an
+/// `Error::Index` when the scatter runs, found before anything is
+/// written. A key without arrays is `set_index`.
+pub fn set_index_arrays(x: &Array, key: &[ArrayIndex], value: &Array) -> Result<Array> {
+    if !has_arrays(key) {
+        let basic: Vec<Index> = key.iter().map(|k| match k {
+            ArrayIndex::Basic(i) => *i,
+            ArrayIndex::Ints(_) => unreachable!("no arrays"),
+        }).collect();
+        return set_index(x, &basic, value);
+    }
+    let r = resolve(x, key)?;
+    let target = r.shape();
+    if !can_broadcast_to(value.shape(), &target) {
+        return Err(Error::Shape(format!("setitem: value of shape {:?} cannot be broadcast to the selection's shape {target:?}", value.shape())));
+    }
+    if r.b.contains(&0) {
+        return Ok(x.clone()); // no index to write at (or to check)
+    }
+    // The value without the new axes' dims (all 1): the sliced axes of x
+    // in order, with the index arrays' dims at `at` among them.
+    let sliced_before = |p: usize| (0..p).filter(|&d| !r.new_axis[d] && !r.view_axes.contains(&d)).count();
+    let at = if r.front { 0 } else { sliced_before(r.view_axes[0]) };
+    let counts: Vec<usize> = (0..r.view_shape.len()).filter(|&d| !r.new_axis[d] && !r.view_axes.contains(&d)).map(|d| r.view_shape[d]).collect();
+    let dims: Vec<isize> = counts[..at].iter().chain(&r.b).chain(&counts[at..]).map(|&d| d as isize).collect();
+    let v = reshape(&broadcast_to(&astype(value, x.dtype())?, &target)?, &dims)?;
+    let op = LibraryOp::SetIndices {
+        region: r.region.iter().copied().collect(),
+        axes: r.x_axes.iter().map(|&a| a as u32).collect(),
+        at: at as u32,
+    };
+    let inputs = [x.node.clone(), v.node.clone()].into_iter().chain(r.arrays.iter().map(|a| a.node.clone())).collect();
+    Array::from_node(intern(NodeOp::Library(op), x.dtype(), Shape::from_slice(x.shape()), inputs, State::Pending))
 }

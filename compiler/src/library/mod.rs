@@ -65,6 +65,11 @@ pub enum LibraryOp {
     /// A copy of the first operand with the rows the bool mask selects
     /// replaced by the third operand's rows: `x[mask] = values`.
     SetMasked,
+    /// A copy of the first operand with the second written where a key
+    /// of slices (`region`: start, step per axis) and the int64 index
+    /// arrays that follow (over `axes`) selects; the index arrays' dims sit
+    /// at `at` in the value's shape: `x[i, ::2, j] = value`.
+    SetIndices { region: SmallVec<[(isize, isize); 4]>, axes: SmallVec<[u32; 4]>, at: u32 },
 }
 
 impl LibraryOp {
@@ -90,6 +95,7 @@ impl LibraryOp {
             LibraryOp::Unique { part, count } => format!("unique_{}[{count} distinct] ({DATA_DEPENDENT})", part.name()),
             LibraryOp::SetRegion { region } => format!("setitem{region:?}"),
             LibraryOp::SetMasked => format!("setitem[mask] ({DATA_DEPENDENT})"),
+            LibraryOp::SetIndices { region, axes, at } => format!("setitem[integer arrays over axes {axes:?} at {at}, slices {region:?}]"),
         }
     }
 }
@@ -131,5 +137,6 @@ pub fn run(op: &LibraryOp, inputs: &[Operand], dtype: DType, shape: &[usize]) ->
         }
         LibraryOp::SetRegion { ref region } => scatter::set_region(&inputs[0], &inputs[1], region, dtype),
         LibraryOp::SetMasked => scatter::set_masked(&inputs[0], &inputs[1], &inputs[2], dtype),
+        LibraryOp::SetIndices { ref region, ref axes, at } => scatter::set_indices(&inputs[0], &inputs[1], &inputs[2..], region, axes, at as usize, dtype),
     }
 }

@@ -4,7 +4,7 @@
 //! boolean mask (values taken in row-major order) are written; the input
 //! itself is never modified.
 
-use super::elements::{alloc, copy_elem, copy_run};
+use super::elements::{alloc, copy_elem, copy_run, int64s, wrap_index};
 use super::Operand;
 use lazyxp_runtime::{Buffer, DType, Error, Result};
 
@@ -72,6 +72,66 @@ pub fn set_masked(x: &Operand, mask: &Operand, values: &Operand, dtype: DType) -
     }
     if k != count {
         return Err(Error::Value(format!("setitem: the mask selects {k} rows, {count} given")));
+    }
+    Ok(out)
+}
+
+/// `x` with `value` written where a key mixing slices and integer arrays
+/// selects (`x[i, ::2, j] = value`, NumPy's integer-array assignment).
+/// The x axes in `axes` (ascending) are indexed by the int64 `indices`
+/// (one shape `B`, negative counting from the end); every other axis `d`
+/// by the slice `region[d]` (start, step). The value's shape is the other
+/// axes' counts with `B` inserted at position `at`. Every index is checked
+/// before anything is written, so an index out of range is an error and
+/// never a write outside the buffer; where indices repeat, the last
+/// element of `value` in row-major order wins (NumPy's assignment).
+pub fn set_indices(x: &Operand, value: &Operand, indices: &[Operand], region: &[(isize, isize)], axes: &[u32], at: usize, dtype: DType) -> Result<Buffer> {
+    let nd = x.shape.len();
+    let bshape: &[usize] = indices.first().map_or(&[], |i| &i.shape);
+    let m: usize = bshape.iter().product();
+    let mut strides = vec![1usize; nd];
+    for d in (0..nd.saturating_sub(1)).rev() {
+        strides[d] = strides[d + 1] * x.shape[d + 1];
+    }
+    // Offset of each index tuple, checked.
+    let idx: Vec<&[i64]> = indices.iter().map(|i| int64s(&i.buffer, m)).collect();
+    let mut adv = vec![0usize; m];
+    for (k, off) in adv.iter_mut().enumerate() {
+        for (j, &a) in axes.iter().enumerate() {
+            let a = a as usize;
+            *off += wrap_index(idx[j][k], x.shape[a], a)? * strides[a];
+        }
+    }
+    // The sliced axes, in order, and their counts (from the value's shape).
+    let nb = bshape.len();
+    let sliced: Vec<usize> = (0..nd).filter(|d| !axes.contains(&(*d as u32))).collect();
+    let counts: Vec<usize> = (0..sliced.len()).map(|i| value.shape[if i < at { i } else { i + nb }]).collect();
+    for (i, &d) in sliced.iter().enumerate() {
+        let (s, st) = region[d];
+        let last = s + st * (counts[i] as isize - 1);
+        if counts[i] > 0 && (s < 0 || s >= x.shape[d] as isize || last < 0 || last >= x.shape[d] as isize) {
+            return Err(Error::Value(format!("setitem: slice (start {s}, step {st}, {} elements) leaves axis {d} of shape {:?}", counts[i], x.shape)));
+        }
+    }
+    let out = copy_of(x, dtype)?;
+    let total: usize = value.shape.iter().product();
+    let w = dtype.size();
+    let nv = value.shape.len();
+    let mut coord = vec![0usize; nv];
+    for k in 0..total {
+        let mut r = k;
+        for d in (0..nv).rev() {
+            coord[d] = r % value.shape[d];
+            r /= value.shape[d];
+        }
+        let b = coord[at..at + nb].iter().zip(bshape).fold(0, |acc, (&c, &n)| acc * n + c);
+        let mut p = adv[b] as isize;
+        for (i, &d) in sliced.iter().enumerate() {
+            let c = coord[if i < at { i } else { i + nb }] as isize;
+            p += (region[d].0 + region[d].1 * c) * strides[d] as isize;
+        }
+        // SAFETY: every index and slice was checked inside x's shape above.
+        unsafe { copy_elem(out.as_mut_ptr(), p as usize, value.buffer.as_ptr(), k, w) };
     }
     Ok(out)
 }
