@@ -9,13 +9,18 @@
 //!
 //! The standard's array indices: a boolean array as the sole index
 //! (`lazyxp::mask_index`, which evaluates the mask), and integer arrays
-//! together with integers only (`lazyxp::take_indices`, one gather; an
-//! index out of range raises IndexError when it runs). Mixing arrays with
-//! slices, ellipsis or None raises IndexError.
+//! with integers (broadcast together), which the standard (2024.12)
+//! requires; next to slices, ellipsis and None, where it is silent,
+//! NumPy's advanced indexing (`lazyxp::index_arrays`: a view, then one
+//! gather). An index array value out of range raises IndexError when the
+//! gather runs; an integer out of range, index arrays that do not
+//! broadcast and too many indices raise it at once.
 //!
 //! `x[key] = v` is a functional update: `x` is rebound to a new graph
 //! node (a copy with the selection replaced); other handles on the old
-//! value are unaffected. Keys: basic indices and a boolean mask.
+//! value are unaffected. Keys: basic indices, a boolean mask, and integer
+//! arrays as above (`lazyxp::set_index_arrays`; with repeated positions
+//! the last value wins, as NumPy's assignment).
 
 use crate::array::{item, PyArray};
 use crate::errors::{guard, value_error};
@@ -156,10 +161,11 @@ pub fn parse_key(py: Python<'_>, key: &Bound<'_, PyAny>, shape: &[usize]) -> PyR
 }
 
 /// A key holding array indices: a sole boolean mask, or integer arrays
-/// (with integers standing for 0-d arrays) over the leading axes.
+/// mixed with integers, slices, ellipsis and None (NumPy's advanced
+/// indexing; checked and resolved by `lazyxp::index_arrays`).
 enum ArrayKey {
     Mask(Array),
-    Ints(Vec<Array>),
+    Ints(Vec<lazyxp::ArrayIndex>),
 }
 
 /// An array in the key other than a 0-d integer array (which is an int).
@@ -186,35 +192,21 @@ fn array_key(py: Python<'_>, key: &Bound<'_, PyAny>, shape: &[usize]) -> PyResul
         }
         return Ok(Some(ArrayKey::Mask(m.clone())));
     }
-    if items.len() > shape.len() {
-        return Err(index_error(format!("too many indices for array: array is {}-dimensional, but {} were indexed", shape.len(), items.len())));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (d, (item, arr)) in items.iter().zip(arrays).enumerate() {
-        match arr {
-            Some(a) => out.push(a),
-            None => match parse_item(py, item)? {
-                Index::Int(v) => {
-                    let len = shape[d] as isize;
-                    if v < -len || v >= len {
-                        return Err(index_error(format!("index {v} is out of bounds for axis {d} with size {len}")));
-                    }
-                    out.push(guard(|| lazyxp::scalar(lazyxp::Scalar::I64(v as i64)))?);
-                }
-                _ => return Err(index_error("integer array indices can only be combined with integers (no slices, `...` or None)")),
-            },
-        }
-    }
+    let out = items
+        .iter()
+        .zip(arrays)
+        .map(|(item, arr)| match arr {
+            Some(a) => Ok(lazyxp::ArrayIndex::Ints(a)),
+            None => parse_item(py, item).map(lazyxp::ArrayIndex::Basic),
+        })
+        .collect::<PyResult<_>>()?;
     Ok(Some(ArrayKey::Ints(out)))
 }
 
 pub fn get(py: Python<'_>, a: &Array, key: &Bound<'_, PyAny>) -> PyResult<Array> {
     match array_key(py, key, a.shape())? {
         Some(ArrayKey::Mask(m)) => py.detach(|| guard(|| lazyxp::mask_index(a, &m))),
-        Some(ArrayKey::Ints(v)) => {
-            let refs: Vec<&Array> = v.iter().collect();
-            guard(|| lazyxp::take_indices(a, &refs))
-        }
+        Some(ArrayKey::Ints(k)) => guard(|| lazyxp::index_arrays(a, &k)),
         None => {
             let idx = parse_key(py, key, a.shape())?;
             guard(|| lazyxp::index(a, &idx))
@@ -233,7 +225,7 @@ pub fn set(py: Python<'_>, a: &Array, key: &Bound<'_, PyAny>, value: &Bound<'_, 
     };
     match array_key(py, key, a.shape())? {
         Some(ArrayKey::Mask(m)) => py.detach(|| guard(|| lazyxp::set_mask(a, &m, &v))),
-        Some(ArrayKey::Ints(_)) => Err(index_error("setting through integer array indices is not supported (the standard does not require it)")),
+        Some(ArrayKey::Ints(k)) => guard(|| lazyxp::set_index_arrays(a, &k, &v)),
         None => {
             let idx = parse_key(py, key, a.shape())?;
             guard(|| lazyxp::set_index(a, &idx, &v))

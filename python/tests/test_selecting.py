@@ -128,7 +128,7 @@ def test_integer_array_getitem(a, data):
 def test_integer_array_errors():
     x = xp.ones((3, 3))
     with pytest.raises(IndexError):
-        x[xp.asarray([0, 1]), :]
+        x[xp.asarray([0, 1]), :, 0]
     with pytest.raises(IndexError):
         x[xp.asarray([0]), 5]
     with pytest.raises(IndexError):
