@@ -22,8 +22,10 @@ pub(super) struct Row<'a> {
     pub sem: &'a Emitter<'a>,
     pub plans: &'a [InputPlan],
     dims: &'a [CValue],
-    o: CValue,
     pub inner_len: CValue,
+    /// `o * inner_len`: the row's first element in the full index space,
+    /// computed once per row (Cranelift does not hoist it out of the loops).
+    pub row_base: CValue,
     /// Per input: (row start, stride) for strided inner inputs over one
     /// reduced dim, which step by a multiply per lane instead of an
     /// unravel per element.
@@ -57,9 +59,8 @@ impl Row<'_> {
     /// `last` (a partial step), lane indices stop at that inner index.
     pub fn load_inner(&self, fb: &mut FunctionBuilder, em: &Emitter, inputs: &[usize], r: CValue, last: Option<CValue>) -> Vec<CValue> {
         let k = em.kernel;
-        let row_base = fb.ins().imul(self.o, self.inner_len);
-        let flat = fb.ins().iadd(row_base, r);
-        let last_flat = last.map(|l| fb.ins().iadd(row_base, l));
+        let flat = fb.ins().iadd(self.row_base, r);
+        let last_flat = last.map(|l| fb.ins().iadd(self.row_base, l));
         inputs
             .iter()
             .map(|&n| match self.row_offsets[n] {
@@ -146,11 +147,17 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             _ => None,
         })
         .collect();
-    let row = Row { vem, sem, plans: &plans, dims: &dims, o, inner_len, row_offsets: &row_offsets, iota, all_lanes };
+    let row_base = fb.ins().imul(o, inner_len);
+    let row = Row { vem, sem, plans: &plans, dims: &dims, inner_len, row_base, row_offsets: &row_offsets, iota, all_lanes };
+    let mut stash: Vec<(Value, usize)> = Vec::new();
     for pass in 0..passes {
         let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == pass + 1).filter_map(|i| Red::of(k, i)).collect();
-        let needed = needed_for(k, &inner, reds.iter().map(|r| r.operand(k)));
-        let results = emit_pass(&mut fb, &row, &reds, &needed, &vector_vals);
+        let needed = needed_for(k, &inner, reds.iter().map(|r| r.operand(k)), &[]);
+        if pass + 1 == passes && k.row_outputs && vem.lanes > 1 {
+            stash = stash_plan(k, &inner, &needed);
+        }
+        let stash_to: Vec<(Value, CValue)> = stash.iter().map(|&(v, n)| (v, bases[n_in + n])).collect();
+        let results = emit_pass(&mut fb, &row, &reds, &needed, &vector_vals, &stash_to);
         for (r, v) in reds.iter().zip(results) {
             scalar_vals[r.inst] = Some(v);
             vector_vals[r.inst] = Some(splat(&mut fb, vem, k.insts[r.inst].ty, v));
@@ -158,7 +165,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         emit_outer(&mut fb, vem, sem, &plans, &dims[..rank], o, |i| per_row(i, pass + 1), &mut scalar_vals, &mut vector_vals);
     }
     if k.row_outputs {
-        store_row(&mut fb, &row, &bases[n_in..], &inner, &vector_vals, &scalar_vals);
+        store_row(&mut fb, &row, &bases[n_in..], &inner, &vector_vals, &scalar_vals, &stash);
     } else {
         for (n, v) in k.outputs.iter().enumerate() {
             let size = k.ty(*v).size() as i64;
@@ -230,16 +237,17 @@ fn emit_outer(
 }
 
 /// Inner instructions that the values `roots` depend on, stopping at
-/// per-row values (those are computed once per row).
-fn needed_for(k: &Kernel, inner: &[bool], roots: impl IntoIterator<Item = Value>) -> Vec<bool> {
+/// per-row values (those are computed once per row) and at `given` ones.
+fn needed_for(k: &Kernel, inner: &[bool], roots: impl IntoIterator<Item = Value>, given: &[Value]) -> Vec<bool> {
+    let wanted = |v: Value| inner[v.0 as usize] && !given.contains(&v);
     let mut need = vec![false; k.insts.len()];
     for v in roots {
-        need[v.0 as usize] = inner[v.0 as usize];
+        need[v.0 as usize] = wanted(v);
     }
     for i in (0..k.insts.len()).rev() {
         if need[i] {
             k.insts[i].op.for_each_operand(|v| {
-                if inner[v.0 as usize] {
+                if wanted(v) {
                     need[v.0 as usize] = true;
                 }
             });
@@ -248,16 +256,54 @@ fn needed_for(k: &Kernel, inner: &[bool], roots: impl IntoIterator<Item = Value>
     need
 }
 
+/// Costly inner values that a row kernel's last reduction pass computes
+/// and its storing walk needs again (softmax's `exp(x - max)`), each with
+/// an output of its type: the pass writes the value into that output's
+/// row, and the storing walk reads it back instead of computing it again
+/// (then overwrites it with the output's value). Vector path only: the
+/// storing walk's scalar tail, which covers exactly the pass's partial
+/// step, recomputes.
+fn stash_plan(k: &Kernel, inner: &[bool], last_pass: &[bool]) -> Vec<(Value, usize)> {
+    /// Inner instructions below which recomputing beats a store and a load.
+    const WORTH_STASHING: usize = 8;
+    let storing = needed_for(k, inner, k.outputs.iter().copied(), &[]);
+    let mut plan: Vec<(Value, usize)> = Vec::new();
+    for (n, out) in k.outputs.iter().enumerate() {
+        let best = (0..k.insts.len())
+            .filter(|&i| last_pass[i] && storing[i] && k.insts[i].ty == k.ty(*out) && !plan.iter().any(|p| p.0 .0 as usize == i))
+            .map(|i| (needed_for(k, inner, [Value(i as u32)], &[]).iter().filter(|&&b| b).count(), i))
+            .max();
+        if let Some((cost, i)) = best {
+            if cost >= WORTH_STASHING {
+                plan.push((Value(i as u32), n));
+            }
+        }
+    }
+    plan
+}
+
 /// A row kernel's last walk: every element of the row computed and stored,
 /// whole vectors first, then the rest one element at a time in the scalar
 /// form (which gives the same bits).
-fn store_row(fb: &mut FunctionBuilder, row: &Row, out_bases: &[CValue], inner: &[bool], vector_vals: &[Option<CValue>], scalar_vals: &[Option<CValue>]) {
+#[allow(clippy::too_many_arguments)]
+fn store_row(
+    fb: &mut FunctionBuilder,
+    row: &Row,
+    out_bases: &[CValue],
+    inner: &[bool],
+    vector_vals: &[Option<CValue>],
+    scalar_vals: &[Option<CValue>],
+    stash: &[(Value, usize)],
+) {
     let (vem, sem) = (row.vem, row.sem);
     let k = vem.kernel;
     let lanes = vem.lanes as i64;
-    let needed = needed_for(k, inner, k.outputs.iter().copied());
+    let needed = needed_for(k, inner, k.outputs.iter().copied(), &[]);
     let inputs = row.inputs_used(&needed);
-    let row_base = fb.ins().imul(row.o, row.inner_len);
+    let stashed: Vec<Value> = stash.iter().map(|s| s.0).collect();
+    let needed_vector = needed_for(k, inner, k.outputs.iter().copied(), &stashed);
+    let vector_inputs = row.inputs_used(&needed_vector);
+    let row_base = row.row_base;
     let head = fb.create_block();
     let body = fb.create_block();
     let tail_head = fb.create_block();
@@ -273,9 +319,14 @@ fn store_row(fb: &mut FunctionBuilder, row: &Row, out_bases: &[CValue], inner: &
     let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, step_end, row.inner_len);
     fb.ins().brif(whole, body, &[], tail_head, &[BlockArg::Value(r)]);
     fb.switch_to_block(body);
-    let loaded = row.load_inner(fb, vem, &inputs, r, None);
-    let vals = emit_inner_body(fb, vem, row.plans, &needed, vector_vals, &inputs, &loaded);
     let at = fb.ins().iadd(row_base, r);
+    let mut given = vector_vals.to_vec();
+    for &(v, n) in stash {
+        let addr = element_addr(fb, out_bases[n], at, k.ty(v).size() as i64);
+        given[v.0 as usize] = Some(fb.ins().load(vem.vty(k.ty(v)), mem(), addr, 0));
+    }
+    let loaded = row.load_inner(fb, vem, &vector_inputs, r, None);
+    let vals = emit_inner_body(fb, vem, row.plans, &needed_vector, &given, &vector_inputs, &loaded);
     for (n, v) in k.outputs.iter().enumerate() {
         let addr = element_addr(fb, out_bases[n], at, k.ty(*v).size() as i64);
         fb.ins().store(mem(), vals[v.0 as usize].expect("outputs are computed"), addr, 0);

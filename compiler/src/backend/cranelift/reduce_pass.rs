@@ -180,7 +180,10 @@ fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
 /// operands need, `outer_vals` the vector forms of the outer values known
 /// so far. Starts from the current block and leaves the builder in a new
 /// one, returning each reduction's final scalar value.
-pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], needed: &[bool], outer_vals: &[Option<CValue>]) -> Vec<CValue> {
+///
+/// `stash` (value, output base): values written at their element of that
+/// output in every whole vector step, for the storing walk to read back.
+pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], needed: &[bool], outer_vals: &[Option<CValue>], stash: &[(Value, CValue)]) -> Vec<CValue> {
     let (vem, sem) = (row.vem, row.sem);
     let k: &Kernel = vem.kernel;
     let lanes = vem.lanes as i64;
@@ -265,6 +268,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
         let r_u = fb.ins().iadd_imm_s(gr, u * lanes);
         let loaded = row.load_inner(fb, vem, &inner_inputs, r_u, None);
         let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
+        store_stash(fb, row, stash, &vals, r_u);
         for (ri, r) in reds.iter().enumerate() {
             let at = offsets[ri] + u as usize * r.width();
             let folded = r.fold_in(fb, vem, &next[at..at + r.width()], vals[r.operand(k).0 as usize].unwrap());
@@ -293,19 +297,33 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     fb.switch_to_block(body_full_loads);
     let mut loaded = row.load_inner(fb, vem, &inner_inputs, sr, None);
     loaded.push(row.all_lanes);
+    loaded.push(fb.ins().iconst(types::I8, 1));
     fb.ins().jump(compute, &args_of(&loaded));
     fb.switch_to_block(body_partial);
     let last_r = fb.ins().iadd_imm_s(blk_end, -1);
     let mut loaded = row.load_inner(fb, vem, &inner_inputs, sr, Some(last_r));
     loaded.push(lane_mask(fb, vem, row.iota, sr, blk_end));
+    loaded.push(fb.ins().iconst(types::I8, 0));
     fb.ins().jump(compute, &args_of(&loaded));
 
     // compute(inputs..., mask): the inner body once, then each reduction
     // folds its masked value into the first accumulator and rotates.
     let inner_params: Vec<CValue> = inner_inputs.iter().map(|&n| fb.append_block_param(compute, vem.vty(k.inputs[n].dtype))).collect();
     let mask = fb.append_block_param(compute, if lanes > 1 { vem.vty(DType::Bool) } else { types::I8 });
+    let whole_step = fb.append_block_param(compute, types::I8);
     fb.switch_to_block(compute);
     let body_vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &inner_params);
+    if !stash.is_empty() {
+        // Only whole vectors: a partial step ends the row, and its lanes
+        // past the end belong to the next row or to nothing.
+        let store = fb.create_block();
+        let after = fb.create_block();
+        fb.ins().brif(whole_step, store, &[], after, &[]);
+        fb.switch_to_block(store);
+        store_stash(fb, row, stash, &body_vals, sr);
+        fb.ins().jump(after, &[]);
+        fb.switch_to_block(after);
+    }
     let mut next_accs = Vec::new();
     for (ri, r) in reds.iter().enumerate() {
         let v = body_vals[r.operand(k).0 as usize].unwrap();
@@ -385,6 +403,19 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
         results.push(v);
     }
     results
+}
+
+/// Writes each stashed value at inner index `r` of its output's row.
+fn store_stash(fb: &mut FunctionBuilder, row: &Row, stash: &[(Value, CValue)], vals: &[Option<CValue>], r: CValue) {
+    if stash.is_empty() {
+        return;
+    }
+    let k = row.vem.kernel;
+    let at = fb.ins().iadd(row.row_base, r);
+    for &(v, base) in stash {
+        let addr = super::skeleton::element_addr(fb, base, at, k.ty(v).size() as i64);
+        fb.ins().store(super::skeleton::mem(), vals[v.0 as usize].expect("stashed values are computed"), addr, 0);
+    }
 }
 
 /// Lanes `r + lane < blk_end` as a mask (vector path) or a bool (scalar).
