@@ -6,14 +6,10 @@
 use lazyxp as xp;
 use proptest::prelude::*;
 
+mod common;
+
 fn data(n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) * 8.0 - 4.0
-        })
-        .collect()
+    common::data_in(n, seed, -4.0, 4.0)
 }
 
 fn kernels(a: &xp::Array) -> usize {

@@ -16,12 +16,12 @@ use super::dw::{fast_two_sum, two_sum};
 use super::poly::{horner, pick};
 use crate::kernel_ir::{CmpOp, KernelBuilder, Value};
 
-pub const Q64: &[f64] = &[
+const Q64: &[f64] = &[
     0.5, 0.1666666666666667, 0.04166666666666667, 0.008333333333326141, 0.0013888888888883752,
     0.00019841269874800493, 2.4801587325533363e-05, 2.7557255425746435e-06, 2.7557273661348637e-07,
     2.510520637395701e-08, 2.0914679376583935e-09,
 ];
-pub const Q32: &[f64] = &[
+const Q32: &[f64] = &[
     0.5, 0.1666666716337204, 0.04166646674275398, 0.00833331048488617, 0.0013933641603216529,
     0.00019890980911441147,
 ];
@@ -89,6 +89,40 @@ pub fn exp(b: &mut KernelBuilder, x: Value) -> Value {
     ldexp(b, p, red.n)
 }
 
+/// exp(x) = 2^n (1 + h + el) for x already clamped to the finite range,
+/// with exp(r) - 1 = h + el a double-word: r = rh + rl recovers the
+/// rounding of the reduction's last step (Fast2Sum), h + el that of
+/// r + r^2 Q, and rl enters to first order as rl (1 + rh). `like` picks
+/// the coefficients' dtype. Shared by expm1 and tanh, whose results are
+/// small differences where a plain exp's rounding would show.
+pub(super) fn em1_double_word(b: &mut KernelBuilder, x: Value, like: Value) -> (Value, Value, Value) {
+    let f = format(b.ty(x));
+    let ty = f.ty;
+    let c = |b: &mut KernelBuilder, v: f64| b.fconst(ty, v);
+    let log2e = c(b, std::f64::consts::LOG2_E);
+    let magic = c(b, f.magic());
+    let t = b.fma(x, log2e, magic);
+    let n = b.sub(t, magic);
+    let (ln2_hi, ln2_lo) = if f.mant == 52 {
+        (std::f64::consts::LN_2, 2.3190468138462996e-17)
+    } else {
+        (0.6931471824645996, -1.9046542121259336e-09)
+    };
+    let mhi = c(b, -ln2_hi);
+    let r1 = b.fma(n, mhi, x);
+    let mlo = c(b, -ln2_lo);
+    let p = b.mul(n, mlo);
+    let (rh, rl) = fast_two_sum(b, r1, p);
+    let q = pick(b, like, Q32, Q64);
+    let q = horner(b, rh, q);
+    let r2 = b.mul(rh, rh);
+    let tq = b.mul(r2, q);
+    let (h, el) = fast_two_sum(b, rh, tq);
+    let rlr = b.fma(rl, rh, rl);
+    let el = b.add(el, rlr);
+    (n, h, el)
+}
+
 /// expm1(x) = 2^n (1 + e) - 1 with e = exp(r) - 1 kept as a double-word
 /// h + l (r's own rounding and that of r + r^2 Q recovered by Fast2Sum),
 /// then s*h + (s - 1) summed exactly by TwoSum (s = 2^n, so s*h is exact
@@ -104,29 +138,7 @@ pub fn expm1(b: &mut KernelBuilder, x: Value) -> Value {
     let c = |b: &mut KernelBuilder, v: f64| b.fconst(ty, v);
     let (lo, hi) = if is64 { (-746.0, 710.0) } else { (-104.0, 89.0) };
     let xc = clamp::between(b, x, lo, hi);
-    let log2e = c(b, std::f64::consts::LOG2_E);
-    let magic = c(b, f.magic());
-    let t = b.fma(xc, log2e, magic);
-    let n = b.sub(t, magic);
-    let (ln2_hi, ln2_lo) = if is64 {
-        (std::f64::consts::LN_2, 2.3190468138462996e-17)
-    } else {
-        (0.6931471824645996, -1.9046542121259336e-09)
-    };
-    let mhi = c(b, -ln2_hi);
-    let r1 = b.fma(n, mhi, xc);
-    let llo = c(b, ln2_lo);
-    let p = b.mul(n, llo);
-    let np = b.unary(crate::kernel_ir::UnaryOp::Neg, p);
-    let (rh, rl) = fast_two_sum(b, r1, np);
-    let q = pick(b, x, Q32, Q64);
-    let q = horner(b, rh, q);
-    let r2 = b.mul(rh, rh);
-    let tq = b.mul(r2, q);
-    let (h, el) = fast_two_sum(b, rh, tq);
-    // d(r^2 Q)/dr ~ r: the low part of r enters e as rl (1 + rh).
-    let rlr = b.fma(rl, rh, rl);
-    let el = b.add(el, rlr);
+    let (n, h, el) = em1_double_word(b, xc, x);
 
     let lc = c(b, l);
     let mlc = c(b, -l);

@@ -61,30 +61,8 @@ pub fn tanh(b: &mut KernelBuilder, x: Value) -> Value {
     let two_a = b.add(a, a);
     let cap = c(b, if is64 { 40.0 } else { 20.0 });
     let two_a = clamp::upper(b, two_a, cap);
-    // exp(2a) = s (1 + h + el), s = 2^n, with exp(r) - 1 = h + el a
-    // double-word (as in expm1): r = rh + rl recovers the rounding of the
-    // reduction's last step, h + el that of r + r^2 Q.
-    let log2e = c(b, std::f64::consts::LOG2_E);
-    let magic = c(b, f.magic());
-    let tn = b.fma(two_a, log2e, magic);
-    let n = b.sub(tn, magic);
-    let (ln2_hi, ln2_lo) = if is64 {
-        (std::f64::consts::LN_2, 2.3190468138462996e-17)
-    } else {
-        (0.6931471824645996, -1.9046542121259336e-09)
-    };
-    let mhi = c(b, -ln2_hi);
-    let r1 = b.fma(n, mhi, two_a);
-    let mlo = c(b, -ln2_lo);
-    let p = b.mul(n, mlo);
-    let (rh, rl) = fast_two_sum(b, r1, p);
-    let q = pick(b, x, exp::Q32, exp::Q64);
-    let q = horner(b, rh, q);
-    let r2 = b.mul(rh, rh);
-    let tq = b.mul(r2, q);
-    let (h, el) = fast_two_sum(b, rh, tq);
-    let rlr = b.fma(rl, rh, rl);
-    let el = b.add(el, rlr);
+    // exp(2a) = s (1 + h + el), s = 2^n, as in expm1.
+    let (n, h, el) = exp::em1_double_word(b, two_a, x);
     // (e + 1)/2 = (s + 1/2) + s h + s el as u + ul, now with s = 2^(n-1)
     // (the -1 folded into pow2i's magic add): s + 1/2 is exact while it
     // matters (n <= the mantissa width), s h and s el are exact, and
