@@ -9,13 +9,17 @@ Setup, once (from the repo root; the venv is the one peers.py uses):
 Run (from ../shared/bench, or give peers.py's path):
 
     ../../main/.venv-peers/bin/python peers.py --plugin ../../main/benches/peers_plugin.py \\
-        --backends numpy,lazyxp --quick
+        --backends numpy,lazyxp --quick --out /tmp/peers-results.json
+
+(`--out`: by default peers.py rewrites ../shared/bench/peers-results.md, the
+team's reference table; keep runs of your own elsewhere.)
 
 To measure a development build instead of the installed package, put the
 tree built by `python/dev_build.sh` first on the path (same Python version):
 
     PYTHONPATH=python .venv-peers/bin/python ../shared/bench/peers.py --quick \\
-        --backends numpy,lazyxp --plugin benches/peers_plugin.py --cases sum_sq,softmax,pairwise
+        --backends numpy,lazyxp --plugin benches/peers_plugin.py --cases sum_sq,softmax,pairwise \\
+        --out /tmp/peers-results.json
 
 Each factory turns the NumPy inputs into lazyxp arrays (setup, not timed)
 and returns a call that builds the expression and evaluates it, so every
