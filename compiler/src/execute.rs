@@ -285,10 +285,12 @@ impl EvalRecord {
         e.plan
             .groups
             .iter()
-            .map(|g| PlannedKernel {
+            .zip(&e.plan.lowered)
+            .map(|(g, low)| PlannedKernel {
                 shape: g.shape.clone(),
                 outputs: g.outputs.iter().map(|&o| (e.ids[o], e.plan.reasons[&o])).collect(),
                 fused: g.members.iter().map(|&m| (e.ids[m], e.op(m))).collect(),
+                row_passes: low.as_ref().filter(|l| l.kernel.row_outputs).map(|l| l.kernel.reduction_passes()),
             })
             .collect()
     }

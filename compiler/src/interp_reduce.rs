@@ -89,7 +89,7 @@ pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
     }
     let level = k.levels();
     let inner = k.inner_insts();
-    let passes = k.insts.iter().zip(&level).filter(|(i, _)| matches!(i.op, Op::Reduce(..))).map(|(_, &l)| l).max().unwrap_or(0);
+    let passes = k.reduction_passes();
     let mut idx = vec![0u64; rank + rrank];
     let mut vals: Vec<Option<Scalar>> = vec![None; k.insts.len()];
     let eval = |i: usize, vals: &[Option<Scalar>], flat: usize, idx: &[u64], o: usize| {

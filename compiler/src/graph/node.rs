@@ -128,6 +128,9 @@ pub struct PlannedKernel {
     pub outputs: Vec<(u64, &'static str)>,
     /// Nodes computed inside the kernel.
     pub fused: Vec<(u64, NodeOp)>,
+    /// For a row kernel, the reduction passes over each row before the
+    /// storing walk.
+    pub row_passes: Option<u32>,
 }
 
 impl fmt::Display for NodeSummary {
@@ -144,7 +147,12 @@ impl fmt::Display for PlannedKernel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let outs: Vec<String> = self.outputs.iter().map(|(id, why)| format!("n{id} ({why})")).collect();
         let fused: Vec<String> = self.fused.iter().map(|(id, op)| format!("n{id} {}", op.name())).collect();
-        write!(f, "index space {:?}\n  outputs: {}\n  fused:   {}", self.shape.as_slice(), outs.join(", "), fused.join(", "))
+        write!(f, "index space {:?}", self.shape.as_slice())?;
+        if let Some(p) = self.row_passes {
+            let s = if p == 1 { "" } else { "es" };
+            write!(f, " (row kernel: {p} reduction pass{s} over each row, then a walk that stores it)")?;
+        }
+        write!(f, "\n  outputs: {}\n  fused:   {}", outs.join(", "), fused.join(", "))
     }
 }
 

@@ -182,6 +182,13 @@ impl Kernel {
         level
     }
 
+    /// How many passes over each row the reductions need: the deepest
+    /// reduction level (0 for elementwise kernels).
+    pub fn reduction_passes(&self) -> u32 {
+        let level = self.levels();
+        self.insts.iter().zip(&level).filter(|(i, _)| matches!(i.op, Op::Reduce(..))).map(|(_, &l)| l).max().unwrap_or(0)
+    }
+
     /// Inputs whose strides travel in the launch arguments.
     pub fn strided_inputs(&self) -> impl Iterator<Item = usize> + '_ {
         self.inputs
