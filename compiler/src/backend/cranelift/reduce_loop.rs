@@ -8,7 +8,7 @@
 
 use super::emit::Emitter;
 use super::reduce_pass::{emit_pass, Red};
-use super::skeleton::{element_addr, load_input, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
+use super::skeleton::{element_addr, load_input, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, Value as CValue};
@@ -78,7 +78,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let level = k.levels();
     let live = k.live();
     let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
-    let passes = (0..k.insts.len()).filter(|&i| is_red(i) && live[i]).map(|i| level[i]).max().unwrap_or(0);
+    let passes = k.reduction_passes();
 
     let mut fctx = FunctionBuilderContext::new();
     let mut fb = FunctionBuilder::new(func, &mut fctx);
@@ -458,22 +458,14 @@ fn load_row_strided(fb: &mut FunctionBuilder, vem: &Emitter, plan: &InputPlan, d
 
 fn gather_row(fb: &mut FunctionBuilder, vem: &Emitter, base: CValue, dtype: DType, (row, stride): (CValue, CValue), r: CValue, last: Option<CValue>) -> CValue {
     let size = dtype.size() as i64;
-    let mut vec: Option<CValue> = None;
-    for lane in 0..vem.lanes as i64 {
+    load_lanes(fb, vem, dtype, |fb, lane| {
         let mut idx = fb.ins().iadd_imm_s(r, lane);
         if let Some(last) = last {
             idx = fb.ins().umin(idx, last);
         }
         let step = fb.ins().imul(idx, stride);
         let off = fb.ins().iadd(row, step);
-        let addr = element_addr(fb, base, off, size);
-        let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
-        vec = Some(match vec {
-            None if vem.lanes == 1 => e,
-            None => fb.ins().splat(vem.vty(dtype), e),
-            Some(v) => fb.ins().insertlane(v, e, lane as u8),
-        });
-    }
-    vec.unwrap()
+        element_addr(fb, base, off, size)
+    })
 }
 

@@ -245,7 +245,6 @@ pub(super) fn load_input(
     clamp: Option<CValue>,
 ) -> CValue {
     let lanes = em.lanes as i64;
-    let et = scalar_type(dtype);
     let size = dtype.size() as i64;
     if let (InputPlan::Contiguous { base }, None) = (plan, clamp) {
         let addr = element_addr(fb, *base, i, size);
@@ -254,28 +253,38 @@ pub(super) fn load_input(
     if let (InputPlan::Strided { base, strides }, None, true) = (plan, clamp, lanes > 1 && !dims.is_empty()) {
         return load_strided_run(fb, em, *base, strides, dtype, i, dims);
     }
-    let mut vec: Option<CValue> = None;
-    for lane in 0..lanes {
+    load_lanes(fb, em, dtype, |fb, lane| {
         let mut idx = fb.ins().iadd_imm_s(i, lane);
         if let Some(last) = clamp {
             idx = fb.ins().umin(idx, last);
         }
-        let addr = match plan {
+        match plan {
             InputPlan::Contiguous { base } => element_addr(fb, *base, idx, size),
             InputPlan::Strided { base, strides } => {
                 let off = strided_offset(fb, idx, dims, strides);
                 element_addr(fb, *base, off, size)
             }
             InputPlan::Invariant(_) => unreachable!("invariant inputs are not loaded in the loop"),
-        };
-        let e = fb.ins().load(et, mem(), addr, 0);
-        vec = Some(match (lanes, vec) {
-            (1, _) => e,
-            (_, None) => fb.ins().splat(em.vty(dtype), e),
-            (_, Some(v)) => fb.ins().insertlane(v, e, lane as u8),
+        }
+    })
+}
+
+/// `em.lanes` elements of `dtype`, lane `l` loaded from `addr(fb, l)`, as
+/// one vector (or the element itself on the scalar path): every gather of
+/// the loop skeletons ends this way.
+pub(super) fn load_lanes(fb: &mut FunctionBuilder, em: &Emitter, dtype: lazyxp_runtime::DType, mut addr: impl FnMut(&mut FunctionBuilder, i64) -> CValue) -> CValue {
+    let et = scalar_type(dtype);
+    let mut vec: Option<CValue> = None;
+    for lane in 0..em.lanes as i64 {
+        let a = addr(fb, lane);
+        let e = fb.ins().load(et, mem(), a, 0);
+        vec = Some(match vec {
+            None if em.lanes == 1 => e,
+            None => fb.ins().splat(em.vty(dtype), e),
+            Some(v) => fb.ins().insertlane(v, e, lane as u8),
         });
     }
-    vec.unwrap()
+    vec.expect("at least one lane")
 }
 
 /// A full vector of a strided input. When the lanes stay within one row of
@@ -285,7 +294,6 @@ pub(super) fn load_input(
 fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, strides: &[CValue], dtype: lazyxp_runtime::DType, i: CValue, dims: &[CValue]) -> CValue {
     let lanes = em.lanes as i64;
     let size = dtype.size() as i64;
-    let et = scalar_type(dtype);
     let last = dims.len() - 1;
     let col = fb.ins().urem(i, dims[last]);
     let col_end = fb.ins().iadd_imm_s(col, lanes);
@@ -298,32 +306,20 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
 
     fb.switch_to_block(one_row);
     let first = strided_offset(fb, i, dims, strides);
-    let mut vec: Option<CValue> = None;
-    for lane in 0..lanes {
+    let v = load_lanes(fb, em, dtype, |fb, lane| {
         let step = fb.ins().imul_imm_s(strides[last], lane);
         let off = fb.ins().iadd(first, step);
-        let addr = element_addr(fb, base, off, size);
-        let e = fb.ins().load(et, mem(), addr, 0);
-        vec = Some(match vec {
-            None => fb.ins().splat(em.vty(dtype), e),
-            Some(v) => fb.ins().insertlane(v, e, lane as u8),
-        });
-    }
-    fb.ins().jump(done, &[BlockArg::Value(vec.unwrap())]);
+        element_addr(fb, base, off, size)
+    });
+    fb.ins().jump(done, &[BlockArg::Value(v)]);
 
     fb.switch_to_block(crossing);
-    let mut vec: Option<CValue> = None;
-    for lane in 0..lanes {
+    let v = load_lanes(fb, em, dtype, |fb, lane| {
         let idx = fb.ins().iadd_imm_s(i, lane);
         let off = strided_offset(fb, idx, dims, strides);
-        let addr = element_addr(fb, base, off, size);
-        let e = fb.ins().load(et, mem(), addr, 0);
-        vec = Some(match vec {
-            None => fb.ins().splat(em.vty(dtype), e),
-            Some(v) => fb.ins().insertlane(v, e, lane as u8),
-        });
-    }
-    fb.ins().jump(done, &[BlockArg::Value(vec.unwrap())]);
+        element_addr(fb, base, off, size)
+    });
+    fb.ins().jump(done, &[BlockArg::Value(v)]);
 
     fb.switch_to_block(done);
     result
