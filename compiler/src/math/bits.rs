@@ -36,8 +36,14 @@ impl Format {
 /// biased exponent is put in the mantissa's low bits by the magic add,
 /// then shifted into the exponent field.
 pub fn pow2i(b: &mut KernelBuilder, n: Value) -> Value {
+    pow2i_offset(b, n, 0)
+}
+
+/// `2^(n + k)` for a constant `k`, folded into `pow2i`'s magic add (no
+/// extra instruction); `n + k` must be in `[1-bias, bias]`.
+pub fn pow2i_offset(b: &mut KernelBuilder, n: Value, k: i32) -> Value {
     let f = format(b.ty(n));
-    let magic = b.fconst(f.ty, f.magic() + f.bias as f64);
+    let magic = b.fconst(f.ty, f.magic() + (f.bias + k as i64) as f64);
     let t = b.add(n, magic);
     let bits = b.bitcast(t, f.int);
     let shift = b.iconst(f.int, f.mant as i64);

@@ -13,13 +13,13 @@
 //! of two; NaN flows through the exp branch. docs/math-accuracy.md has
 //! the measurements.
 
-use super::bits::{format, pow2i};
+use super::bits::{format, pow2i, pow2i_offset};
 use super::clamp;
 use super::dw::fast_two_sum;
 use super::exp;
 use super::poly::{horner, pick};
 use super::sign::with_sign_of;
-use crate::kernel_ir::{BinaryOp, CmpOp, KernelBuilder, UnaryOp, Value};
+use crate::kernel_ir::{CmpOp, KernelBuilder, UnaryOp, Value};
 
 /// Where the polynomial hands over to the exp form (see the module doc).
 const THRESHOLD_F64: f64 = 0.3;
@@ -107,12 +107,7 @@ fn exp_form_double_word(b: &mut KernelBuilder, a: Value, x: Value) -> Value {
     // (the -1 folded into pow2i's magic add): s + 1/2 is exact while it
     // matters (n <= the mantissa width), s h and s el are exact, and
     // s + 1/2 > |s h|, so Fast2Sum applies.
-    let pmagic = c(b, f.magic() + (f.bias - 1) as f64);
-    let sb = b.add(n, pmagic);
-    let sb = b.bitcast(sb, f.int);
-    let shift = b.iconst(f.int, f.mant as i64);
-    let sb = b.binary(BinaryOp::Shl, sb, shift);
-    let s = b.bitcast(sb, ty);
+    let s = pow2i_offset(b, n, -1);
     let half = c(b, 0.5);
     let s1 = b.add(s, half);
     let sh = b.mul(s, h);
