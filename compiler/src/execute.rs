@@ -92,6 +92,19 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
         library: library_runs,
         device_runs: Vec::new(),
     });
+    finish_eval(&s, record, &mut produced, |node, buf, record| node.realize(buf, Some(record)))
+}
+
+/// The end of an eval on any device, once every kernel has run: the
+/// report goes to `LAZYXP_DUMP`, then each materialized node takes its
+/// buffer (nothing is realized before, so a failed eval leaves the graph
+/// as it was).
+pub(crate) fn finish_eval<B>(
+    s: &Schedule,
+    record: Arc<EvalRecord>,
+    produced: &mut HashMap<usize, B>,
+    realize: impl Fn(&NodeRef, B, Arc<EvalRecord>),
+) -> Result<Option<Arc<EvalRecord>>> {
     if crate::dump::dump_dir().is_some() {
         crate::dump::write_eval(&record.report());
     }
@@ -100,7 +113,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
             kernel: "<eval>".into(),
             message: format!("n{} was scheduled but never produced", s.nodes[i].0.id),
         })?;
-        s.nodes[i].0.realize(buf, Some(record.clone()));
+        realize(&s.nodes[i].0, buf, record.clone());
     }
     Ok(Some(record))
 }

@@ -14,7 +14,7 @@
 //! check is there to rule out) surfaces as `Error::Device` at the next
 //! download, not at this eval.
 
-use super::{bind_launch_args, run_cpu_kernel, run_library, Engine, Evaluated};
+use super::{bind_launch_args, finish_eval, run_cpu_kernel, run_library, Engine, Evaluated};
 use crate::cache::{self, DeviceCode, DeviceRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef};
 use crate::lower::Lowered;
@@ -124,17 +124,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
         library,
         device_runs,
     });
-    if crate::dump::dump_dir().is_some() {
-        crate::dump::write_eval(&record.report());
-    }
-    for (&i, _) in s.reasons.iter() {
-        let buf = on_dev.remove(&i).ok_or_else(|| Error::Compile {
-            kernel: "<eval>".into(),
-            message: format!("n{} was scheduled but never produced", s.nodes[i].0.id),
-        })?;
-        s.nodes[i].0.realize_on_device(buf, Some(record.clone()));
-    }
-    Ok(Some(record))
+    finish_eval(&s, record, &mut on_dev, |node, buf, record| node.realize_on_device(buf, Some(record)))
 }
 
 /// Allocates the outputs of one lowered kernel and launches its PTX over
