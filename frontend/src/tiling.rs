@@ -33,18 +33,20 @@ pub fn tile(x: &Array, reps: &[usize]) -> Result<Array> {
     reshape(&y, &isizes(&out))
 }
 
+/// The array `repeat` works on and the axis it repeats along: the
+/// flattened array for `axis=None`.
+fn repeat_axis(x: &Array, axis: Option<isize>) -> Result<(Array, usize)> {
+    match axis {
+        None => Ok((reshape(x, &[-1])?, 0)),
+        Some(_) if x.ndim() == 0 => Err(Error::Value("repeat: a 0-d array has no axis; use axis=None".into())),
+        Some(a) => Ok((x.clone(), normalize_axis(a, x.ndim())?)),
+    }
+}
+
 /// Each element (slice along `axis`; None: of the flattened array)
 /// repeated `repeats` times.
 pub fn repeat(x: &Array, repeats: usize, axis: Option<isize>) -> Result<Array> {
-    let (x, ax) = match axis {
-        None => (reshape(x, &[-1])?, 0),
-        Some(a) => {
-            if x.ndim() == 0 {
-                return Err(Error::Value("repeat: a 0-d array has no axis; use axis=None".into()));
-            }
-            (x.clone(), normalize_axis(a, x.ndim())?)
-        }
-    };
+    let (x, ax) = repeat_axis(x, axis)?;
     let mut inserted = isizes(x.shape());
     inserted.insert(ax + 1, 1);
     let mut wide: Vec<usize> = x.shape().to_vec();
@@ -74,15 +76,7 @@ pub fn repeat_counts(x: &Array, repeats: &Array, axis: Option<isize>) -> Result<
     if values.len() == 1 {
         return repeat(x, values[0] as usize, axis);
     }
-    let (x, ax) = match axis {
-        None => (reshape(x, &[-1])?, 0),
-        Some(a) => {
-            if x.ndim() == 0 {
-                return Err(Error::Value("repeat: a 0-d array has no axis; use axis=None".into()));
-            }
-            (x.clone(), normalize_axis(a, x.ndim())?)
-        }
-    };
+    let (x, ax) = repeat_axis(x, axis)?;
     if values.len() != x.shape()[ax] {
         return Err(Error::Shape(format!("repeat: {} counts for an axis of length {}", values.len(), x.shape()[ax])));
     }

@@ -6,6 +6,7 @@ use crate::axes::{axis_int, normalize};
 use crate::dtype::parse_opt;
 use crate::errors::{guard, value_error};
 use crate::operand::array_arg;
+use crate::statistical::in_dtype;
 use pyo3::prelude::*;
 
 fn opt_axis(py: Python<'_>, axis: Option<&Bound<'_, PyAny>>, ndim: usize, what: &str) -> PyResult<Option<isize>> {
@@ -45,17 +46,7 @@ fn scan(x: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bo
         return Err(value_error(format!("{what}: axis is required for an array of dimension {}", a.ndim())));
     }
     let dt = parse_opt(dtype)?;
-    let r = guard(|| {
-        let src = match dt {
-            Some(d) if d != a.dtype() => lazyxp::astype(&a, d)?,
-            _ => a.clone(),
-        };
-        let r = f(&src, ax, include_initial)?;
-        match dt {
-            Some(d) if r.dtype() != d => lazyxp::astype(&r, d),
-            _ => Ok(r),
-        }
-    })?;
+    let r = guard(|| in_dtype(&a, dt, |src| f(src, ax, include_initial)))?;
     Ok(PyArray::new(r))
 }
 

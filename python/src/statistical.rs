@@ -34,18 +34,23 @@ fn accumulate(
     let a = array_arg(x, what)?;
     let axes = opt_axes(axis, a.ndim(), what)?;
     let dt = parse_opt(dtype)?;
-    let r = guard(|| {
-        let src = match dt {
-            Some(d) if d != a.dtype() => lazyxp::astype(&a, d)?,
-            _ => a.clone(),
-        };
-        let r = f(&src, axes.as_deref(), keepdims)?;
-        match dt {
-            Some(d) if r.dtype() != d => lazyxp::astype(&r, d),
-            _ => Ok(r),
-        }
-    })?;
+    let r = guard(|| in_dtype(&a, dt, |src| f(src, axes.as_deref(), keepdims)))?;
     Ok(PyArray::new(r))
+}
+
+/// `f(a)` with the standard's `dtype=` of sums, products and cumulative
+/// sums: `a` cast to `dtype` first, and the result cast back to exactly it
+/// (the frontend accumulates small integers in 64 bits).
+pub(crate) fn in_dtype(a: &Array, dtype: Option<lazyxp::DType>, f: impl FnOnce(&Array) -> lazyxp::Result<Array>) -> lazyxp::Result<Array> {
+    let src = match dtype {
+        Some(d) if d != a.dtype() => lazyxp::astype(a, d)?,
+        _ => a.clone(),
+    };
+    let r = f(&src)?;
+    match dtype {
+        Some(d) if r.dtype() != d => lazyxp::astype(&r, d),
+        _ => Ok(r),
+    }
 }
 
 #[pyfunction]
