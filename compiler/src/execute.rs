@@ -161,7 +161,8 @@ fn launch_args(s: &Schedule, low: &Lowered, produced: &mut HashMap<usize, Buffer
         };
         Ok((buf.as_ptr() as u64, buf.len()))
     };
-    bind_launch_args(s, low, input, outputs.iter().map(|o| o.as_ptr() as u64))
+    let bases: Vec<u64> = outputs.iter().map(|o| o.as_ptr() as u64).collect();
+    bind_launch_args(low, input, low.output_addresses(&bases))
 }
 
 fn no_buffer(low: &Lowered, node: &crate::graph::Node) -> Error {
@@ -173,19 +174,20 @@ fn no_buffer(low: &Lowered, node: &crate::graph::Node) -> Error {
 /// that keeps generated code in bounds whatever shapes, offsets and strides
 /// reach it). `input(source)` gives the base address and byte length of a
 /// source node's data; `outputs` the outputs' base addresses.
-fn bind_launch_args(s: &Schedule, low: &Lowered, mut input: impl FnMut(usize) -> Result<(u64, usize)>, outputs: impl Iterator<Item = u64>) -> Result<LaunchArgs> {
+fn bind_launch_args(low: &Lowered, mut input: impl FnMut(usize) -> Result<(u64, usize)>, outputs: impl Iterator<Item = u64>) -> Result<LaunchArgs> {
     let mut args = LaunchArgs::default();
     let k = &low.kernel;
     let mut strided = Vec::new();
     for (i, b) in low.inputs.iter().enumerate() {
-        let node = &s.nodes[b.source].0;
         let (base, len) = input(b.source)?;
         let input = k.inputs[i];
         let dims = match input.space {
             Space::Outer => &low.dims[..low.outer_rank],
             Space::Inner => &low.dims[..],
         };
-        let size = node.dtype.size() as isize;
+        // In units of the kernel's input type: a complex node is read
+        // as its float parts.
+        let size = input.dtype.size() as isize;
         if dims.iter().all(|&d| d > 0) {
             let (lo, hi) = match input.access {
                 Access::Scalar => (b.offset, b.offset),

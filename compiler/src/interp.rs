@@ -61,8 +61,8 @@ pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
         for (o, v) in k.outputs.iter().enumerate() {
             let s = vals[v.0 as usize];
             let size = s.dtype().size();
-            let addr = word(n_in + o) as usize + flat * size;
-            // SAFETY: outputs are contiguous and cover [start, end).
+            let addr = word(n_in + o) as usize + flat * k.output_step(o) * size;
+            // SAFETY: outputs cover [start, end) at their element step.
             let out = unsafe { std::slice::from_raw_parts_mut(addr as *mut u8, size) };
             s.write(out);
         }

@@ -165,8 +165,8 @@ fn store(k: &Kernel, word: impl Fn(usize) -> u64, n_in: usize, at: usize, vals: 
     for (n, v) in k.outputs.iter().enumerate() {
         let s = vals[v.0 as usize].expect("outputs are computed");
         let size = s.dtype().size();
-        let addr = word(n_in + n) as usize + at * size;
-        // SAFETY: outputs are contiguous over the kernel's output space.
+        let addr = word(n_in + n) as usize + at * k.output_step(n) * size;
+        // SAFETY: outputs cover the kernel's output space at their step.
         s.write(unsafe { std::slice::from_raw_parts_mut(addr as *mut u8, size) });
     }
 }

@@ -13,7 +13,10 @@
 //! Adjacent dimensions are merged wherever every read allows it, and sizes
 //! stay out of the IR: evaluations that differ only in sizes share a kernel.
 
+mod complex;
+
 use crate::graph::{InDim, NodeOp, ViewMap};
+use complex::{component, Lv};
 use crate::kernel_ir::{Access, Kernel, KernelBuilder, Space, Value};
 use crate::schedule::{Group, Inputs};
 use crate::graph::NodeRef;
@@ -39,8 +42,20 @@ pub struct Lowered {
     /// The merged index space: outer dimensions, then inner ones.
     pub dims: Shape,
     pub outer_rank: usize,
-    /// Indices into `Schedule::nodes`, one per kernel output.
+    /// Indices into `Schedule::nodes` of the nodes stored, one buffer each.
     pub outputs: Vec<usize>,
+    /// Per kernel output: which of `outputs` it writes and the byte offset
+    /// of its first element in that buffer (a complex node is two kernel
+    /// outputs, its parts, interleaved in one buffer).
+    pub stores: Vec<(usize, usize)>,
+}
+
+impl Lowered {
+    /// The kernel's output addresses given the base address of each
+    /// output node's buffer.
+    pub fn output_addresses<'a>(&'a self, bases: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
+        self.stores.iter().map(|&(slot, offset)| bases[slot] + offset as u64)
+    }
 }
 
 /// A node that must be materialized before the group can be lowered, and
@@ -59,7 +74,9 @@ impl NeedsCopy {
 }
 
 /// A source read: node, offset, strides over all kernel dims, and whether
-/// it is read inside the reduction loop.
+/// it is read inside the reduction loop. A complex source is read as two
+/// float sources over the same buffer: offset and strides count parts
+/// (twice the elements), the imaginary part one further.
 type Read = (usize, isize, Strides, bool);
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -83,7 +100,7 @@ struct Lowering<'s> {
     outer: usize,
     b: KernelBuilder,
     reads: Vec<Read>,
-    values: HashMap<(usize, Ctx, bool), Value>,
+    values: HashMap<(usize, Ctx, bool), Lv>,
 }
 
 pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCopy> {
@@ -147,7 +164,7 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
         } else {
             Access::Strided
         };
-        let input = b.input_in(nodes[source].0.dtype, access, space);
+        let input = b.input_in(component(nodes[source].0.dtype), access, space);
         load_of.push(b.load(input));
         let strides = if access == Access::Strided { strides } else { Strides::new() };
         bindings.push(InputBinding { source, offset, strides });
@@ -158,10 +175,22 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
     for &o in &g.outputs {
         final_outs.push(l2.emit(o, out.clone(), g.row, &load_of)?);
     }
-    for v in final_outs {
-        l2.b.store(v);
+    let mut stores = Vec::new();
+    for (slot, v) in final_outs.into_iter().enumerate() {
+        match v {
+            Lv::Real(v) => {
+                l2.b.store(v);
+                stores.push((slot, 0));
+            }
+            Lv::Complex(re, im) => {
+                l2.b.store_step(re, 2);
+                l2.b.store_step(im, 2);
+                let part = l2.b.ty(re).size();
+                stores.extend([(slot, 0), (slot, part)]);
+            }
+        }
     }
-    Ok(Lowered { kernel: l2.b.finish(), inputs: bindings, dims, outer_rank, outputs: g.outputs.clone() })
+    Ok(Lowered { kernel: l2.b.finish(), inputs: bindings, dims, outer_rank, outputs: g.outputs.clone(), stores })
 }
 
 impl Lowering<'_> {
@@ -172,7 +201,7 @@ impl Lowering<'_> {
     /// The value of node `i` under `ctx` (`inner`: inside the reduction
     /// loop). With `loads` empty (the first pass), reads are recorded and
     /// the IR is scratch; otherwise read `k` is `loads[k]`.
-    fn emit(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Value, NeedsCopy> {
+    fn emit(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Lv, NeedsCopy> {
         let ctx = match ctx {
             Ctx::Flat { map, shape, offset: 0, origin } => match self.flat_as_map(i, &map, &shape) {
                 Some(m) => Ctx::Map(m),
@@ -189,18 +218,13 @@ impl Lowering<'_> {
         let input = |k: usize| input_idx[k];
         let v = if !self.is_member(i) {
             let (offset, strides) = self.source_layout(i, &ctx)?;
-            let key = (i, offset, strides, inner);
-            let k = match self.reads.iter().position(|r| *r == key) {
-                Some(k) => k,
-                None => {
-                    self.reads.push(key);
-                    self.reads.len() - 1
-                }
-            };
-            if loads.is_empty() {
-                self.b.konst(lazyxp_runtime::Scalar::U8(0).cast(node.dtype))
+            if node.dtype.is_complex() {
+                let parts: Strides = strides.iter().map(|&s| s * 2).collect();
+                let re = self.read(i, offset * 2, parts.clone(), inner, loads);
+                let im = self.read(i, offset * 2 + 1, parts, inner, loads);
+                Lv::Complex(re, im)
             } else {
-                loads[k]
+                Lv::Real(self.read(i, offset, strides, inner, loads))
             }
         } else {
             match &node.op {
@@ -251,27 +275,63 @@ impl Lowering<'_> {
                             }
                         })
                         .collect();
-                    let a = self.emit(input(0), Ctx::Map(ViewMap { dims }), true, loads)?;
-                    self.b.reduce(*op, a)
+                    match self.emit(input(0), Ctx::Map(ViewMap { dims }), true, loads)? {
+                        Lv::Real(a) => Lv::Real(self.b.reduce(*op, a)),
+                        // Only sums reach here: a complex product is not a
+                        // per-part fold (the frontend refuses it).
+                        Lv::Complex(re, im) => Lv::Complex(self.b.reduce(*op, re), self.b.reduce(*op, im)),
+                    }
                 }
                 op => {
-                    let mut args = Vec::with_capacity(inputs.len());
+                    let mut args: smallvec::SmallVec<[Lv; 3]> = smallvec::SmallVec::new();
                     for k in 0..inputs.len() {
                         args.push(self.emit(input(k), ctx.clone(), inner, loads)?);
                     }
-                    match op {
-                        NodeOp::Unary(u) => self.b.unary(*u, args[0]),
-                        NodeOp::Binary(o) => self.b.binary(*o, args[0], args[1]),
-                        NodeOp::Cmp(c) => self.b.cmp(*c, args[0], args[1]),
-                        NodeOp::Where => self.b.select(args[0], args[1], args[2]),
-                        NodeOp::Cast => self.b.cast(args[0], node.dtype),
-                        _ => unreachable!("leaves and constants are never members"),
-                    }
+                    self.compute(op, node.dtype, &args)
                 }
             }
         };
         self.values.insert((i, ctx, inner), v);
         Ok(v)
+    }
+
+    /// Read `(i, offset, strides, inner)`: its load, or with `loads` empty
+    /// (the first pass) a placeholder while the read is recorded.
+    fn read(&mut self, i: usize, offset: isize, strides: Strides, inner: bool, loads: &[Value]) -> Value {
+        let key = (i, offset, strides, inner);
+        let k = match self.reads.iter().position(|r| *r == key) {
+            Some(k) => k,
+            None => {
+                self.reads.push(key);
+                self.reads.len() - 1
+            }
+        };
+        if loads.is_empty() {
+            self.b.konst(lazyxp_runtime::Scalar::U8(0).cast(component(self.nodes[i].0.dtype)))
+        } else {
+            loads[k]
+        }
+    }
+
+    /// An elementwise node's value from its operands' values; complex
+    /// operands go to `complex.rs`.
+    fn compute(&mut self, op: &NodeOp, dtype: lazyxp_runtime::DType, args: &[Lv]) -> Lv {
+        let b = &mut self.b;
+        let complex_in = args.iter().any(|a| matches!(a, Lv::Complex(..)));
+        match (op, args) {
+            (NodeOp::Complex(c), _) => complex::parts(b, *c, args),
+            (NodeOp::Cast, [x]) => complex::cast(b, *x, dtype),
+            (NodeOp::Where, [c, Lv::Complex(x0, x1), Lv::Complex(y0, y1)]) => complex::select(b, c.real(), (*x0, *x1), (*y0, *y1)),
+            (NodeOp::Unary(u), [Lv::Complex(x0, x1)]) => complex::unary(b, *u, b.ty(*x0), (*x0, *x1)),
+            (NodeOp::Binary(o), [Lv::Complex(x0, x1), Lv::Complex(y0, y1)]) => complex::binary(b, *o, b.ty(*x0), (*x0, *x1), (*y0, *y1)),
+            (NodeOp::Cmp(c), [Lv::Complex(x0, x1), Lv::Complex(y0, y1)]) => complex::compare(b, *c, (*x0, *x1), (*y0, *y1)),
+            _ if complex_in => unreachable!("{} mixes complex and real operands", op.name()),
+            (NodeOp::Unary(u), [x]) => Lv::Real(b.unary(*u, x.real())),
+            (NodeOp::Binary(o), [x, y]) => Lv::Real(b.binary(*o, x.real(), y.real())),
+            (NodeOp::Cmp(c), [x, y]) => Lv::Real(b.cmp(*c, x.real(), y.real())),
+            (NodeOp::Where, [c, x, y]) => Lv::Real(b.select(c.real(), x.real(), y.real())),
+            _ => unreachable!("leaves and constants are never members"),
+        }
     }
 
     /// A flat context as a map, when the node's shape equals the reshape's

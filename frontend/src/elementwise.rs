@@ -18,16 +18,24 @@ mod transcendental;
 pub use numeric::*;
 pub use transcendental::*;
 
-fn unsupported_complex(what: &str) -> Error {
-    Error::Unsupported(format!("{what} on complex arrays is not implemented yet"))
+/// The error for an operation the standard does not define on complex
+/// numbers (ordering, rounding down, bit operations...).
+pub(crate) fn not_for_complex(what: &str) -> Error {
+    Error::DType(format!("{what} is not defined for complex arrays"))
 }
 
 /// The one place computed nodes are made.
 fn node(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef; 3]>) -> Result<Array> {
-    if dtype.is_complex() || inputs.iter().any(|i| i.dtype.is_complex()) {
-        return Err(unsupported_complex(&op.name()));
-    }
     Array::from_node(intern(op, dtype, shape, inputs, State::Pending))
+}
+
+/// The float dtype of a complex dtype's parts (others unchanged).
+pub fn real_dtype(d: DType) -> DType {
+    match d {
+        DType::Complex64 => DType::Float32,
+        DType::Complex128 => DType::Float64,
+        other => other,
+    }
 }
 
 /// A 0-d constant node holding `value` (hash-consed by value).
@@ -38,8 +46,19 @@ pub(crate) fn constant(value: Scalar) -> Result<NodeRef> {
     Ok(intern(NodeOp::Const(value), value.dtype(), Shape::new(), SmallVec::new(), |_| State::Realized { buffer, record: None }))
 }
 
-/// `x` converted to `dtype` (the standard's `astype`, always a new array).
+/// `x` converted to `dtype` (the standard's `astype`). A complex array
+/// converts only to complex dtypes: the standard leaves complex to real
+/// unpermitted, and `real`, `imag` or `abs` say which real is meant.
 pub fn astype(x: &Array, dtype: DType) -> Result<Array> {
+    if x.dtype().is_complex() && !dtype.is_complex() {
+        return Err(Error::DType(format!("astype: casting {} to {dtype} is not permitted; take real(x), imag(x) or abs(x)", x.dtype())));
+    }
+    cast(x, dtype)
+}
+
+/// Conversion without astype's complex guard: complex to bool ("not
+/// 0+0j") for the truth-testing reductions.
+pub(crate) fn cast(x: &Array, dtype: DType) -> Result<Array> {
     if x.dtype() == dtype {
         return Ok(x.clone());
     }
@@ -100,11 +119,13 @@ float_functions!(
     sqrt => Sqrt
 );
 
-/// Rounding functions are the identity on integers, as the standard says.
+/// Rounding functions are the identity on integers, as the standard says;
+/// only `round` is defined for complex numbers (it rounds both parts).
 fn rounding(op: UnaryOp, x: &Array) -> Result<Array> {
     match x.dtype() {
         d if d.is_int() => Ok(x.clone()),
         DType::Bool => Err(Error::DType(format!("{op} is not defined for bool"))),
+        d if d.is_complex() && op != UnaryOp::RoundEven => Err(not_for_complex(op.name())),
         _ => node(NodeOp::Unary(op), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()]),
     }
 }
@@ -130,11 +151,12 @@ pub fn negative(x: &Array) -> Result<Array> {
     node(NodeOp::Unary(UnaryOp::Neg), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()])
 }
 
+/// Absolute value; of a complex number its magnitude, a real float.
 pub fn abs(x: &Array) -> Result<Array> {
     if x.dtype().is_bool() {
         return Ok(x.clone());
     }
-    node(NodeOp::Unary(UnaryOp::Abs), x.dtype(), x.node.shape.clone(), smallvec![x.node.clone()])
+    node(NodeOp::Unary(UnaryOp::Abs), real_dtype(x.dtype()), x.node.shape.clone(), smallvec![x.node.clone()])
 }
 
 pub fn logical_not(x: &Array) -> Result<Array> {
@@ -161,6 +183,9 @@ fn binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
         _ => op,
     };
     let is_bitwise = matches!(op, BinaryOp::And | BinaryOp::Or | BinaryOp::Xor | BinaryOp::Shl | BinaryOp::Shr);
+    if dtype.is_complex() && !matches!(op, BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Pow) {
+        return Err(not_for_complex(op.name()));
+    }
     if is_bitwise && dtype.is_float() {
         return Err(Error::DType(format!("{op} needs integer or bool operands, got {} and {}", a.dtype(), b.dtype())));
     }
@@ -211,7 +236,10 @@ pub fn logical_xor(a: &Array, b: &Array) -> Result<Array> {
 }
 
 fn compare(op: CmpOp, a: &Array, b: &Array) -> Result<Array> {
-    let (v, _, shape) = common(&[a, b], op.name())?;
+    let (v, dtype, shape) = common(&[a, b], op.name())?;
+    if dtype.is_complex() && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+        return Err(not_for_complex(op.name()));
+    }
     node(NodeOp::Cmp(op), DType::Bool, shape, smallvec![v[0].node.clone(), v[1].node.clone()])
 }
 pub fn equal(a: &Array, b: &Array) -> Result<Array> {

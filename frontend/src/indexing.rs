@@ -173,7 +173,7 @@ pub fn nonzero(x: &Array) -> Result<Vec<Array>> {
     if x.ndim() == 0 {
         return Err(Error::Value("nonzero of a 0-d array is not allowed (use nonzero(atleast_1d(x)))".into()));
     }
-    let m = nonzero_matrix(&astype(x, DType::Bool)?)?;
+    let m = nonzero_matrix(&crate::elementwise::cast(x, DType::Bool)?)?;
     let all = Index::Slice { start: None, stop: None, step: None };
     (0..x.ndim()).map(|d| index(&m, &[all, Index::Int(d as isize)])).collect()
 }

@@ -59,6 +59,7 @@ pub enum PyScalar {
     Bool(bool),
     Int(i64),
     Float(f64),
+    Complex(f64, f64),
 }
 
 impl PyScalar {
@@ -74,10 +75,16 @@ impl PyScalar {
             (PyScalar::Int(_), _) => dtype,
             (PyScalar::Float(_), Kind::Bool | Kind::SignedInt | Kind::UnsignedInt) => DType::Float64,
             (PyScalar::Float(_), _) => dtype,
+            // A complex scalar keeps a float array's precision (the
+            // standard's rule); with integers and bools NumPy's complex128.
+            (PyScalar::Complex(..), Kind::Complex) => dtype,
+            (PyScalar::Complex(..), _) if dtype == DType::Float32 => DType::Complex64,
+            (PyScalar::Complex(..), _) => DType::Complex128,
         };
         match self {
             PyScalar::Bool(b) => Ok(Scalar::Bool(b).cast(target)),
             PyScalar::Float(v) => Ok(Scalar::F64(v).cast(target)),
+            PyScalar::Complex(re, im) => Ok(Scalar::C128(re, im).cast(target)),
             PyScalar::Int(v) => {
                 if target.is_int() {
                     let s = Scalar::I64(v).cast(target);

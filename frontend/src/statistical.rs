@@ -65,8 +65,13 @@ fn chunked_full_reduce(x: &Array, op: ReduceOp) -> Result<Array> {
 
 /// The reduction node (reduced dims kept as 1), reshaped when `keepdims` is false.
 fn reduce(x: &Array, op: ReduceOp, axes: &SmallVec<[u32; 4]>, keepdims: bool) -> Result<Array> {
-    if x.dtype().is_complex() {
-        return Err(Error::Unsupported("reductions of complex arrays are not implemented yet".into()));
+    if x.dtype().is_complex() && op != ReduceOp::Add {
+        // Kernels sum complex numbers part by part; a product mixes the
+        // parts at every step, so it runs as the library's running product.
+        if op == ReduceOp::Mul {
+            return complex_prod(x, axes, keepdims);
+        }
+        return Err(crate::elementwise::not_for_complex(&format!("reduce_{op}")));
     }
     if axes.len() == x.ndim() && x.size() >= CHUNKED_FROM {
         let r = chunked_full_reduce(x, op)?;
@@ -90,6 +95,27 @@ fn reduce(x: &Array, op: ReduceOp, axes: &SmallVec<[u32; 4]>, keepdims: bool) ->
     }
     let squeezed: Vec<isize> = kept.iter().enumerate().filter(|(d, _)| !axes.contains(&(*d as u32))).map(|(_, &n)| n as isize).collect();
     reshape(&r, &squeezed)
+}
+
+/// A product of complex numbers over `axes`: the reduced axes moved last
+/// and flattened, the running product along them, its last element.
+fn complex_prod(x: &Array, axes: &SmallVec<[u32; 4]>, keepdims: bool) -> Result<Array> {
+    let n = x.ndim();
+    let kept: Vec<usize> = (0..n).filter(|d| !axes.contains(&(*d as u32))).collect();
+    let order: Vec<isize> = kept.iter().map(|&d| d as isize).chain(axes.iter().map(|&a| a as isize)).collect();
+    let moved = crate::manipulation::permute_dims(x, &order)?;
+    let mut rows: Vec<isize> = kept.iter().map(|&d| x.shape()[d] as isize).collect();
+    rows.push(reduced_count(x, axes) as isize);
+    let flat = reshape(&moved, &rows)?;
+    let running = cumulative(&flat, ReduceOp::Mul, Some(-1), true)?;
+    let mut key: Vec<Index> = vec![Index::Slice { start: None, stop: None, step: None }; kept.len()];
+    key.push(Index::Int(-1));
+    let r = index(&running, &key)?;
+    if !keepdims {
+        return Ok(r);
+    }
+    let shape: Vec<isize> = (0..n).map(|d| if axes.contains(&(d as u32)) { 1 } else { x.shape()[d] as isize }).collect();
+    reshape(&r, &shape)
 }
 
 /// The dtype sums and products accumulate in: the default integer for
@@ -143,13 +169,13 @@ pub fn max(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
 /// Whether every element is true (non-zero).
 pub fn all(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
     let axes = axes_of(x, axis)?;
-    reduce(&astype(x, DType::Bool)?, ReduceOp::And, &axes, keepdims)
+    reduce(&crate::elementwise::cast(x, DType::Bool)?, ReduceOp::And, &axes, keepdims)
 }
 
 /// Whether any element is true (non-zero).
 pub fn any(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
     let axes = axes_of(x, axis)?;
-    reduce(&astype(x, DType::Bool)?, ReduceOp::Or, &axes, keepdims)
+    reduce(&crate::elementwise::cast(x, DType::Bool)?, ReduceOp::Or, &axes, keepdims)
 }
 
 /// Number of non-zero elements, as int64.
@@ -159,11 +185,10 @@ pub fn count_nonzero(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Resul
     sum(&nz, axis, keepdims)
 }
 
-fn require_float(x: &Array, what: &str) -> Result<Array> {
+fn require_float(x: &Array) -> Result<Array> {
     match x.dtype() {
-        d if d.is_float() => Ok(x.clone()),
-        d if d.is_int() || d.is_bool() => astype(x, DType::Float64),
-        d => Err(Error::Unsupported(format!("{what} of {d} arrays is not implemented yet"))),
+        d if d.is_float() || d.is_complex() => Ok(x.clone()),
+        _ => astype(x, DType::Float64),
     }
 }
 
@@ -174,7 +199,7 @@ fn count_as(x: &Array, n: f64) -> Result<Array> {
 /// Arithmetic mean; integers are averaged in float64 (NumPy). The mean of
 /// nothing is NaN (0/0), as in NumPy.
 pub fn mean(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
-    let x = require_float(x, "mean")?;
+    let x = require_float(x)?;
     let axes = axes_of(&x, axis)?;
     let n = reduced_count(&x, &axes) as f64;
     let s = reduce(&x, ReduceOp::Add, &axes, keepdims)?;
@@ -185,7 +210,10 @@ pub fn mean(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> 
 /// mean first, then the sum of squared deviations, which stays accurate
 /// where the one-pass `E[x²] - E[x]²` cancels catastrophically.
 pub fn var(x: &Array, axis: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
-    let x = require_float(x, "var")?;
+    if x.dtype().is_complex() {
+        return Err(crate::elementwise::not_for_complex("var (and std)"));
+    }
+    let x = require_float(x)?;
     let axes = axes_of(&x, axis)?;
     let n = reduced_count(&x, &axes) as f64;
     let m = mean(&x, axis, true)?;
@@ -206,9 +234,6 @@ fn cumulative(x: &Array, op: ReduceOp, axis: Option<isize>, include_initial: boo
         None => return Err(Error::Value(format!("cumulative sums need an axis for an array of dimension {}", x.ndim()))),
     };
     let x = astype(x, accumulation_dtype(x.dtype()))?;
-    if x.dtype().is_complex() {
-        return Err(Error::Unsupported("cumulative sums of complex arrays are not implemented yet".into()));
-    }
     let mut shape = Shape::from_slice(x.shape());
     shape[axis] += include_initial as usize;
     let node = intern(NodeOp::Library(LibraryOp::Cumulative { op, axis: axis as u32, include_initial }), x.dtype(), shape, smallvec![x.node.clone()], State::Pending);

@@ -47,11 +47,6 @@ fn num_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<PyNum> {
 }
 
 fn filled(shape: &[usize], value: Scalar) -> PyResult<Array> {
-    // The frontend's broadcast view accepts complex constants, but no
-    // kernel can compute them yet: refuse here, at the call.
-    if value.dtype().is_complex() {
-        return Err(not_implemented(format!("lazyxp: arrays of {} are not supported yet", value.dtype())));
-    }
     guard(|| {
         let c = lazyxp::scalar(value)?;
         lazyxp::broadcast_to(&c, shape)
@@ -270,42 +265,53 @@ pub fn linspace(
     if num as u128 > MAX_HOST_ELEMENTS {
         return Err(value_error(format!("linspace: {num} elements is too many")));
     }
-    let f = |n: PyNum| -> PyResult<f64> {
+    let f = |n: PyNum| -> (f64, f64) {
         match n {
-            PyNum::Int(v) => Ok(v as f64),
-            PyNum::Bool(b) => Ok(b as u8 as f64),
-            PyNum::Float(f) => Ok(f),
-            PyNum::Complex(..) => Err(not_implemented("linspace: complex endpoints are not supported yet")),
+            PyNum::Int(v) => (v as f64, 0.0),
+            PyNum::Bool(b) => (b as u8 as f64, 0.0),
+            PyNum::Float(f) => (f, 0.0),
+            PyNum::Complex(re, im) => (re, im),
         }
     };
-    let (a, b) = (f(num_arg(start, "linspace")?)?, f(num_arg(stop, "linspace")?)?);
-    let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
-    if !dt.is_float() {
-        return Err(if dt.is_complex() {
-            not_implemented("linspace: complex dtypes are not supported yet")
-        } else {
-            type_error(format!("linspace needs a floating-point dtype, got {dt}"))
-        });
+    let (start, stop) = (num_arg(start, "linspace")?, num_arg(stop, "linspace")?);
+    let any_complex = matches!(start, PyNum::Complex(..)) || matches!(stop, PyNum::Complex(..));
+    let (a, b) = (f(start), f(stop));
+    let dt = parse_opt(dtype)?.unwrap_or(if any_complex { DType::Complex128 } else { DType::Float64 });
+    if !dt.is_float() && !dt.is_complex() {
+        return Err(type_error(format!("linspace needs a floating-point dtype, got {dt}")));
     }
-    // NumPy's arithmetic: y = i * step + start, or (i / div) * delta when the
-    // step underflows to zero; the endpoint is exactly `stop`.
+    if any_complex && !dt.is_complex() {
+        return Err(type_error(format!("linspace: complex endpoints need a complex dtype, got {dt}")));
+    }
+    // NumPy's arithmetic, part by part: y = i * step + start, or
+    // (i / div) * delta when the step underflows to zero; the endpoint is
+    // exactly `stop`.
     let div = if endpoint { num.saturating_sub(1) } else { num } as f64;
-    let delta = b - a;
-    let step = delta / div;
-    let mut values = reserve(num)?;
-    for i in 0..num {
-        let x = i as f64;
-        let v = if div > 0.0 {
-            if step == 0.0 { x / div * delta + a } else { x * step + a }
-        } else {
-            x * delta + a
-        };
-        values.push(v);
-    }
-    if endpoint && num > 1 {
-        values[num - 1] = b;
-    }
-    let scalars: Vec<Scalar> = values.into_iter().map(|v| Scalar::F64(v).cast(dt)).collect();
+    let part = |a: f64, b: f64| -> PyResult<Vec<f64>> {
+        let delta = b - a;
+        let step = delta / div;
+        let mut values = reserve(num)?;
+        for i in 0..num {
+            let x = i as f64;
+            let v = if div > 0.0 {
+                if step == 0.0 { x / div * delta + a } else { x * step + a }
+            } else {
+                x * delta + a
+            };
+            values.push(v);
+        }
+        if endpoint && num > 1 {
+            values[num - 1] = b;
+        }
+        Ok(values)
+    };
+    let re = part(a.0, b.0)?;
+    let scalars: Vec<Scalar> = if dt.is_complex() {
+        let im = part(a.1, b.1)?;
+        re.into_iter().zip(im).map(|(r, i)| Scalar::C128(r, i).cast(dt)).collect()
+    } else {
+        re.into_iter().map(|v| Scalar::F64(v).cast(dt)).collect()
+    };
     Ok(PyArray::new(from_scalars(&scalars, dt, &[num])?))
 }
 

@@ -170,9 +170,7 @@ pub fn result_type(arrays_and_dtypes: &Bound<'_, PyTuple>) -> PyResult<PyDType> 
             crate::operand::PyNum::Bool(_) => PyScalar::Bool(false),
             crate::operand::PyNum::Int(_) => PyScalar::Int(0),
             crate::operand::PyNum::Float(_) => PyScalar::Float(0.0),
-            crate::operand::PyNum::Complex(..) => {
-                return Err(crate::errors::not_implemented("result_type: complex scalars are not supported yet"))
-            }
+            crate::operand::PyNum::Complex(..) => PyScalar::Complex(0.0, 0.0),
         };
         let sdt = guard(|| probe.to_scalar_for(dt))?.dtype();
         dt = guard(|| lazyxp::result_type(dt, sdt))?;

@@ -36,11 +36,9 @@ pub fn from_bytes(bytes: &[u8], dtype: DType, shape: &[usize]) -> PyResult<Array
         DType::UInt64 => typed::<u64>(bytes, shape),
         DType::Float32 => typed::<f32>(bytes, shape),
         DType::Float64 => typed::<f64>(bytes, shape),
-        DType::Complex64 | DType::Complex128 => Err(lazyxp::Error::Unsupported(format!(
-            "arrays of {dtype} cannot be created yet"
-        ))),
+        DType::Complex64 => typed::<[f32; 2]>(bytes, shape),
+        DType::Complex128 => typed::<[f64; 2]>(bytes, shape),
     })
-    .map_err(|e| if dtype.is_complex() { not_implemented(format!("lazyxp: arrays of {dtype} are not supported yet")) } else { e })
 }
 
 /// An array of `dtype` holding `values` (already of that dtype).

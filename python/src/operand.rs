@@ -64,7 +64,7 @@ pub fn scalar_for(n: PyNum, like: &Array) -> PyResult<Array> {
     let s = match n {
         PyNum::Bool(b) => PyScalar::Bool(b),
         PyNum::Float(f) => PyScalar::Float(f),
-        PyNum::Complex(..) => return Err(not_implemented("lazyxp: complex scalars are not supported yet")),
+        PyNum::Complex(re, im) => PyScalar::Complex(re, im),
         PyNum::Int(v) => {
             if let Some((lo, hi)) = int_range(dt) {
                 if v < lo || v > hi {
@@ -98,7 +98,7 @@ pub fn scalar_default(n: PyNum) -> PyResult<Array> {
             Scalar::I64(v as i64)
         }
         PyNum::Float(f) => Scalar::F64(f),
-        PyNum::Complex(..) => return Err(not_implemented("lazyxp: complex scalars are not supported yet")),
+        PyNum::Complex(re, im) => Scalar::C128(re, im),
     };
     guard(|| lazyxp::scalar(s))
 }

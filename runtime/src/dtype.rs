@@ -183,7 +183,10 @@ macro_rules! element {
     ($($t:ty => $d:ident),*) => { $(impl Element for $t { const DTYPE: DType = DType::$d; })* };
 }
 element!(bool => Bool, i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64,
-    u8 => UInt8, u16 => UInt16, u32 => UInt32, u64 => UInt64, f32 => Float32, f64 => Float64);
+    u8 => UInt8, u16 => UInt16, u32 => UInt32, u64 => UInt64, f32 => Float32, f64 => Float64,
+    // Complex numbers as `[re, im]`: the interleaved layout the buffers,
+    // NumPy and DLPack share.
+    [f32; 2] => Complex64, [f64; 2] => Complex128);
 
 #[cfg(test)]
 mod tests {

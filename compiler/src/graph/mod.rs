@@ -14,6 +14,6 @@ mod walk;
 
 pub use dot::to_dot;
 pub use intern::{intern, node_count};
-pub use node::{EvalRecord, Node, NodeOp, NodeRef, NodeSummary, PlannedKernel, State};
+pub use node::{ComplexOp, EvalRecord, Node, NodeOp, NodeRef, NodeSummary, PlannedKernel, State};
 pub use view::{InDim, ViewMap};
 pub use walk::{topo_order, topo_order_indexed};

@@ -35,6 +35,33 @@ pub enum NodeOp {
     /// A library kernel (matmul, scans, sorting...): run on materialized
     /// operands by `crate::library`, not fused into a loop.
     Library(crate::library::LibraryOp),
+    /// Taking complex numbers apart or putting them together; only graphs
+    /// have these, since lowering splits every complex value into parts.
+    Complex(ComplexOp),
+}
+
+/// See `NodeOp::Complex`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ComplexOp {
+    /// The real part, a float.
+    Real,
+    /// The imaginary part, a float.
+    Imag,
+    /// The complex conjugate.
+    Conj,
+    /// `re + im*j` from two floats of the node's component type.
+    Make,
+}
+
+impl ComplexOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            ComplexOp::Real => "real",
+            ComplexOp::Imag => "imag",
+            ComplexOp::Conj => "conj",
+            ComplexOp::Make => "complex",
+        }
+    }
 }
 
 impl NodeOp {
@@ -73,6 +100,7 @@ impl NodeOp {
             NodeOp::Reshape => "reshape".into(),
             NodeOp::Reduce { op, axes } => format!("reduce_{op}{:?}", axes.as_slice()),
             NodeOp::Library(op) => op.name(),
+            NodeOp::Complex(op) => op.name().into(),
         }
     }
 }

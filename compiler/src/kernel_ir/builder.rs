@@ -23,6 +23,7 @@ impl KernelBuilder {
                 inputs: Vec::new(),
                 insts: Vec::new(),
                 outputs: Vec::new(),
+                output_steps: Vec::new(),
             },
             numbering: HashMap::new(),
         }
@@ -154,7 +155,13 @@ impl KernelBuilder {
     }
 
     pub fn store(&mut self, v: Value) {
+        self.store_step(v, 1);
+    }
+    /// Stores `v` at every `step`-th element of its output (see
+    /// `Kernel::output_steps`).
+    pub fn store_step(&mut self, v: Value, step: u8) {
         self.kernel.outputs.push(v);
+        self.kernel.output_steps.push(step);
     }
 
     pub fn finish(self) -> Kernel {

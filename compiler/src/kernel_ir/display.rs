@@ -47,7 +47,10 @@ impl fmt::Display for Kernel {
             writeln!(f)?;
         }
         for (i, v) in self.outputs.iter().enumerate() {
-            writeln!(f, "  store out{i}, v{}", v.0)?;
+            match self.output_step(i) {
+                1 => writeln!(f, "  store out{i}, v{}", v.0)?,
+                step => writeln!(f, "  store out{i} step {step}, v{}", v.0)?,
+            }
         }
         write!(f, "}}")
     }

@@ -124,8 +124,15 @@ pub struct Kernel {
     pub row_outputs: bool,
     pub inputs: Vec<Input>,
     pub insts: Vec<Inst>,
-    /// Values stored, in output order, to contiguous buffers of their type.
+    /// Values stored, in output order, to buffers of their type.
     pub outputs: Vec<Value>,
+    /// Per output, the element step between stores: 1 for a contiguous
+    /// buffer; 2 for one part of an interleaved complex buffer, whose real
+    /// and imaginary parts are two outputs (the launcher points the second
+    /// one element into the buffer). Complex values never reach kernel IR
+    /// as such: lowering splits them into parts, so every backend gets
+    /// complex arithmetic from its real instructions.
+    pub output_steps: Vec<u8>,
 }
 
 impl Kernel {
@@ -187,6 +194,11 @@ impl Kernel {
     pub fn reduction_passes(&self) -> u32 {
         let level = self.levels();
         self.insts.iter().zip(&level).filter(|(i, _)| matches!(i.op, Op::Reduce(..))).map(|(_, &l)| l).max().unwrap_or(0)
+    }
+
+    /// The element step of output `o` (see `output_steps`).
+    pub fn output_step(&self, o: usize) -> usize {
+        self.output_steps[o] as usize
     }
 
     /// Inputs whose strides travel in the launch arguments.

@@ -41,6 +41,7 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
         inputs: vec![],
         insts: vec![],
         outputs: vec![],
+        output_steps: vec![],
     };
     for (n, line) in lines {
         if line == "}" {
@@ -48,12 +49,17 @@ pub fn parse_kernel(text: &str) -> Result<Kernel> {
             return Ok(k);
         }
         if let Some(rest) = line.strip_prefix("store ") {
-            let (out, v) = rest.split_once(',').ok_or_else(|| perr(n, "expected `store outN, vM`"))?;
+            let (out, v) = rest.split_once(',').ok_or_else(|| perr(n, "expected `store outN[ step S], vM`"))?;
+            let (out, step) = match out.split_once(" step ") {
+                Some((o, s)) => (o, s.trim().parse::<u8>().map_err(|_| perr(n, "bad step"))?),
+                None => (out, 1),
+            };
             let idx: usize = out.trim().strip_prefix("out").and_then(|s| s.parse().ok()).ok_or_else(|| perr(n, "bad output"))?;
             if idx != k.outputs.len() {
                 return Err(perr(n, "outputs must be stored in order"));
             }
             k.outputs.push(value(n, v)?);
+            k.output_steps.push(step);
             continue;
         }
         if line.starts_with("in") && !line.contains('=') {

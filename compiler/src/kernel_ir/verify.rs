@@ -81,6 +81,9 @@ pub fn verify(k: &Kernel) -> Result<()> {
     if k.row_outputs && !k.is_reduction() {
         return Err(Error::Compile { kernel: k.name.clone(), message: "a row kernel needs a reduction space".into() });
     }
+    if k.output_steps.len() != k.outputs.len() || k.output_steps.iter().any(|&s| s == 0) {
+        return Err(Error::Compile { kernel: k.name.clone(), message: "every output needs an element step of at least 1".into() });
+    }
     for (i, v) in k.outputs.iter().enumerate() {
         if !k.row_outputs && inner.get(v.0 as usize) == Some(&true) {
             return Err(Error::Compile {

@@ -123,6 +123,10 @@ pub fn cumulative(x: &Buffer, dtype: DType, shape: &[usize], axis: usize, op: Re
         DType::UInt32 => run!(u32, |a, b| a.wrapping_add(b), |a, b| a.wrapping_mul(b), 0, 1),
         DType::Float32 => run!(f32, |a, b| a + b, |a, b| a * b, 0.0, 1.0),
         DType::Float64 => run!(f64, |a, b| a + b, |a, b| a * b, 0.0, 1.0),
+        // Interleaved (re, im) pairs; products by the schoolbook formula,
+        // as NumPy multiplies.
+        DType::Complex64 => run!([f32; 2], |a, b| [a[0] + b[0], a[1] + b[1]], |a, b| [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]], [0.0, 0.0], [1.0, 0.0]),
+        DType::Complex128 => run!([f64; 2], |a, b| [a[0] + b[0], a[1] + b[1]], |a, b| [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]], [0.0, 0.0], [1.0, 0.0]),
         other => return Err(Error::Unsupported(format!("cumulative sums of {other} arrays are not implemented yet"))),
     }
     Ok(out)

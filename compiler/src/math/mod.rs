@@ -43,8 +43,8 @@ pub fn expand(k: &Kernel) -> Kernel {
         };
         map.push(v);
     }
-    for v in &k.outputs {
-        b.store(map[v.0 as usize]);
+    for (v, &step) in k.outputs.iter().zip(&k.output_steps) {
+        b.store_step(map[v.0 as usize], step);
     }
     b.finish()
 }

@@ -3,9 +3,11 @@
 //! clip, shifts with NumPy's out-of-range answers, floor_divide and
 //! remainder with NumPy's signs, and the identities on real dtypes.
 
-use super::{binary, broadcast_to, common, compare, constant, float_dtype, where_};
+use super::{binary, broadcast_to, common, compare, constant, float_dtype, node, not_for_complex, real_dtype, where_};
 use crate::array::Array;
+use lazyxp_compiler::graph::{ComplexOp, NodeOp};
 use lazyxp_compiler::kernel_ir::{BinaryOp, CmpOp};
+use smallvec::smallvec;
 use lazyxp_runtime::{DType, Error, Result, Scalar};
 
 /// A 0-d array of `dtype` holding `v` (cast with `Scalar::cast`).
@@ -20,16 +22,22 @@ fn numeric(x: &Array, what: &str) -> Result<()> {
     if x.dtype().is_bool() {
         return Err(Error::DType(format!("{what} is not defined for bool")));
     }
-    if x.dtype().is_complex() {
-        return Err(Error::Unsupported(format!("{what} on complex arrays is not implemented yet")));
-    }
     Ok(())
 }
 
-/// -1, 0 or +1 by the sign; NaN stays NaN, ±0 gives +0.
+/// -1, 0 or +1 by the sign; NaN stays NaN, ±0 gives +0. For complex
+/// numbers z/|z| (0 for 0), the standard's definition.
 pub fn sign(x: &Array) -> Result<Array> {
     numeric(x, "sign")?;
     let t = x.dtype();
+    if t.is_complex() {
+        let m = super::abs(x)?;
+        let f = real_dtype(t);
+        let zero = konst(0.0, f)?;
+        let is0 = compare(CmpOp::Eq, &m, &zero)?;
+        let part = |p: Array| -> Result<Array> { where_(&is0, &zero, &binary(BinaryOp::Div, &p, &m)?) };
+        return make_complex(&part(real(x)?)?, &part(imag(x)?)?);
+    }
     let zero = kint(0, t)?;
     let one = kint(1, t)?;
     let pos = compare(CmpOp::Gt, x, &zero)?;
@@ -57,12 +65,18 @@ pub fn isnan(x: &Array) -> Result<Array> {
     compare(CmpOp::Ne, x, x)
 }
 pub fn isinf(x: &Array) -> Result<Array> {
+    if x.dtype().is_complex() {
+        return binary(BinaryOp::Or, &isinf(&real(x)?)?, &isinf(&imag(x)?)?);
+    }
     if !x.dtype().is_float() {
         return compare(CmpOp::Ne, x, x);
     }
     compare(CmpOp::Eq, &super::abs(x)?, &konst(f64::INFINITY, x.dtype())?)
 }
 pub fn isfinite(x: &Array) -> Result<Array> {
+    if x.dtype().is_complex() {
+        return binary(BinaryOp::And, &isfinite(&real(x)?)?, &isfinite(&imag(x)?)?);
+    }
     if !x.dtype().is_float() {
         return compare(CmpOp::Eq, x, x);
     }
@@ -74,6 +88,9 @@ pub fn isfinite(x: &Array) -> Result<Array> {
 /// NaN. The result keeps x's dtype.
 pub fn clip(x: &Array, min: Option<&Array>, max: Option<&Array>) -> Result<Array> {
     numeric(x, "clip")?;
+    if x.dtype().is_complex() {
+        return Err(not_for_complex("clip"));
+    }
     let t = x.dtype();
     let mut y = x.clone();
     if let Some(lo) = min {
@@ -99,17 +116,43 @@ pub fn reciprocal(x: &Array) -> Result<Array> {
     let t = float_dtype(x.dtype());
     binary(BinaryOp::Div, &konst(1.0, t)?, &super::astype(x, t)?)
 }
+fn complex_part(op: ComplexOp, x: &Array) -> Result<Array> {
+    let t = if op == ComplexOp::Conj { x.dtype() } else { real_dtype(x.dtype()) };
+    node(NodeOp::Complex(op), t, x.node.shape.clone(), smallvec![x.node.clone()])
+}
 /// The complex conjugate: the identity on real dtypes.
 pub fn conj(x: &Array) -> Result<Array> {
-    Ok(x.clone())
+    if !x.dtype().is_complex() {
+        return Ok(x.clone());
+    }
+    complex_part(ComplexOp::Conj, x)
 }
 /// The real part: the identity on real dtypes.
 pub fn real(x: &Array) -> Result<Array> {
-    Ok(x.clone())
+    if !x.dtype().is_complex() {
+        return Ok(x.clone());
+    }
+    complex_part(ComplexOp::Real, x)
 }
 /// The imaginary part: zeros of x's dtype and shape on real dtypes.
 pub fn imag(x: &Array) -> Result<Array> {
-    broadcast_to(&kint(0, x.dtype())?, x.shape())
+    if !x.dtype().is_complex() {
+        return broadcast_to(&kint(0, x.dtype())?, x.shape());
+    }
+    complex_part(ComplexOp::Imag, x)
+}
+/// `re + im*j` from two real float arrays (promoted together and
+/// broadcast): complex64 from float32 parts, complex128 from float64.
+pub fn make_complex(re: &Array, im: &Array) -> Result<Array> {
+    let (v, t, shape) = common(&[re, im], "complex")?;
+    let t = float_dtype(t);
+    let c = match t {
+        DType::Float32 => DType::Complex64,
+        DType::Float64 => DType::Complex128,
+        _ => return Err(Error::DType(format!("complex parts must be real, got {} and {}", re.dtype(), im.dtype()))),
+    };
+    let (re, im) = (super::astype(&v[0], t)?, super::astype(&v[1], t)?);
+    node(NodeOp::Complex(ComplexOp::Make), c, shape, smallvec![re.node.clone(), im.node.clone()])
 }
 
 /// Integer operands only (the standard's shifts and NumPy's).
@@ -155,6 +198,9 @@ pub fn bitwise_right_shift(x1: &Array, x2: &Array) -> Result<Array> {
 /// is 0, MIN // -1 wraps; floats: NumPy's divmod rules).
 pub fn floor_divide(x1: &Array, x2: &Array) -> Result<Array> {
     let (_, t, _) = common(&[x1, x2], "floor_divide")?;
+    if t.is_complex() {
+        return Err(not_for_complex("floor_divide"));
+    }
     if t.is_bool() {
         return Err(Error::DType("floor_divide is not defined for bool".into()));
     }
@@ -165,6 +211,9 @@ pub fn floor_divide(x1: &Array, x2: &Array) -> Result<Array> {
 /// for integers, NaN for floats).
 pub fn remainder(x1: &Array, x2: &Array) -> Result<Array> {
     let (_, t, _) = common(&[x1, x2], "remainder")?;
+    if t.is_complex() {
+        return Err(not_for_complex("remainder"));
+    }
     if t.is_bool() {
         return Err(Error::DType("remainder is not defined for bool".into()));
     }

@@ -37,7 +37,7 @@ fn float_binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
     let (v, dtype, _) = common(&[a, b], op.name())?;
     let f = float_dtype(dtype);
     if f.is_complex() {
-        return Err(Error::Unsupported(format!("{op} on complex arrays is not implemented yet")));
+        return Err(super::not_for_complex(op.name()));
     }
     binary(op, &super::astype(&v[0], f)?, &super::astype(&v[1], f)?)
 }

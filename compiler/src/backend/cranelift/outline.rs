@@ -62,7 +62,7 @@ pub(super) fn outline_regions(jit: &mut Jit, k: &Kernel, lanes: u32, lane_bytes:
 /// outside become inputs (constants are re-created inside), the region's
 /// result its one output.
 fn region_kernel(k: &Kernel, begin: usize, end: usize) -> (Kernel, Vec<Value>) {
-    let mut sub = Kernel { name: "cold_region".into(), rank: 1, reduce_rank: 0, row_outputs: false, inputs: Vec::new(), insts: Vec::new(), outputs: Vec::new() };
+    let mut sub = Kernel { name: "cold_region".into(), rank: 1, reduce_rank: 0, row_outputs: false, inputs: Vec::new(), insts: Vec::new(), outputs: Vec::new(), output_steps: Vec::new() };
     let mut live_ins = Vec::new();
     let mut map: HashMap<u32, Value> = HashMap::new();
     let mut import = |sub: &mut Kernel, map: &mut HashMap<u32, Value>, v: Value| {
@@ -97,6 +97,7 @@ fn region_kernel(k: &Kernel, begin: usize, end: usize) -> (Kernel, Vec<Value>) {
     let Op::ColdEnd(_, result) = k.insts[end].op else { unreachable!("a region ends with cold_end") };
     import(&mut sub, &mut map, result);
     sub.outputs.push(map[&result.0]);
+    sub.output_steps.push(1);
     (sub, live_ins)
 }
 

@@ -8,7 +8,7 @@
 
 use super::emit::Emitter;
 use super::reduce_pass::{emit_pass, Red};
-use super::skeleton::{element_addr, load_input, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
+use super::skeleton::{element_addr, load_input, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, Value as CValue};
@@ -168,9 +168,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         store_row(&mut fb, &row, &bases[n_in..], &inner, &vector_vals, &scalar_vals, &stash);
     } else {
         for (n, v) in k.outputs.iter().enumerate() {
-            let size = k.ty(*v).size() as i64;
-            let addr = element_addr(&mut fb, bases[n_in + n], o, size);
-            fb.ins().store(mem(), scalar_vals[v.0 as usize].unwrap(), addr, 0);
+            store_output(&mut fb, k, n, bases[n_in + n], o, scalar_vals[v.0 as usize].unwrap());
         }
     }
     let no = fb.ins().iadd_imm_s(o, 1);
@@ -270,7 +268,7 @@ fn stash_plan(k: &Kernel, inner: &[bool], last_pass: &[bool]) -> Vec<(Value, usi
     let mut plan: Vec<(Value, usize)> = Vec::new();
     for (n, out) in k.outputs.iter().enumerate() {
         let best = (0..k.insts.len())
-            .filter(|&i| last_pass[i] && storing[i] && k.insts[i].ty == k.ty(*out) && !plan.iter().any(|p| p.0 .0 as usize == i))
+            .filter(|&i| k.output_step(n) == 1 && last_pass[i] && storing[i] && k.insts[i].ty == k.ty(*out) && !plan.iter().any(|p| p.0 .0 as usize == i))
             .map(|i| (needed_for(k, inner, [Value(i as u32)], &[]).iter().filter(|&&b| b).count(), i))
             .max();
         if let Some((cost, i)) = best {
@@ -328,8 +326,7 @@ fn store_row(
     let loaded = row.load_inner(fb, vem, &vector_inputs, r, None);
     let vals = emit_inner_body(fb, vem, row.plans, &needed_vector, &given, &vector_inputs, &loaded);
     for (n, v) in k.outputs.iter().enumerate() {
-        let addr = element_addr(fb, out_bases[n], at, k.ty(*v).size() as i64);
-        fb.ins().store(mem(), vals[v.0 as usize].expect("outputs are computed"), addr, 0);
+        store_output(fb, k, n, out_bases[n], at, vals[v.0 as usize].expect("outputs are computed"));
     }
     fb.ins().jump(head, &[BlockArg::Value(step_end)]);
 
@@ -343,8 +340,7 @@ fn store_row(
     let vals = emit_inner_body(fb, sem, row.plans, &needed, scalar_vals, &inputs, &loaded);
     let at = fb.ins().iadd(row_base, tr);
     for (n, v) in k.outputs.iter().enumerate() {
-        let addr = element_addr(fb, out_bases[n], at, k.ty(*v).size() as i64);
-        fb.ins().store(mem(), vals[v.0 as usize].expect("outputs are computed"), addr, 0);
+        store_output(fb, k, n, out_bases[n], at, vals[v.0 as usize].expect("outputs are computed"));
     }
     let next = fb.ins().iadd_imm_s(tr, 1);
     fb.ins().jump(tail_head, &[BlockArg::Value(next)]);

@@ -12,7 +12,7 @@
 
 use super::emit::Emitter;
 use super::types::scalar_type;
-use crate::kernel_ir::{Access, Op, Value};
+use crate::kernel_ir::{Access, Kernel, Op, Value};
 use cranelift_codegen::ir::{
     condcodes::IntCC, types, AbiParam, BlockArg, Function, InstBuilder, MemFlagsData, Signature, StackSlotData,
     StackSlotKind, Value as CValue,
@@ -186,10 +186,19 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     ));
     for (o, &v) in outs.iter().enumerate() {
         let size = k.ty(k.outputs[o]).size() as i64;
-        let addr = element_addr(&mut fb, out_bases[o], body_i, size);
+        let step = k.output_step(o) as i64;
+        let addr = element_addr(&mut fb, out_bases[o], body_i, size * step);
         let spare = fb.ins().stack_addr(types::I64, scratch, (o as u32 * vec_bytes) as i32);
         let addr = fb.ins().select(complete, addr, spare);
-        fb.ins().store(mem(), v, addr, 0);
+        if step == 1 {
+            fb.ins().store(mem(), v, addr, 0);
+        } else {
+            // The scratch slot holds the lanes side by side.
+            let apart = fb.ins().iconst(types::I64, size * step);
+            let together = fb.ins().iconst(types::I64, size);
+            let stride = fb.ins().select(complete, apart, together);
+            store_strided(&mut fb, v, addr, stride);
+        }
     }
     let ni = fb.ins().iadd_imm_s(body_i, lanes);
     let next = fb.create_block();
@@ -202,7 +211,8 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     for (o, &out) in k.outputs.iter().enumerate() {
         let ty = k.ty(out);
         let size = ty.size() as i64;
-        let addr = element_addr(&mut fb, out_bases[o], body_i, size);
+        let step = k.output_step(o) as i64;
+        let addr = element_addr(&mut fb, out_bases[o], body_i, size * step);
         for lane in 0..lanes {
             let e = fb.ins().stack_load(types::I64, scalar_type(ty), scratch, (o as i64 * vec_bytes as i64 + lane * size) as i32);
             if lane == 0 {
@@ -214,7 +224,7 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
             let wanted = fb.ins().icmp_imm_s(IntCC::SignedGreaterThan, body_valid, lane);
             fb.ins().brif(wanted, store_blk, &[], after, &[]);
             fb.switch_to_block(store_blk);
-            fb.ins().store(mem(), e, addr, (lane * size) as i32);
+            fb.ins().store(mem(), e, addr, (lane * size * step) as i32);
             fb.ins().jump(after, &[]);
             fb.switch_to_block(after);
         }
@@ -230,6 +240,36 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
 pub(super) fn element_addr(fb: &mut FunctionBuilder, base: CValue, index: CValue, size: i64) -> CValue {
     let off = fb.ins().imul_imm_s(index, size);
     fb.ins().iadd(base, off)
+}
+
+/// Stores `v` (a vector, or a scalar) at `addr` with consecutive lanes
+/// `stride` bytes apart: one part of an interleaved complex output.
+pub(super) fn store_strided(fb: &mut FunctionBuilder, v: CValue, addr: CValue, stride: CValue) {
+    let ty = fb.func.dfg.value_type(v);
+    if !ty.is_vector() {
+        fb.ins().store(mem(), v, addr, 0);
+        return;
+    }
+    for lane in 0..ty.lane_count() {
+        let e = fb.ins().extractlane(v, lane as u8);
+        let off = fb.ins().imul_imm_s(stride, lane as i64);
+        let at = fb.ins().iadd(addr, off);
+        fb.ins().store(mem(), e, at, 0);
+    }
+}
+
+/// Stores output `o`'s value `v` at element `index` of its buffer, at the
+/// output's element step.
+pub(super) fn store_output(fb: &mut FunctionBuilder, k: &Kernel, o: usize, base: CValue, index: CValue, v: CValue) {
+    let size = k.ty(k.outputs[o]).size() as i64;
+    let step = k.output_step(o) as i64;
+    let addr = element_addr(fb, base, index, size * step);
+    if step == 1 {
+        fb.ins().store(mem(), v, addr, 0);
+    } else {
+        let stride = fb.ins().iconst(types::I64, size * step);
+        store_strided(fb, v, addr, stride);
+    }
 }
 
 /// Loads `lanes` elements starting at flat index `i`. With `clamp` (the

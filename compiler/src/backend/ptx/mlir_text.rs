@@ -119,9 +119,18 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
         } else {
             val
         };
+        let at = match k.output_step(o) {
+            1 => "%i".to_string(),
+            step => {
+                let (c, t) = (b.fresh(), b.fresh());
+                b.line(&format!("{c} = arith.constant {step} : i64"));
+                b.line(&format!("{t} = arith.muli %i, {c} : i64"));
+                t
+            }
+        };
         let p = b.fresh();
         b.line(&format!(
-            "{p} = llvm.getelementptr %out{o}[%i] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, {}",
+            "{p} = llvm.getelementptr %out{o}[{at}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, {}",
             mem_ty(ty)
         ));
         b.line(&format!("llvm.store {val}, {p} {{alignment = {} : i64}} : {}, !llvm.ptr<1>", ty.size(), mem_ty(ty)));
