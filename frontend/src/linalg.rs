@@ -39,9 +39,6 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
     let b = broadcast_to(&astype(&b, dtype)?, &shape_b)?;
     let out: Shape = batch.iter().copied().chain([n, m]).collect();
     lazyxp_runtime::shape::byte_size(&out, dtype)?;
-    if dtype.is_complex() {
-        return Err(Error::Unsupported("matmul of complex arrays is not implemented yet".into()));
-    }
     let r = Array::from_node(intern(NodeOp::Library(LibraryOp::Matmul), dtype, out, smallvec![a.node.clone(), b.node.clone()], State::Pending))?;
     let added: Vec<isize> = [(a1, -2), (b1, -1)].iter().filter(|(was_1d, _)| *was_1d).map(|&(_, ax)| ax).collect();
     squeeze(&r, &added)
@@ -77,7 +74,9 @@ pub fn tensordot_axes(a: &Array, b: &Array, axes_a: &[isize], axes_b: &[isize]) 
     tensordot(&permute_dims(a, &pa)?, &permute_dims(b, &pb)?, aa.len())
 }
 
-/// Dot products along `axis` (after broadcasting), as a fused reduction.
+/// Dot products along `axis` (after broadcasting), as a fused reduction;
+/// complex vectors are conjugated first, `sum(conj(a) * b)`, as the
+/// standard defines it.
 pub fn vecdot(a: &Array, b: &Array, axis: isize) -> Result<Array> {
     let shape = broadcast_shapes(a.shape(), b.shape()).map_err(|e| Error::Shape(format!("vecdot: {e}")))?;
     let ax = normalize_axis(axis, shape.len())?;
@@ -87,5 +86,5 @@ pub fn vecdot(a: &Array, b: &Array, axis: isize) -> Result<Array> {
     if da < 0 || db < 0 || a.shape()[da as usize] != b.shape()[db as usize] {
         return Err(Error::Shape(format!("vecdot: axis {axis} differs between shapes {:?} and {:?}", a.shape(), b.shape())));
     }
-    sum(&multiply(a, b)?, Some(&[ax as isize]), false)
+    sum(&multiply(&crate::elementwise::conj(a)?, b)?, Some(&[ax as isize]), false)
 }

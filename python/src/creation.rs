@@ -7,7 +7,7 @@
 
 use crate::array::PyArray;
 use crate::dtype::parse_opt;
-use crate::errors::{guard, not_implemented, type_error, value_error};
+use crate::errors::{guard, type_error, value_error};
 use crate::host::from_scalars;
 use crate::import::from_python;
 use crate::info::parse_device;

@@ -64,6 +64,3 @@ pub fn value_error(msg: impl Into<String>) -> PyErr {
 pub fn overflow_error(msg: impl Into<String>) -> PyErr {
     PyOverflowError::new_err(msg.into())
 }
-pub fn not_implemented(msg: impl Into<String>) -> PyErr {
-    PyNotImplementedError::new_err(msg.into())
-}

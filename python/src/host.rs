@@ -4,7 +4,7 @@
 //! hands us bytes plus a dtype, so this dispatches on the dtype and copies
 //! the (possibly unaligned) bytes into a typed vector first.
 
-use crate::errors::{guard, not_implemented};
+use crate::errors::guard;
 use lazyxp::{Array, DType, Scalar};
 use pyo3::PyResult;
 

@@ -4,7 +4,7 @@
 
 use crate::array::PyArray;
 use crate::dtype::int_range;
-use crate::errors::{guard, not_implemented, overflow_error, type_error};
+use crate::errors::{guard, overflow_error, type_error};
 use lazyxp::{Array, DType, PyScalar, Scalar};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt};

@@ -1,5 +1,5 @@
 //! Batched matrix products through the `gemm` crate (tuned, SIMD, threaded)
-//! for floats. Integers have no tuned GEMM crate; they use a straightforward
+//! for floats and complex numbers. Integers have no tuned GEMM crate; they use a straightforward
 //! i-k-j loop with wrapping arithmetic, exact like NumPy's.
 
 use lazyxp_runtime::{Buffer, DType, Error, Result};
@@ -17,12 +17,13 @@ pub fn matmul(a: &Buffer, c: &Buffer, dtype: DType, batch: usize, n: usize, k: u
         match dtype {
             DType::Float32 => float::<f32>(a, c, &out, batch, n, k, m),
             DType::Float64 => float::<f64>(a, c, &out, batch, n, k, m),
+            DType::Complex64 => float::<gemm::c32>(a, c, &out, batch, n, k, m),
+            DType::Complex128 => float::<gemm::c64>(a, c, &out, batch, n, k, m),
             DType::Int8 | DType::UInt8 => int::<u8>(a, c, &out, batch, n, k, m),
             DType::Int16 | DType::UInt16 => int::<u16>(a, c, &out, batch, n, k, m),
             DType::Int32 | DType::UInt32 => int::<u32>(a, c, &out, batch, n, k, m),
             DType::Int64 | DType::UInt64 => int::<u64>(a, c, &out, batch, n, k, m),
             DType::Bool => boolean(a, c, &out, batch, n, k, m),
-            other => return Err(Error::Unsupported(format!("matmul of {other} arrays is not implemented yet"))),
         }
     }
     Ok(out)
@@ -61,6 +62,16 @@ mod num_one {
     impl One for f64 {
         fn one() -> f64 {
             1.0
+        }
+    }
+    impl One for gemm::c32 {
+        fn one() -> gemm::c32 {
+            gemm::c32::new(1.0, 0.0)
+        }
+    }
+    impl One for gemm::c64 {
+        fn one() -> gemm::c64 {
+            gemm::c64::new(1.0, 0.0)
         }
     }
 }

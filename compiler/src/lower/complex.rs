@@ -276,8 +276,8 @@ impl Cx<'_> {
         let two = self.k(2.0);
         let t = self.mul(sh, sh);
         let t = self.mul(t, two);
-        let p = self.mul(em1, c);
-        let re = self.sub(p, t);
+        let nt = self.neg(t);
+        let re = self.b.fma(em1, c, nt);
         // Near zero the accurate form; elsewhere (and for every special
         // value) e^z - 1 is exact enough and has exp's rules.
         let ma = self.abs(a);
@@ -382,11 +382,16 @@ impl Cx<'_> {
     fn log1p_c(&mut self, (a, b): C) -> C {
         let one = self.k(1.0);
         let x = self.add(one, a);
-        // |1+z|^2 - 1 = 2a + a^2 + b^2, exact-ish when small.
+        // |1+z|^2 - 1: for small z as 2a + a^2 + b^2; from a <= -1/2 on,
+        // 1 + a is exact (Sterbenz) and the unit-circle form applies.
         let two = self.k(2.0);
         let ta = self.mul(a, two);
         let t = self.b.fma(a, a, ta);
-        let n1 = self.b.fma(b, b, t);
+        let small = self.b.fma(b, b, t);
+        let circle = self.abs2_minus_one(x, b);
+        let m_half = self.k(-0.5);
+        let left = self.cmp(CmpOp::Le, a, m_half);
+        let n1 = self.sel(left, circle, small);
         let re = self.log_abs(x, b, n1);
         let im = self.bin(BinaryOp::Atan2, b, x);
         (re, im)
@@ -563,8 +568,18 @@ impl Cx<'_> {
     }
 
     /// atanh by Kahan: Re = log1p(4a / ((1-a)^2 + b^2)) / 4,
-    /// Im = atan2(2b, (1-a)(1+a) - b^2) / 2.
+    /// Im = atan2(2b, (1-a)(1+a) - b^2) / 2, computed for Re z >= 0 (where
+    /// the log1p argument is not near -1) and reflected, atanh being odd.
     fn atanh_c(&mut self, z: C) -> C {
+        let one = self.k(1.0);
+        let s = self.copysign(one, z.0);
+        let zr = (self.mul(s, z.0), self.mul(s, z.1));
+        let w = self.atanh_right(zr);
+        let w = (self.mul(s, w.0), self.mul(s, w.1));
+        self.big_inverse(z, w, InverseFn::Atanh)
+    }
+
+    fn atanh_right(&mut self, z: C) -> C {
         let (a, b) = z;
         let one = self.k(1.0);
         let four = self.k(4.0);
@@ -584,7 +599,7 @@ impl Cx<'_> {
         let tb = self.mul(two, b);
         let at = self.bin(BinaryOp::Atan2, tb, den);
         let im = self.mul(at, half);
-        self.big_inverse(z, (re, im), InverseFn::Atanh)
+        (re, im)
     }
 
     /// Large or non-finite arguments of the inverse functions, where the
@@ -609,10 +624,13 @@ impl Cx<'_> {
         let inf = self.k(f64::INFINITY);
         let asym = match f {
             InverseFn::Atanh => {
-                // atanh z ~ 1/z + i pi/2 sign(b)
+                // atanh z ~ 1/z + i pi/2 sign(b); 0 with a's sign at infinity.
                 let h = self.bin(BinaryOp::Hypot, a, b);
                 let t = self.div(a, h);
                 let re = self.div(t, h);
+                let h_inf = self.is_inf(h);
+                let z0 = self.copysign(zero, a);
+                let re = self.sel(h_inf, z0, re);
                 let im = self.copysign(pi2, b);
                 (re, im)
             }
@@ -675,9 +693,12 @@ impl Cx<'_> {
                 (re, im)
             }
             InverseFn::Acosh => {
+                // acosh(±0 + NaN j) = NaN + pi/2 j; an infinity gives +inf.
                 let any_inf = self.or(a_inf, b_inf);
                 let re = self.sel(any_inf, inf, nan);
-                (re, nan)
+                let a0 = self.is_zero(a);
+                let im = self.sel(a0, pi2, nan);
+                (re, im)
             }
             InverseFn::Atanh => {
                 // atanh(NaN ± inf j) = ±0 ± pi/2 j; atanh(±inf + NaN j) = ±0 + NaN j;

@@ -26,7 +26,8 @@ fn numeric(x: &Array, what: &str) -> Result<()> {
 }
 
 /// -1, 0 or +1 by the sign; NaN stays NaN, ±0 gives +0. For complex
-/// numbers z/|z| (0 for 0), the standard's definition.
+/// numbers z/|z| (0 for 0, NaN for NaN), the standard's definition; with
+/// one infinite part the unit number in its direction (NumPy's answer).
 pub fn sign(x: &Array) -> Result<Array> {
     numeric(x, "sign")?;
     let t = x.dtype();
@@ -34,9 +35,17 @@ pub fn sign(x: &Array) -> Result<Array> {
         let m = super::abs(x)?;
         let f = real_dtype(t);
         let zero = konst(0.0, f)?;
+        let one = konst(1.0, f)?;
         let is0 = compare(CmpOp::Eq, &m, &zero)?;
-        let part = |p: Array| -> Result<Array> { where_(&is0, &zero, &binary(BinaryOp::Div, &p, &m)?) };
-        return make_complex(&part(real(x)?)?, &part(imag(x)?)?);
+        let (re, im) = (real(x)?, imag(x)?);
+        let (re_inf, im_inf) = (isinf(&re)?, isinf(&im)?);
+        let one_inf = binary(BinaryOp::Xor, &re_inf, &im_inf)?;
+        let part = |p: &Array, p_inf: &Array| -> Result<Array> {
+            let unit = binary(BinaryOp::CopySign, &where_(p_inf, &one, &zero)?, p)?;
+            let finite = where_(&is0, &zero, &binary(BinaryOp::Div, p, &m)?)?;
+            where_(&one_inf, &unit, &finite)
+        };
+        return make_complex(&part(&re, &re_inf)?, &part(&im, &im_inf)?);
     }
     let zero = kint(0, t)?;
     let one = kint(1, t)?;
