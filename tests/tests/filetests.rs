@@ -197,7 +197,13 @@ fn execute(k: &Kernel, run: &Run, f: Option<lazyxp_runtime::launch::CpuKernelFn>
             b
         })
         .collect();
-    let mut outputs: Vec<Vec<u8>> = k.outputs.iter().map(|&v| vec![0u8; (stored * k.ty(v).size()).max(1)]).collect();
+    // Outputs stored at a step leave the elements between untouched (in
+    // a launch they hold the other parts of complex values): they start
+    // as a sentinel that must survive.
+    const SENTINEL: u8 = 0xab;
+    let mut outputs: Vec<Vec<u8>> = (0..k.outputs.len())
+        .map(|o| vec![SENTINEL; (stored * k.output_step(o) * k.ty(k.outputs[o]).size()).max(1)])
+        .collect();
     let mut args = LaunchArgs::default();
     for b in &buffers {
         args.push_ptr(b.as_ptr());
@@ -225,9 +231,13 @@ fn execute(k: &Kernel, run: &Run, f: Option<lazyxp_runtime::launch::CpuKernelFn>
     k.outputs
         .iter()
         .zip(&outputs)
-        .map(|(&v, b)| {
-            let size = k.ty(v).size();
-            (0..stored).map(|e| Scalar::read(k.ty(v), &b[e * size..]).to_bits()).collect()
+        .enumerate()
+        .map(|(o, (&v, b))| {
+            let (size, step) = (k.ty(v).size(), k.output_step(o));
+            for e in 0..stored * step {
+                assert!(e % step == 0 || b[e * size..(e + 1) * size].iter().all(|&x| x == SENTINEL), "out{o} wrote element {e}, between its steps");
+            }
+            (0..stored).map(|e| Scalar::read(k.ty(v), &b[e * step * size..]).to_bits()).collect()
         })
         .collect()
 }
