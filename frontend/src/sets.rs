@@ -14,16 +14,13 @@ use crate::sorting::{argsort, sort};
 use crate::statistical::count_nonzero;
 use lazyxp_compiler::graph::{intern, NodeOp, State};
 use lazyxp_compiler::library::{LibraryOp, UniquePart};
-use lazyxp_runtime::{DType, Error, Result, Scalar};
+use lazyxp_runtime::{DType, Result, Scalar};
 use smallvec::smallvec;
 
 /// Sorted flat values, their stable sorting permutation (only computed
 /// when `perm`; else the sorted values stand in), and the number of
 /// distinct values; all evaluated.
 fn sorted_groups(x: &Array, perm: bool) -> Result<(Array, Array, usize)> {
-    if x.dtype().is_complex() {
-        return Err(Error::Unsupported("the set functions on complex arrays are not implemented yet".into()));
-    }
     let f = reshape(x, &[-1])?;
     let s = sort(&f, 0, false, true)?;
     let p = if perm { argsort(&f, 0, false, true)? } else { s.clone() };

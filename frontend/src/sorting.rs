@@ -1,6 +1,8 @@
 //! Sorting (`sort`, `argsort`) and `searchsorted`: library kernels on the
 //! materialized operand, with NumPy's order (NaNs last; descending keeps
-//! equal elements in their original order, so NaNs come first).
+//! equal elements in their original order, so NaNs come first). Complex
+//! numbers sort lexicographically, NumPy's order (the standard leaves it
+//! unspecified).
 
 use crate::array::Array;
 use crate::elementwise::astype;
@@ -12,9 +14,6 @@ use lazyxp_runtime::{DType, Error, Result, Shape};
 use smallvec::smallvec;
 
 fn sortable(x: &Array, what: &str) -> Result<()> {
-    if x.dtype().is_complex() {
-        return Err(Error::Unsupported(format!("{what} of complex arrays is not implemented (the standard leaves their order unspecified)")));
-    }
     if x.ndim() == 0 {
         return Err(Error::Value(format!("{what} needs an array of at least one dimension")));
     }
@@ -48,9 +47,6 @@ pub fn searchsorted(x1: &Array, x2: &Array, right: bool, sorter: Option<&Array>)
         return Err(Error::Value(format!("searchsorted: x1 must be 1-D, got shape {:?}", x1.shape())));
     }
     let t = result_type(x1.dtype(), x2.dtype())?;
-    if t.is_complex() {
-        return Err(Error::Unsupported("searchsorted of complex arrays is not implemented".into()));
-    }
     let x1 = match sorter {
         Some(s) => {
             if s.shape() != x1.shape() {

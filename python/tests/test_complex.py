@@ -207,3 +207,17 @@ def test_what_the_standard_leaves_undefined_raises():
             f()
     with pytest.raises(TypeError):
         float(xp.asarray(1j))
+
+
+def test_sorting_and_sets_use_numpys_complex_order():
+    vals = [1 + 2j, 1 + 1j, complex(np.nan, 0), 0 - 5j, complex(1, np.nan), 1 + 1j, -2 + 0j]
+    a = np.array(vals, dtype=np.complex128)
+    x = xp.asarray(a)
+    assert_same(xp.sort(x), np.sort(a))
+    assert_same(xp.argsort(x), np.argsort(a, stable=True))
+    assert_same(xp.searchsorted(xp.sort(x), xp.asarray([1 + 1.5j])), np.searchsorted(np.sort(a), [1 + 1.5j]))
+    finite = np.array([3 + 1j, 1 - 1j, 3 + 1j, 1 - 1j, 2j], dtype=np.complex64)
+    u = xp.unique_counts(xp.asarray(finite))
+    want_values, want_counts = np.unique(finite, return_counts=True)
+    assert_same(u.values, want_values)
+    assert_same(u.counts, want_counts)

@@ -4,10 +4,12 @@
 //! reverse of the order of the values, with equal values kept in their
 //! original order, as array_api_strict does (it reverses, sorts stably
 //! and reverses back): NaNs therefore come first when descending.
+//! Complex numbers sort as NumPy sorts them (lexicographically, NaNs
+//! last); the standard leaves their order unspecified.
 
 use super::elements::alloc;
 use super::scan::split_axis;
-use lazyxp_runtime::{Buffer, DType, Error, Result};
+use lazyxp_runtime::{Buffer, DType, Result};
 use std::cmp::Ordering;
 
 /// Element types with NumPy's sort order.
@@ -28,10 +30,20 @@ macro_rules! key_float { ($($t:ty),*) => {$(impl SortKey for $t {
     }
 })*}; }
 key_float!(f32, f64);
+/// Complex numbers in NumPy's order: lexicographic (real part, then
+/// imaginary), with the classes R+Rj < R+nanj < nan+Rj < nan+nanj.
+macro_rules! key_complex { ($($t:ty),*) => {$(impl SortKey for [$t; 2] {
+    #[inline]
+    fn order(&self, o: &Self) -> Ordering {
+        let class = |z: &[$t; 2]| (z[0].is_nan() as u8) * 2 + z[1].is_nan() as u8;
+        class(self).cmp(&class(o)).then_with(|| self[0].order(&o[0])).then_with(|| self[1].order(&o[1]))
+    }
+})*}; }
+key_complex!(f32, f64);
 
 /// Dispatches `$body` with `$t` bound to the element type of `$dtype`.
 macro_rules! by_dtype {
-    ($dtype:expr, $what:expr, $t:ident => $body:expr) => {
+    ($dtype:expr, $t:ident => $body:expr) => {
         match $dtype {
             DType::Bool | DType::UInt8 => { type $t = u8; $body }
             DType::Int8 => { type $t = i8; $body }
@@ -43,7 +55,8 @@ macro_rules! by_dtype {
             DType::Int64 => { type $t = i64; $body }
             DType::Float32 => { type $t = f32; $body }
             DType::Float64 => { type $t = f64; $body }
-            other => return Err(Error::Unsupported(format!("{} of {other} arrays is not implemented yet", $what))),
+            DType::Complex64 => { type $t = [f32; 2]; $body }
+            DType::Complex128 => { type $t = [f64; 2]; $body }
         }
     };
 }
@@ -55,7 +68,7 @@ pub fn sort(x: &Buffer, dtype: DType, shape: &[usize], axis: usize, descending: 
     let (outer, len, inner) = split_axis(shape, Some(axis));
     let n = outer * len * inner;
     let out = alloc(n, if indices { DType::Int64 } else { dtype })?;
-    by_dtype!(dtype, if indices { "argsort" } else { "sort" }, T => {
+    by_dtype!(dtype, T => {
         // SAFETY: the operand holds n elements of T; `out` is fresh.
         let v = unsafe { std::slice::from_raw_parts(x.as_ptr() as *const T, n) };
         if indices {
@@ -114,7 +127,7 @@ fn lanes_argsort<T: SortKey>(v: &[T], o: &mut [i64], outer: usize, len: usize, i
 /// `sorted` (first position for `right` false, last for true), int64.
 pub fn searchsorted(sorted: &Buffer, queries: &Buffer, dtype: DType, len: usize, count: usize, right: bool) -> Result<Buffer> {
     let out = alloc(count, DType::Int64)?;
-    by_dtype!(dtype, "searchsorted", T => {
+    by_dtype!(dtype, T => {
         // SAFETY: the operands hold len and count elements of T.
         let s = unsafe { std::slice::from_raw_parts(sorted.as_ptr() as *const T, len) };
         let q = unsafe { std::slice::from_raw_parts(queries.as_ptr() as *const T, count) };

@@ -36,7 +36,7 @@ impl UniquePart {
 /// the stable sorting permutation; the result has `groups` entries
 /// (`n` for the inverse).
 pub fn unique(sorted: &Buffer, perm: Option<&Buffer>, dtype: DType, n: usize, groups: usize, part: UniquePart) -> Result<Buffer> {
-    let starts: Vec<usize> = by_dtype!(dtype, "unique", T => {
+    let starts: Vec<usize> = by_dtype!(dtype, T => {
         // SAFETY: the operand holds n elements of T.
         let s = unsafe { std::slice::from_raw_parts(sorted.as_ptr() as *const T, n) };
         #[allow(clippy::float_cmp)]
