@@ -192,6 +192,8 @@ fn bind_launch_args(low: &Lowered, mut input: impl FnMut(usize) -> Result<(u64, 
             let (lo, hi) = match input.access {
                 Access::Scalar => (b.offset, b.offset),
                 Access::Contiguous => (b.offset, b.offset + dims.iter().product::<usize>() as isize - 1),
+                // Whole pairs are loaded, whichever part is used.
+                Access::Interleaved { .. } => (b.offset, b.offset + 2 * dims.iter().product::<usize>() as isize - 1),
                 Access::Strided => dims.iter().zip(&b.strides).fold((b.offset, b.offset), |(lo, hi), (&d, &st)| {
                     let span = (d as isize - 1) * st;
                     (lo + span.min(0), hi + span.max(0))

@@ -45,6 +45,7 @@ pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
             let size = inp.dtype.size();
             let elem: i64 = match inp.access {
                 Access::Contiguous => flat as i64,
+                Access::Interleaved { part } => 2 * flat as i64 + part as i64,
                 Access::Scalar => 0,
                 Access::Strided => idx
                     .iter()

@@ -180,6 +180,8 @@ fn load(k: &Kernel, word: impl Fn(usize) -> u64, n: usize, strides: &[i64], o: u
         (Access::Scalar, _) => 0,
         (Access::Contiguous, Space::Outer) => o as i64,
         (Access::Contiguous, Space::Inner) => flat as i64,
+        (Access::Interleaved { part }, Space::Outer) => 2 * o as i64 + part as i64,
+        (Access::Interleaved { part }, Space::Inner) => 2 * flat as i64 + part as i64,
         (Access::Strided, Space::Outer) => dot(&idx[..k.rank as usize], strides),
         (Access::Strided, Space::Inner) => dot(idx, strides),
     };

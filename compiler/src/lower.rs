@@ -157,10 +157,18 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
     for (source, offset, strides, inner_used) in reads.reads {
         let (space, strides) = if inner_used { (Space::Inner, strides) } else { (Space::Outer, strides[..outer_rank].iter().copied().collect()) };
         let contig = if inner_used { &full_contig } else { &outer_contig };
+        let pairs = nodes[source].0.dtype.is_complex();
+        let mut offset = offset;
         let access = if strides.iter().all(|&x| x == 0) {
             Access::Scalar
         } else if strides == *contig {
             Access::Contiguous
+        } else if pairs && strides.iter().zip(contig.iter()).all(|(&s, &c)| s == 2 * c) {
+            // A complex array in row-major order, read as one of its parts:
+            // the binding points at the pairs, the access names the part.
+            let part = offset.rem_euclid(2);
+            offset -= part;
+            Access::Interleaved { part: part as u8 }
         } else {
             Access::Strided
         };

@@ -160,6 +160,7 @@ fn parse_run(k: &Kernel, line: usize, text: &str) -> Result<Run, String> {
         let need = match (input.access, &s) {
             (Access::Scalar, _) => 1,
             (Access::Contiguous, _) => extent,
+            (Access::Interleaved { .. }, _) => 2 * extent,
             (Access::Strided, Some(s)) => {
                 if s.len() != space.len() || s.iter().any(|&x| x < 0) {
                     return Err(format!("in{i}.strides must be {} non-negative strides", space.len()));

@@ -47,11 +47,12 @@ fn build(spec: &Spec) -> Kernel {
     let mut vals: Vec<Value> = Vec::new();
     for &(t, a) in &spec.inputs {
         let dtype = types[t as usize % types.len()];
-        let access = match a % 3 {
+        let access = match a % 5 {
             0 => Access::Contiguous,
             1 => Access::Scalar,
             _ if spec.rank == 0 => Access::Scalar,
-            _ => Access::Strided,
+            2 | 3 => Access::Strided,
+            _ => Access::Interleaved { part: a as u8 / 5 % 2 },
         };
         let input = b.input(dtype, access);
         vals.push(b.load(input));
@@ -164,6 +165,7 @@ fn launch(k: &Kernel, dims: &[usize], seed: u64) -> Launch {
         let count = match input.access {
             Access::Scalar => 1,
             Access::Contiguous => n,
+            Access::Interleaved { .. } => 2 * n,
             Access::Strided => {
                 let s: Vec<isize> = dims.iter().map(|&d| [0, 1, 2, 3, d as isize, 7][rng.below(6) as usize]).collect();
                 let last: usize = dims.iter().zip(&s).map(|(&d, &st)| d.saturating_sub(1) * st as usize).sum();

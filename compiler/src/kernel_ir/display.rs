@@ -9,6 +9,8 @@ impl fmt::Display for Access {
             Access::Contiguous => "contiguous",
             Access::Scalar => "scalar",
             Access::Strided => "strided",
+            Access::Interleaved { part: 0 } => "interleaved.re",
+            Access::Interleaved { .. } => "interleaved.im",
         })
     }
 }

@@ -53,6 +53,10 @@ pub enum Access {
     /// Any other layout: the flat index is unravelled over the dimensions
     /// and dotted with this input's runtime strides (broadcasts have 0).
     Strided,
+    /// One part of a contiguous buffer of pairs (a complex array read as
+    /// its float parts): element `i` at `2 * i + part`. Backends load whole
+    /// pairs and pick the part's lanes instead of gathering.
+    Interleaved { part: u8 },
 }
 
 /// Which index an input is read at in a reduction kernel.

@@ -126,6 +126,8 @@ fn input_decl(line: &str) -> Option<Input> {
         "contiguous" => Access::Contiguous,
         "scalar" => Access::Scalar,
         "strided" => Access::Strided,
+        "interleaved.re" => Access::Interleaved { part: 0 },
+        "interleaved.im" => Access::Interleaved { part: 1 },
         _ => return None,
     };
     let space = match parts.next() {

@@ -404,6 +404,10 @@ fn load_outer(fb: &mut FunctionBuilder, plan: &InputPlan, dtype: DType, o: CValu
             let addr = element_addr(fb, *base, off, size);
             fb.ins().load(scalar_type(dtype), mem(), addr, 0)
         }
+        InputPlan::Interleaved { base, part } => {
+            let addr = element_addr(fb, *base, o, 2 * size);
+            fb.ins().load(scalar_type(dtype), mem(), addr, (part * size) as i32)
+        }
     }
 }
 

@@ -25,6 +25,8 @@ pub(super) enum InputPlan {
     Invariant(CValue),
     Contiguous { base: CValue },
     Strided { base: CValue, strides: Vec<CValue> },
+    /// `base` is the start of the pairs; element `i` is at `2 * i + part`.
+    Interleaved { base: CValue, part: i64 },
 }
 
 /// The launch words of `runtime/src/launch.rs`, loaded in the entry block:
@@ -59,6 +61,7 @@ pub(super) fn unpack_launch_words(fb: &mut FunctionBuilder, k: &crate::kernel_ir
         plans.push(match input.access {
             Access::Scalar => InputPlan::Invariant(fb.ins().load(scalar_type(input.dtype), mem(), bases[i], 0)),
             Access::Contiguous => InputPlan::Contiguous { base: bases[i] },
+            Access::Interleaved { part } => InputPlan::Interleaved { base: bases[i], part: part as i64 },
             Access::Strided => {
                 let r = k.input_rank(i) as usize;
                 let strides = (0..r).map(|d| word(fb, next_word + d)).collect();
@@ -293,6 +296,9 @@ pub(super) fn load_input(
     if let (InputPlan::Strided { base, strides }, None, true) = (plan, clamp, lanes > 1 && !dims.is_empty()) {
         return load_strided_run(fb, em, *base, strides, dtype, i, dims);
     }
+    if let (InputPlan::Interleaved { base, part }, None, true) = (plan, clamp, lanes > 1) {
+        return load_part(fb, em, *base, *part, dtype, i);
+    }
     load_lanes(fb, em, dtype, |fb, lane| {
         let mut idx = fb.ins().iadd_imm_s(i, lane);
         if let Some(last) = clamp {
@@ -300,6 +306,11 @@ pub(super) fn load_input(
         }
         match plan {
             InputPlan::Contiguous { base } => element_addr(fb, *base, idx, size),
+            InputPlan::Interleaved { base, part } => {
+                let e = fb.ins().imul_imm_s(idx, 2);
+                let e = fb.ins().iadd_imm_s(e, *part);
+                element_addr(fb, *base, e, size)
+            }
             InputPlan::Strided { base, strides } => {
                 let off = strided_offset(fb, idx, dims, strides);
                 element_addr(fb, *base, off, size)
@@ -307,6 +318,29 @@ pub(super) fn load_input(
             InputPlan::Invariant(_) => unreachable!("invariant inputs are not loaded in the loop"),
         }
     })
+}
+
+/// A full vector of one part of interleaved pairs from element `i` on:
+/// the two vectors of pairs it spans, loaded whole, and the part's lanes
+/// picked out by one byte shuffle (`shufps`/`unpck` on x86).
+fn load_part(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, part: i64, dtype: lazyxp_runtime::DType, i: CValue) -> CValue {
+    let (lanes, size) = (em.lanes as i64, dtype.size() as i64);
+    let vty = em.vty(dtype);
+    let addr = element_addr(fb, base, i, 2 * size);
+    let lo = fb.ins().load(vty, mem(), addr, 0);
+    let hi = fb.ins().load(vty, mem(), addr, (lanes * size) as i32);
+    let bytes = types::I8X16;
+    let (lo, hi) = (em.as_type(fb, lo, bytes), em.as_type(fb, hi, bytes));
+    // Lane l of the result is element 2l + part of lo:hi, 16 bytes each.
+    let mut mask = [0u8; 16];
+    for l in 0..lanes {
+        for b in 0..size {
+            mask[(l * size + b) as usize] = ((2 * l + part) * size + b) as u8;
+        }
+    }
+    let mask = fb.func.dfg.immediates.push(cranelift_codegen::ir::ConstantData::from(&mask[..]));
+    let picked = fb.ins().shuffle(lo, hi, mask);
+    em.as_type(fb, picked, vty)
 }
 
 /// `em.lanes` elements of `dtype`, lane `l` loaded from `addr(fb, l)`, as

@@ -101,6 +101,14 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
             Op::Load(n) => match k.inputs[n as usize].access {
                 Access::Scalar => {}
                 Access::Contiguous => b.load(i, n, "%i"),
+                Access::Interleaved { part } => {
+                    let (two, p, t, e) = (b.fresh(), b.fresh(), b.fresh(), b.fresh());
+                    b.line(&format!("{two} = arith.constant 2 : i64"));
+                    b.line(&format!("{p} = arith.constant {part} : i64"));
+                    b.line(&format!("{t} = arith.muli %i, {two} : i64"));
+                    b.line(&format!("{e} = arith.addi {t}, {p} : i64"));
+                    b.load(i, n, &e);
+                }
                 Access::Strided => {
                     let elem = strided_offset(&mut b, n, rank);
                     b.load(i, n, &elem);
