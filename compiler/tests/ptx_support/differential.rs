@@ -68,6 +68,7 @@ impl Layout {
     pub fn input_len(&self, k: &Kernel, i: usize) -> usize {
         match k.inputs[i].access {
             Access::Contiguous => self.len() as usize,
+            Access::Interleaved { .. } => 2 * self.len() as usize,
             Access::Scalar => 1,
             Access::Strided => {
                 if self.len() == 0 {
@@ -154,9 +155,10 @@ pub fn gen_inputs(k: &Kernel, layout: &Layout, seed: u64) -> Vec<Vec<u8>> {
     (0..k.inputs.len()).map(|i| gen_input(k.inputs[i].dtype, layout.input_len(k, i), &mut rng)).collect()
 }
 
-/// Output byte sizes.
+/// Output byte sizes (an output stored at a step spans that many times
+/// its elements).
 pub fn output_sizes(k: &Kernel, layout: &Layout) -> Vec<usize> {
-    k.outputs.iter().map(|v| k.ty(*v).size() * layout.len() as usize).collect()
+    (0..k.outputs.len()).map(|o| k.ty(k.outputs[o]).size() * k.output_step(o) * layout.len() as usize).collect()
 }
 
 /// The interpreter's outputs for `inputs`.
@@ -181,7 +183,9 @@ pub fn compare(k: &Kernel, want: &[Vec<u8>], got: &[Vec<u8>]) -> Vec<String> {
     for (o, (w, g)) in want.iter().zip(got).enumerate() {
         let ty = k.ty(k.outputs[o]);
         let size = ty.size();
-        for e in 0..w.len() / size {
+        // Only the stored elements: the ones between steps are no one's.
+        let step = k.output_step(o);
+        for e in (0..w.len() / size).step_by(step) {
             let a = Scalar::read(ty, &w[e * size..]);
             let b = Scalar::read(ty, &g[e * size..]);
             let both_nan = ty.is_float() && a.as_f64().is_nan() && b.as_f64().is_nan();
