@@ -43,9 +43,8 @@ pub fn parse_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     Err(value_error(format!("lazyxp has no device {}", obj.repr().map(|r| r.to_string()).unwrap_or_default())))
 }
 
-/// Dtypes that computations accept today. Complex dtypes have objects
-/// (`xp.complex64`) but no kernels yet, so they are not advertised.
-pub const SUPPORTED: [DType; 11] = DType::REAL;
+/// Dtypes that computations accept: all thirteen of the standard.
+pub const SUPPORTED: [DType; 13] = DType::ALL;
 
 /// The object `__array_namespace_info__()` returns.
 #[pyclass(module = "lazyxp", name = "Info", frozen)]
@@ -55,8 +54,11 @@ pub struct Info;
 impl Info {
     fn capabilities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("boolean indexing", false)?;
-        d.set_item("data-dependent shapes", false)?;
+        // Both work: boolean masks, nonzero, unique_* and array repeats
+        // evaluate their inputs first (the dumps say so), then build the
+        // lazy graph on with the shape they found.
+        d.set_item("boolean indexing", true)?;
+        d.set_item("data-dependent shapes", true)?;
         d.set_item("max dimensions", py.None())?;
         Ok(d)
     }

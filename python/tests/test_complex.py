@@ -221,3 +221,14 @@ def test_sorting_and_sets_use_numpys_complex_order():
     want_values, want_counts = np.unique(finite, return_counts=True)
     assert_same(u.values, want_values)
     assert_same(u.counts, want_counts)
+
+
+def test_namespace_info_advertises_complex_and_data_dependent_shapes():
+    info = xp.__array_namespace_info__()
+    assert set(info.dtypes(kind="complex floating")) == {"complex64", "complex128"}
+    assert len(info.dtypes()) == 13
+    caps = info.capabilities()
+    assert caps["boolean indexing"] and caps["data-dependent shapes"]
+    x = xp.asarray([1 + 1j, 0j, 2j])
+    assert_same(x[x != 0], np.array([1 + 1j, 2j]))
+    assert_same(xp.nonzero(x)[0], np.array([0, 2]))
