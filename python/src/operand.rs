@@ -105,8 +105,13 @@ pub fn scalar_default(n: PyNum) -> PyResult<Array> {
 
 /// The value converted to `dtype` as NumPy's `asarray(value, dtype=...)`
 /// does: integers out of range are an OverflowError, floats truncate
-/// toward zero into integers.
+/// toward zero into integers, a complex number into a real dtype is a
+/// TypeError (NumPy's "can't convert complex"; dropping the imaginary part
+/// silently would lose data).
 pub fn num_to_scalar(n: PyNum, dtype: DType) -> PyResult<Scalar> {
+    if let (PyNum::Complex(re, im), false) = (n, dtype.is_complex()) {
+        return Err(type_error(format!("cannot convert the complex number {re}{im:+}j to {dtype}")));
+    }
     Ok(match n {
         PyNum::Bool(b) => Scalar::Bool(b).cast(dtype),
         PyNum::Int(v) => {

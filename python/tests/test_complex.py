@@ -232,3 +232,13 @@ def test_namespace_info_advertises_complex_and_data_dependent_shapes():
     x = xp.asarray([1 + 1j, 0j, 2j])
     assert_same(x[x != 0], np.array([1 + 1j, 2j]))
     assert_same(xp.nonzero(x)[0], np.array([0, 2]))
+
+
+def test_complex_values_never_silently_lose_their_imaginary_part():
+    f = xp.asarray([1.0, 2.0])
+    for make in (lambda: xp.full_like(f, 1j), lambda: xp.full(2, 1 + 1j, dtype=xp.float64),
+                 lambda: xp.asarray([1j, 2], dtype=xp.float32), lambda: f.__setitem__(0, 1j)):
+        with pytest.raises(TypeError):
+            make()
+    assert_same(f, np.array([1.0, 2.0]))
+    assert_same(xp.full_like(f, 1j, dtype=xp.complex64), np.full(2, 1j, dtype=np.complex64))
