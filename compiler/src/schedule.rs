@@ -10,6 +10,7 @@
 //! alone never forces a cut.
 
 use crate::graph::{topo_order_indexed, NodeOp, NodeRef};
+use crate::kernel_ir::BinaryOp;
 use crate::lower::{lower, Lowered};
 use hashbrown::{HashMap, HashTable};
 use lazyxp_runtime::{Error, Result, Shape};
@@ -485,6 +486,9 @@ fn recompute_cost(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, reas
             NodeOp::Leaf | NodeOp::Const(_) => 0,
             NodeOp::View(_) | NodeOp::Reshape => 0,
             NodeOp::Unary(u) if u.is_math() => 64,
+            // Complex division and functions expand to dozens of real
+            // instructions (lower/complex.rs); products and sums to a few.
+            NodeOp::Unary(_) | NodeOp::Binary(BinaryOp::Div | BinaryOp::Pow) if inputs.first().is_some_and(|i| i.dtype.is_complex()) => 64,
             NodeOp::Reduce { .. } | NodeOp::Library(_) => 1 << 16,
             _ => 1,
         };

@@ -1,12 +1,55 @@
-//! argmax and argmin: the first index of the extreme, as int64 (a library
-//! scan over the materialized operand).
+//! argmax and argmin: the first index of the extreme, as int64.
+//!
+//! They are two fused reductions, so they fuse with their producers like
+//! any reduction (`argmax(x*x)` reads x and allocates nothing of its
+//! size): the extreme `m` along the axis, then the smallest index `i` with
+//! `x[i] == m` (or `x[i]` NaN: `max`/`min` propagate NaN, so then the first
+//! NaN wins, as in NumPy). Along the last axis the two are one row kernel
+//! reading each row twice from cache. The index is an int64 `arange` of the
+//! axis length broadcast over the array, so a full reduction of a very
+//! long array (where that index would be as long as the array) keeps the
+//! library's one-pass scan instead.
 
 use crate::array::Array;
+use crate::creation::asarray;
+use crate::elementwise::{astype, broadcast_to, equal, isnan, logical_or, scalar_like, where_};
 use crate::manipulation::{normalize_axis, reshape};
+use crate::statistical::{max, min};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
 use lazyxp_compiler::library::LibraryOp;
 use lazyxp_runtime::{DType, Error, Result, Shape};
 use smallvec::smallvec;
+
+/// Full reductions longer than this use the library scan (see above).
+const FUSED_UP_TO: usize = 1 << 18;
+
+/// The fused form along `axis`, keeping the reduced dimension.
+fn fused_along(x: &Array, axis: usize, max_wanted: bool) -> Result<Array> {
+    let n = x.shape()[axis];
+    let ax = [axis as isize];
+    let extreme = if max_wanted { max(x, Some(&ax), true)? } else { min(x, Some(&ax), true)? };
+    let mut hit = equal(x, &extreme)?;
+    if x.dtype().is_float() {
+        hit = logical_or(&hit, &isnan(x)?)?;
+    }
+    // A leaf of the broadcastable shape, so the index is read in place,
+    // in a type as wide as x's elements: a kernel of one element size runs
+    // in vectors (int32 beside 4-byte values, float64 beside 8-byte floats:
+    // exact below 2^53), and only the result becomes int64.
+    let along: Vec<usize> = (0..x.ndim()).map(|d| if d == axis { n } else { 1 }).collect();
+    let index = match x.dtype() {
+        DType::Float64 => asarray(&(0..n).map(|i| i as f64).collect::<Vec<_>>(), &along)?,
+        DType::Int64 | DType::UInt64 => asarray(&(0..n as i64).collect::<Vec<_>>(), &along)?,
+        _ if n <= i32::MAX as usize => asarray(&(0..n as i32).collect::<Vec<_>>(), &along)?,
+        _ => asarray(&(0..n as i64).collect::<Vec<_>>(), &along)?,
+    };
+    let index = broadcast_to(&index, x.shape())?;
+    let none = match index.dtype() {
+        DType::Float64 => scalar_like(&index, n as f64)?,
+        _ => scalar_like(&index, n as i64)?,
+    };
+    astype(&min(&where_(&hit, &index, &none)?, Some(&ax), true)?, DType::Int64)
+}
 
 fn arg_extreme(x: &Array, axis: Option<isize>, keepdims: bool, max: bool) -> Result<Array> {
     let what = if max { "argmax" } else { "argmin" };
@@ -22,8 +65,11 @@ fn arg_extreme(x: &Array, axis: Option<isize>, keepdims: bool, max: bool) -> Res
         None => Shape::new(),
         Some(a) => x.shape().iter().enumerate().map(|(d, &n)| if d == a { 1 } else { n }).collect(),
     };
-    let node = intern(NodeOp::Library(LibraryOp::ArgExtreme { max, axis: axis.map(|a| a as u32) }), DType::Int64, kept.clone(), smallvec![x.node.clone()], State::Pending);
-    let r = Array::from_node(node)?;
+    let r = match axis {
+        Some(a) => fused_along(x, a, max)?,
+        None if x.size() <= FUSED_UP_TO => reshape(&fused_along(&reshape(x, &[-1])?, 0, max)?, &[])?,
+        None => Array::from_node(intern(NodeOp::Library(LibraryOp::ArgExtreme { max, axis: None }), DType::Int64, kept.clone(), smallvec![x.node.clone()], State::Pending))?,
+    };
     let shape: Vec<isize> = match (axis, keepdims) {
         (None, true) => vec![1; x.ndim()],
         (None, false) => vec![],

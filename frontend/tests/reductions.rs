@@ -169,6 +169,94 @@ fn softmax_runs_in_one_kernel_and_is_right() {
     }
 }
 
+/// The first index of the largest (`max`) or smallest value of `v`, a NaN
+/// counting as the extreme (NumPy's argmax/argmin), -0 equal to +0.
+fn arg_ref(v: &[f64], max: bool) -> i64 {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        let b = v[best];
+        if b.is_nan() {
+            break;
+        }
+        if x.is_nan() || (max && x > b) || (!max && x < b) {
+            best = i;
+        }
+    }
+    best as i64
+}
+
+#[test]
+fn argmax_fuses_with_its_producer_and_keeps_numpys_rules() {
+    // Rows of a product: one row kernel, no array of x*x's size.
+    let (r, c) = (37, 129);
+    let mut v = common::data_in(r * c, 4, -3.0, 3.0);
+    v[5] = f64::NAN;
+    v[c + 7] = -0.0;
+    v[c + 9] = 0.0;
+    let x = xp::asarray(&v, &[r, c]).unwrap();
+    let sq = (&x * &x).unwrap();
+    let am = xp::argmax(&sq, Some(-1), false).unwrap();
+    let got = am.to_vec::<i64>().unwrap();
+    let report = am.explain().unwrap();
+    assert_eq!(report.lines().filter(|l| l.starts_with("kernel ") && l.contains(" key ")).count(), 1, "{report}");
+    for i in 0..r {
+        let row: Vec<f64> = v[i * c..(i + 1) * c].iter().map(|x| x * x).collect();
+        assert_eq!(got[i], arg_ref(&row, true), "row {i}");
+    }
+    // Along a leading axis, and argmin with signed zeros.
+    let cols = xp::argmin(&x, Some(0), true).unwrap();
+    assert_eq!(cols.shape(), &[1, c]);
+    let got = cols.to_vec::<i64>().unwrap();
+    for j in 0..c {
+        let col: Vec<f64> = (0..r).map(|i| v[i * c + j]).collect();
+        assert_eq!(got[j], arg_ref(&col, false), "column {j}");
+    }
+    // Flattened: fused up to 2^18 elements, the library scan beyond; the
+    // same answers either way.
+    for n in [1000usize, (1 << 18) + 5] {
+        let mut w = common::data_in(n, 9, -1.0, 1.0);
+        w[n / 2] = 5.0;
+        w[n - 3] = 5.0;
+        let y = xp::asarray(&w, &[n]).unwrap();
+        assert_eq!(xp::argmax(&y, None, false).unwrap().to_vec::<i64>().unwrap(), vec![(n / 2) as i64], "n={n}");
+        assert_eq!(xp::argmin(&y, None, true).unwrap().shape(), &[1]);
+        assert_eq!(xp::argmin(&y, None, false).unwrap().to_vec::<i64>().unwrap(), vec![arg_ref(&w, false)], "n={n}");
+        w[n - 1] = f64::NAN;
+        let y = xp::asarray(&w, &[n]).unwrap();
+        assert_eq!(xp::argmax(&y, None, false).unwrap().to_vec::<i64>().unwrap(), vec![(n - 1) as i64], "n={n} NaN");
+    }
+}
+
+#[test]
+fn reductions_with_a_wider_tail_match_the_interpreter() {
+    // The inner loops run in 4-lane vectors while each row's result is
+    // cast to an 8-byte type in scalar form (lanes::vector_part): compiled
+    // code and interpreter agree bit for bit.
+    let (r, c) = (9, 133);
+    let mut v: Vec<f32> = common::data_in(r * c, 17, -2.0, 2.0).into_iter().map(|x| x as f32).collect();
+    v[40] = f32::NAN;
+    v[c + 3] = -0.0;
+    let leaf = || xp::asarray(&v, &[r, c]).unwrap();
+    let build = |x: &xp::Array| -> Vec<xp::Array> {
+        vec![
+            xp::argmax(x, Some(1), false).unwrap(),
+            xp::argmin(&(x * x).unwrap(), Some(1), true).unwrap(),
+            xp::astype(&xp::sum(x, Some(&[1]), false).unwrap(), xp::DType::Float64).unwrap(),
+        ]
+    };
+    let (a, b) = (build(&leaf()), build(&leaf()));
+    for (x, y) in a.iter().zip(&b) {
+        xp::eval_with(&[x], xp::Engine::Interpreter).unwrap();
+        xp::eval_with(&[y], xp::Engine::Cranelift).unwrap();
+        let bits = |z: &xp::Array| match z.dtype() {
+            xp::DType::Int64 => z.to_vec::<i64>().unwrap().into_iter().map(|i| i as u64).collect::<Vec<_>>(),
+            _ => z.to_vec::<f64>().unwrap().into_iter().map(f64::to_bits).collect(),
+        };
+        assert_eq!(bits(x), bits(y));
+        assert!(y.explain().unwrap().contains(" 4 lanes"), "{}", y.explain().unwrap());
+    }
+}
+
 #[test]
 fn argmax_argmin_find_the_first_extreme() {
     let x = xp::asarray(&[3.0f64, 7.0, 7.0, -1.0, f64::NAN, 2.0], &[2, 3]).unwrap();

@@ -12,13 +12,15 @@ use lazyxp_runtime::DType;
 
 /// Lanes per step for `k`: 1 for the scalar path.
 pub fn choose_lanes(k: &Kernel, has_fma: bool) -> u32 {
-    let Some(size) = common_size(k) else { return 1 };
+    let in_vectors = vector_part(k);
+    let Some(size) = common_size(k, &in_vectors) else { return 1 };
     if !matches!(size, 4 | 8) {
         return 1;
     }
-    let ok = k.insts.iter().all(|inst| vector_ok(k, &inst.op, inst.ty, has_fma))
+    let stores_vectors = !k.is_reduction() || k.row_outputs;
+    let ok = k.insts.iter().enumerate().filter(|(i, _)| in_vectors[*i]).all(|(_, inst)| vector_ok(k, &inst.op, inst.ty, has_fma))
         && k.inputs.iter().all(|i| !i.dtype.is_bool())
-        && k.outputs.iter().all(|&v| !k.ty(v).is_bool());
+        && (!stores_vectors || k.outputs.iter().all(|&v| !k.ty(v).is_bool()));
     if ok {
         16 / size as u32
     } else {
@@ -26,10 +28,34 @@ pub fn choose_lanes(k: &Kernel, has_fma: bool) -> u32 {
     }
 }
 
-/// The element size shared by every non-bool value, if there is one.
-fn common_size(k: &Kernel) -> Option<usize> {
+/// Which instructions run in vectors: all of an elementwise kernel; in a
+/// reduction kernel the inner ones, the reductions, and the per-row values
+/// the inner loops use (splatted). The rest of a reduction kernel — what
+/// happens to each output element after its reductions, like argmax's
+/// final cast to int64 — runs once per row in scalar form, so it may use
+/// other element sizes without sending the whole kernel down the scalar
+/// path.
+pub(super) fn vector_part(k: &Kernel) -> Vec<bool> {
+    if !k.is_reduction() {
+        return vec![true; k.insts.len()];
+    }
+    let inner = k.inner_insts();
+    let mut part = inner.clone();
+    for (i, inst) in k.insts.iter().enumerate() {
+        if inner[i] || matches!(inst.op, Op::Reduce(..)) {
+            part[i] = true;
+            inst.op.for_each_operand(|v| part[v.0 as usize] = true);
+        }
+    }
+    part
+}
+
+/// The element size shared by every non-bool value that runs in vectors
+/// (and every input), if there is one.
+fn common_size(k: &Kernel, in_vectors: &[bool]) -> Option<usize> {
     let mut size = None;
-    for t in k.insts.iter().map(|i| i.ty).chain(k.inputs.iter().map(|i| i.dtype)) {
+    let types = k.insts.iter().enumerate().filter(|(i, _)| in_vectors[*i]).map(|(_, i)| i.ty).chain(k.inputs.iter().map(|i| i.dtype));
+    for t in types {
         if t.is_bool() {
             continue;
         }

@@ -230,7 +230,10 @@ fn emit_outer(
             _ => sem.emit(fb, i, &|v: Value| scalar_vals[v.0 as usize].expect("per-row operand")),
         };
         scalar_vals[i] = Some(sv);
-        vector_vals[i] = Some(splat(fb, vem, inst.ty, sv));
+        // Per-row values of another element size than the vectors' are
+        // never used by the inner loops (`lanes::vector_part`).
+        let fits = vem.lanes == 1 || inst.ty.is_bool() || inst.ty.size() * vem.lanes as usize == 16;
+        vector_vals[i] = fits.then(|| splat(fb, vem, inst.ty, sv));
     }
 }
 
