@@ -9,6 +9,15 @@ use xp::{Array, DType, Result};
 /// kernels yet).
 pub const REAL_DTYPES: [DType; 11] = DType::REAL;
 
+/// A complex dtype's part type (others unchanged).
+fn part_dtype(d: DType) -> DType {
+    match d {
+        DType::Complex64 => DType::Float32,
+        DType::Complex128 => DType::Float64,
+        d => d,
+    }
+}
+
 /// The elements of `a` (evaluating with the default engine if it is still
 /// pending) as little-endian bytes, so results of any dtype compare bit for
 /// bit, NaN payloads included.
@@ -30,7 +39,8 @@ pub fn raw_bytes(a: &Array) -> Result<Vec<u8>> {
         DType::UInt64 => go!(u64),
         DType::Float32 => go!(f32),
         DType::Float64 => go!(f64),
-        d => return Err(xp::Error::Unsupported(format!("raw_bytes of {d}"))),
+        DType::Complex64 => a.to_vec::<[f32; 2]>()?.iter().flat_map(|p| p.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>()).collect(),
+        DType::Complex128 => a.to_vec::<[f64; 2]>()?.iter().flat_map(|p| p.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>()).collect(),
     })
 }
 
@@ -132,14 +142,18 @@ pub fn array_from_bits(dtype: DType, shape: &[usize], bits: &[u64]) -> Result<Ar
         DType::UInt64 => go!(u64, |b: u64| b),
         DType::Float32 => go!(f32, |b: u64| f32::from_bits(b as u32)),
         DType::Float64 => go!(f64, |b: u64| f64::from_bits(b)),
-        d => Err(xp::Error::Unsupported(format!("array_from_bits for {d}"))),
+        // Two words per complex element: the real part's, the imaginary's.
+        DType::Complex64 => xp::asarray(&bits.chunks(2).map(|p| [f32::from_bits(p[0] as u32), f32::from_bits(p[1] as u32)]).collect::<Vec<_>>(), shape),
+        DType::Complex128 => xp::asarray(&bits.chunks(2).map(|p| [f64::from_bits(p[0]), f64::from_bits(p[1])]).collect::<Vec<_>>(), shape),
     }
 }
 
-/// `n` random values of `dtype` from `seed`, as raw bits.
+/// `n` random values of `dtype` from `seed`, as raw bits (two words per
+/// complex value, its parts, for `array_from_bits`).
 pub fn random_data(dtype: DType, n: usize, seed: u64) -> Vec<u64> {
     let mut rng = Rng(seed);
-    (0..n).map(|_| random_bits(&mut rng, dtype)).collect()
+    let words = if dtype.is_complex() { 2 * n } else { n };
+    (0..words).map(|_| random_bits(&mut rng, part_dtype(dtype))).collect()
 }
 
 /// Hex dump of the first differing element, for assertion messages.
@@ -160,6 +174,10 @@ pub fn first_difference(a: &[u8], b: &[u8], elem: usize) -> Option<String> {
 /// and `a + b` as commutative, so the choice is not stable across engines.
 /// Every other bit, signed zeros included, must still match.
 pub fn first_difference_nan_equal(a: &[u8], b: &[u8], dtype: DType) -> Option<String> {
+    if dtype.is_complex() {
+        // Part by part (element k's parts are 2k and 2k + 1).
+        return first_difference_nan_equal(a, b, part_dtype(dtype)).map(|d| format!("{d} (a part; complex element = part / 2)"));
+    }
     let elem = dtype.size();
     if a.len() != b.len() {
         return Some(format!("lengths differ: {} vs {}", a.len(), b.len()));

@@ -177,11 +177,21 @@ fn build(e: &E, leaves: &[Array]) -> Array {
             or_first(r, &a, op)
         }
         E::Where(c, a, b) => {
-            let c = xp::astype(&build(c, leaves), DType::Bool).unwrap();
+            let c = build(c, leaves);
             let (a, b) = (build(a, leaves), build(b, leaves));
+            // A complex condition cannot be cast to bool (the standard);
+            // it is "not 0+0j" then.
+            let c = match xp::astype(&c, DType::Bool) {
+                Ok(c) => c,
+                Err(Error::DType(_)) => xp::not_equal(&c, &xp::scalar_like(&c, 0i64).unwrap()).unwrap(),
+                Err(e) => panic!("where condition: {e}"),
+            };
             or_first(xp::where_(&c, &a, &b), &a, &"where")
         }
-        E::Cast(d, a) => xp::astype(&build(a, leaves), *d).unwrap(),
+        E::Cast(d, a) => {
+            let a = build(a, leaves);
+            or_first(xp::astype(&a, *d), &a, &"astype")
+        }
     }
 }
 
@@ -208,8 +218,9 @@ fn make_leaves(c: &Case) -> Vec<Array> {
         .collect()
 }
 
+/// Every dtype, complex ones included.
 fn dtype() -> impl Strategy<Value = DType> {
-    prop::sample::select(REAL_DTYPES.to_vec())
+    prop::sample::select(DType::ALL.to_vec())
 }
 
 fn py_scalar() -> impl Strategy<Value = PyScalar> {
