@@ -1,0 +1,37 @@
+"""argmax as two fused reductions against NumPy in the same process
+(benches/RESULTS.md, argmax): rows of 4096x1024, along each axis, and of a
+product (fused with its producer). Best of 7. Run from the repo root after
+`LAZYXP_PROFILE=release bash python/dev_build.sh`:
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=python .venv/bin/python benches/argmax_numpy.py
+"""
+import time
+
+import numpy as np
+
+import lazyxp as xp
+
+
+def best_ms(f, repeat=7):
+    f()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times) * 1e3
+
+
+rng = np.random.default_rng(0)
+for dt in (np.float32, np.float64):
+    a = rng.standard_normal((4096, 1024)).astype(dt)
+    x = xp.asarray(a)
+    cases = {
+        "argmax(x, axis=-1)": (lambda: np.argmax(a, axis=-1), lambda: xp.argmax(x, axis=-1).eval()),
+        "argmax(x, axis=0)": (lambda: np.argmax(a, axis=0), lambda: xp.argmax(x, axis=0).eval()),
+        "argmax(x*x, axis=-1)": (lambda: np.argmax(a * a, axis=-1), lambda: xp.argmax(x * x, axis=-1).eval()),
+        "argmin(x) (4M, library scan)": (lambda: np.argmin(a), lambda: xp.argmin(x).eval()),
+    }
+    for name, (with_numpy, with_lazyxp) in cases.items():
+        tn, tx = best_ms(with_numpy), best_ms(with_lazyxp)
+        print(f"{np.dtype(dt).name:8} {name:30} numpy {tn:7.2f} ms  lazyxp {tx:7.2f} ms  speed-up {tn / tx:5.2f}x", flush=True)
