@@ -241,6 +241,23 @@ fn special_values_follow_the_standard() {
     let r = one(xp::exp, [-inf, inf]);
     assert!(r[0] == 0.0 && r[1] == 0.0, "exp(-inf+inf j) = ±0±0j, got {r:?}");
     is(one(xp::exp, [1.0, inf]), [nan, nan], "exp(1+inf j)");
+    // expm1: exp's rules, minus one (NumPy's naive exp(z) - 1 departs).
+    is(one(xp::expm1, [0.0, 0.0]), [0.0, 0.0], "expm1(+0+0j)");
+    is(one(xp::expm1, [1.0, inf]), [nan, nan], "expm1(1+inf j)");
+    is(one(xp::expm1, [1.0, nan]), [nan, nan], "expm1(1+NaN j)");
+    is(one(xp::expm1, [inf, 0.0]), [inf, 0.0], "expm1(inf+0j)");
+    is(one(xp::expm1, [-inf, 1.0]), [-1.0, 0.0], "expm1(-inf+1j)");
+    is(one(xp::expm1, [inf, 1.0]), [inf, inf], "expm1(inf+1j) = inf cis(1) - 1");
+    let r = one(xp::expm1, [-inf, inf]);
+    assert!(r[0] == -1.0 && r[1] == 0.0, "expm1(-inf+inf j) = -1±0j, got {r:?}");
+    let r = one(xp::expm1, [inf, inf]);
+    assert!(r[0].is_infinite() && r[1].is_nan(), "expm1(inf+inf j) = ±inf+NaN j, got {r:?}");
+    let r = one(xp::expm1, [-inf, nan]);
+    assert!(r[0] == -1.0 && r[1] == 0.0, "expm1(-inf+NaN j) = -1±0j, got {r:?}");
+    is(one(xp::expm1, [inf, nan]), [inf, nan], "expm1(inf+NaN j)");
+    is(one(xp::expm1, [nan, 0.0]), [nan, 0.0], "expm1(NaN+0j)");
+    is(one(xp::expm1, [nan, 1.0]), [nan, nan], "expm1(NaN+1j)");
+    is(one(xp::expm1, [1e300, 0.0]), [inf, 0.0], "expm1(1e300+0j)");
     is(one(xp::log, [-0.0, 0.0]), [-inf, std::f64::consts::PI], "log(-0+0j)");
     is(one(xp::log, [0.0, 0.0]), [-inf, 0.0], "log(+0+0j)");
     is(one(xp::log, [-inf, 1.0]), [inf, std::f64::consts::PI], "log(-inf+1j)");
