@@ -3,6 +3,7 @@
 mod emit;
 mod lanes;
 mod outline;
+mod reduce_columns;
 mod reduce_loop;
 mod reduce_pass;
 mod skeleton;

@@ -7,6 +7,7 @@
 //! stored, with the row still in cache for the second and third walks.
 
 use super::emit::Emitter;
+use super::reduce_columns::{emit_columns, ColumnInput};
 use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{element_addr, load_input, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
@@ -128,7 +129,48 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     };
     fb.switch_to_block(outer_head);
     let more = fb.ins().icmp(IntCC::UnsignedLessThan, o, end);
-    fb.ins().brif(more, row_block, &[], exit, &[]);
+    let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
+    match (&column_inputs, col) {
+        (Some(cols), Some(_)) => {
+            // Adjacent outputs whose inputs sit side by side in memory, and
+            // walk their reduced elements with a stride: the column path.
+            let try_columns = fb.create_block();
+            let columns = fb.create_block();
+            fb.ins().brif(more, try_columns, &[], exit, &[]);
+            fb.switch_to_block(try_columns);
+            let lanes = vem.lanes as i64;
+            let group_end = fb.ins().iadd_imm_s(o, lanes);
+            let mut ok = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
+            let mut strided_reduced = fb.ins().iconst(types::I8, 0);
+            let mut firsts = Vec::new();
+            for &n in cols {
+                let strides = row_strides(n);
+                let first = strided_offset(&mut fb, o, &dims[..rank], &strides[..rank]);
+                for l in 1..lanes {
+                    let ol = fb.ins().iadd_imm_s(o, l);
+                    let off = strided_offset(&mut fb, ol, &dims[..rank], &strides[..rank]);
+                    let want = fb.ins().iadd_imm_s(first, l);
+                    let same = fb.ins().icmp(IntCC::Equal, off, want);
+                    ok = fb.ins().band(ok, same);
+                }
+                let unit = fb.ins().icmp_imm_s(IntCC::NotEqual, strides[rank], 1);
+                strided_reduced = fb.ins().bor(strided_reduced, unit);
+                firsts.push(first);
+            }
+            let ok = fb.ins().band(ok, strided_reduced);
+            fb.ins().brif(ok, columns, &[], row_block, &[]);
+            fb.switch_to_block(columns);
+            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], cols, &firsts, o, inner_len, &inner, &live, &level);
+            let no = fb.ins().iadd_imm_s(o, lanes);
+            let c = fb.ins().urem(no, dims[rank - 1]);
+            let mut a = vec![BlockArg::Value(no), BlockArg::Value(c)];
+            a.extend(args_of(&first_offsets(&mut fb, no)));
+            fb.ins().jump(outer_head, &a);
+        }
+        _ => {
+            fb.ins().brif(more, row_block, &[], exit, &[]);
+        }
+    }
 
     // The row: per-row values in scalar form (for per-row work and stores)
     // and splatted (for the inner bodies), then the passes.
@@ -201,6 +243,88 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
+}
+
+/// The inputs of the column path (`reduce_columns.rs`), when the kernel
+/// can take it: one level of reductions over one reduced dim, outputs
+/// stored once per row, every inner input the reductions read strided, and
+/// nothing per row before the reductions but constants and invariant
+/// inputs (the same in every lane). Whether a group of outputs takes it is
+/// decided at run time from the strides.
+#[allow(clippy::too_many_arguments)]
+fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool], level: &[u32], lanes: u32, rank: usize, rrank: usize, passes: u32) -> Option<Vec<usize>> {
+    if k.row_outputs || passes != 1 || rrank != 1 || rank == 0 || lanes == 1 {
+        return None;
+    }
+    let uniform = |i: usize| match k.insts[i].op {
+        Op::Const(_) => true,
+        Op::Load(n) => matches!(plans[n as usize], InputPlan::Invariant(_)),
+        _ => false,
+    };
+    let before = (0..k.insts.len()).all(|i| !live[i] || inner[i] || level[i] > 0 || matches!(k.insts[i].op, Op::Reduce(..)) || uniform(i));
+    let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i]).filter_map(|i| Red::of(k, i)).collect();
+    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+    let mut inputs = Vec::new();
+    for (i, inst) in k.insts.iter().enumerate() {
+        if let (Op::Load(n), true) = (inst.op.clone(), needed[i]) {
+            match (&plans[n as usize], k.inputs[n as usize].space) {
+                (InputPlan::Invariant(_), _) => {}
+                (InputPlan::Strided { .. }, Space::Inner) => inputs.push(n as usize),
+                _ => return None,
+            }
+        }
+    }
+    inputs.sort_unstable();
+    inputs.dedup();
+    (before && !inputs.is_empty()).then_some(inputs)
+}
+
+/// `vem.lanes` outputs from `o` on through the column path, stored.
+#[allow(clippy::too_many_arguments)]
+fn emit_column_group(
+    fb: &mut FunctionBuilder,
+    vem: &Emitter,
+    sem: &Emitter,
+    plans: &[InputPlan],
+    outer_dims: &[CValue],
+    out_bases: &[CValue],
+    cols: &[usize],
+    firsts: &[CValue],
+    o: CValue,
+    inner_len: CValue,
+    inner: &[bool],
+    live: &[bool],
+    level: &[u32],
+) {
+    let k = vem.kernel;
+    let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
+    let per_row = |i: usize, l: u32| !inner[i] && live[i] && level[i] == l && !is_red(i);
+    let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
+    let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == 1).filter_map(|i| Red::of(k, i)).collect();
+    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+    let inputs: Vec<ColumnInput> = cols
+        .iter()
+        .zip(firsts)
+        .map(|(&n, &first)| {
+            let InputPlan::Strided { strides, .. } = &plans[n] else { unreachable!("column inputs are strided") };
+            ColumnInput { input: n, first, stride: strides[outer_dims.len()] }
+        })
+        .collect();
+    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len);
+    for l in 0..vem.lanes as usize {
+        let ol = fb.ins().iadd_imm_s(o, l as i64);
+        let mut lane_vals = scalar_vals.clone();
+        let mut unused = vector_vals.clone();
+        for (r, per_lane) in reds.iter().zip(&results) {
+            lane_vals[r.inst] = Some(per_lane[l]);
+        }
+        emit_outer(fb, vem, sem, plans, outer_dims, ol, |i| per_row(i, 1), &mut lane_vals, &mut unused);
+        for (n, v) in k.outputs.iter().enumerate() {
+            store_output(fb, k, n, out_bases[n], ol, lane_vals[v.0 as usize].expect("outputs are computed"));
+        }
+    }
 }
 
 fn args_of(vals: &[CValue]) -> Vec<BlockArg> {

@@ -62,11 +62,16 @@ impl Red {
     }
 
     /// Values per accumulator.
-    fn width(&self) -> usize {
+    pub(super) fn width(&self) -> usize {
         if self.split() { 3 } else { 1 }
     }
 
-    fn state_types(&self, em: &Emitter) -> Vec<Type> {
+    /// Values of the running total: total and compensation, or the total.
+    pub(super) fn total_width(&self) -> usize {
+        if self.compensated { 2 } else { 1 }
+    }
+
+    pub(super) fn state_types(&self, em: &Emitter) -> Vec<Type> {
         let t = em.vty(self.ty);
         if self.split() {
             let seen = if em.lanes > 1 { t.as_int() } else { types::I8 };
@@ -76,7 +81,7 @@ impl Red {
         }
     }
 
-    fn initial_state(&self, fb: &mut FunctionBuilder, em: &Emitter) -> Vec<CValue> {
+    pub(super) fn initial_state(&self, fb: &mut FunctionBuilder, em: &Emitter) -> Vec<CValue> {
         let id = em.constant(fb, self.op.identity(self.ty));
         if self.split() {
             let t = self.state_types(em)[1];
@@ -93,7 +98,7 @@ impl Red {
     }
 
     /// Folds `v` into one accumulator's state.
-    fn fold_in(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue], v: CValue) -> Vec<CValue> {
+    pub(super) fn fold_in(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue], v: CValue) -> Vec<CValue> {
         if !self.split() {
             return vec![em.binary(fb, self.op.binary(), self.ty, state[0], v)];
         }
@@ -127,7 +132,7 @@ impl Red {
     }
 
     /// Each lane's exact value (scalar form) from an accumulator's state.
-    fn lane_values(&self, fb: &mut FunctionBuilder, em: &Emitter, sem: &Emitter, state: &[CValue]) -> Vec<CValue> {
+    pub(super) fn lane_values(&self, fb: &mut FunctionBuilder, em: &Emitter, sem: &Emitter, state: &[CValue]) -> Vec<CValue> {
         let lanes = em.lanes as usize;
         let lane = |fb: &mut FunctionBuilder, v: CValue, l: usize| if lanes > 1 { fb.ins().extractlane(v, l as u8) } else { v };
         (0..lanes)
@@ -202,13 +207,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let fold = fb.create_block();
     let done = fb.create_block();
 
-    let mut init_totals = Vec::new();
-    for r in reds {
-        init_totals.push(total_identity(fb, r));
-        if r.compensated {
-            init_totals.push(fb.ins().f64const(0.0));
-        }
-    }
+    let init_totals: Vec<CValue> = reds.iter().flat_map(|r| initial_totals(fb, r)).collect();
     let zero = fb.ins().iconst(types::I64, 0);
     let mut a = vec![BlockArg::Value(zero)];
     a.extend(args_of(&init_totals));
@@ -354,26 +353,8 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
             let at = offsets[ri] + u * r.width();
             lane_vals.extend(r.lane_values(fb, vem, sem, &fold_accs[at..at + r.width()]));
         }
-        let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
-        let l = lane_vals;
-        let (p01, p23, p45, p67) = (f(fb, l[0], l[1]), f(fb, l[2], l[3]), f(fb, l[4], l[5]), f(fb, l[6], l[7]));
-        let (q0, q1) = (f(fb, p01, p23), f(fb, p45, p67));
-        let block = f(fb, q0, q1);
-        let total = totals[t];
-        if r.total_ty == types::F64 && r.ty == DType::Float32 {
-            let b = fb.ins().fpromote(types::F64, block);
-            new_totals.push(if r.op == ReduceOp::Add { fb.ins().fadd(total, b) } else { fb.ins().fmul(total, b) });
-            t += 1;
-        } else if r.compensated {
-            let comp = totals[t + 1];
-            let (nt, nc) = neumaier(fb, total, comp, block);
-            new_totals.push(nt);
-            new_totals.push(nc);
-            t += 2;
-        } else {
-            new_totals.push(sem.binary(fb, r.op.binary(), r.ty, total, block));
-            t += 1;
-        }
+        new_totals.extend(join_block(fb, sem, r, &lane_vals, &totals[t..t + r.total_width()]));
+        t += r.total_width();
     }
     let mut a = vec![BlockArg::Value(blk_end)];
     a.extend(args_of(&new_totals));
@@ -387,22 +368,58 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let mut t = 0;
     let mut results = Vec::with_capacity(reds.len());
     for r in reds {
-        let total = done_totals[t];
-        let mut v = if r.compensated {
-            t += 2;
-            fb.ins().fadd(total, done_totals[t - 1])
-        } else {
-            t += 1;
-            if r.total_ty == types::F64 && r.ty == DType::Float32 { fb.ins().fdemote(types::F32, total) } else { total }
-        };
-        if r.op == ReduceOp::Add {
-            // The sum of nothing is +0 (the running total starts at -0).
-            let zero = sem.zero(fb, r.ty);
-            v = fb.ins().select(empty, zero, v);
-        }
-        results.push(v);
+        results.push(finish_total(fb, sem, r, &done_totals[t..t + r.total_width()], empty));
+        t += r.total_width();
     }
     results
+}
+
+/// A reduction's running total before its first block (two values, total
+/// and compensation, for compensated sums).
+pub(super) fn initial_totals(fb: &mut FunctionBuilder, r: &Red) -> Vec<CValue> {
+    let mut v = vec![total_identity(fb, r)];
+    if r.compensated {
+        v.push(fb.ins().f64const(0.0));
+    }
+    v
+}
+
+/// One block's end for one output: its eight canonical lane values
+/// combined pairwise, `((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op
+/// l7))`, then joined to the running total; returns the new total.
+pub(super) fn join_block(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[CValue], totals: &[CValue]) -> Vec<CValue> {
+    let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
+    let (p01, p23, p45, p67) = (f(fb, l[0], l[1]), f(fb, l[2], l[3]), f(fb, l[4], l[5]), f(fb, l[6], l[7]));
+    let (q0, q1) = (f(fb, p01, p23), f(fb, p45, p67));
+    let block = f(fb, q0, q1);
+    let total = totals[0];
+    if r.total_ty == types::F64 && r.ty == DType::Float32 {
+        let b = fb.ins().fpromote(types::F64, block);
+        vec![if r.op == ReduceOp::Add { fb.ins().fadd(total, b) } else { fb.ins().fmul(total, b) }]
+    } else if r.compensated {
+        let (nt, nc) = neumaier(fb, total, totals[1], block);
+        vec![nt, nc]
+    } else {
+        vec![sem.binary(fb, r.op.binary(), r.ty, total, block)]
+    }
+}
+
+/// The reduction's value from its final running total (`empty`: the
+/// reduced extent is zero).
+pub(super) fn finish_total(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, totals: &[CValue], empty: CValue) -> CValue {
+    let mut v = if r.compensated {
+        fb.ins().fadd(totals[0], totals[1])
+    } else if r.total_ty == types::F64 && r.ty == DType::Float32 {
+        fb.ins().fdemote(types::F32, totals[0])
+    } else {
+        totals[0]
+    };
+    if r.op == ReduceOp::Add {
+        // The sum of nothing is +0 (the running total starts at -0).
+        let zero = sem.zero(fb, r.ty);
+        v = fb.ins().select(empty, zero, v);
+    }
+    v
 }
 
 /// Writes each stashed value at inner index `r` of its output's row.

@@ -1,0 +1,203 @@
+//! Reductions over a leading axis (`sum(x, axis=0)`, any reduction of a
+//! transposed view), several outputs at once. The row loop walks one
+//! output's reduced elements, which here are a column apart in memory:
+//! every vector is a gather, every element another cache line. Here the
+//! lanes of a vector are adjacent outputs instead, so each step is one
+//! vector load along a row of memory.
+//!
+//! The accumulation order of `kernel_ir::reduce` is kept output by
+//! output: canonical lane `j = r % 8` is accumulator `j` (a vector whose
+//! lane `l` belongs to output `o + l`), and at each block's end lane `l` of
+//! the eight accumulators is combined pairwise and joined to output
+//! `o + l`'s running total with the same code as the row loop. So both
+//! loops, and the interpreter, give the same bits.
+
+use super::emit::Emitter;
+use super::reduce_loop::emit_inner_body;
+use super::reduce_pass::{finish_total, initial_totals, join_block, Red};
+use super::skeleton::{element_addr, mem, InputPlan};
+use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Type, Value as CValue};
+use cranelift_frontend::FunctionBuilder;
+
+/// An inner input read across the group's outputs: the element of lane `l`
+/// at reduced index `r` is `first + l + r * stride` (in elements).
+pub(super) struct ColumnInput {
+    pub input: usize,
+    pub first: CValue,
+    pub stride: CValue,
+}
+
+fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
+    vals.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+/// Folds `reds` over `inner_len` reduced elements for `vem.lanes` adjacent
+/// outputs; returns, per reduction, its value for each output (scalar).
+/// `needed` are the inner instructions the reductions' operands need and
+/// `outer_vals` the vector forms of the values that are the same for all
+/// outputs (constants and invariant inputs).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn emit_columns(
+    fb: &mut FunctionBuilder,
+    vem: &Emitter,
+    sem: &Emitter,
+    plans: &[InputPlan],
+    reds: &[Red],
+    needed: &[bool],
+    outer_vals: &[Option<CValue>],
+    inputs: &[ColumnInput],
+    inner_len: CValue,
+) -> Vec<Vec<CValue>> {
+    let k = vem.kernel;
+    let lanes = vem.lanes as usize;
+    let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
+    let load = |fb: &mut FunctionBuilder, r: CValue| -> Vec<CValue> {
+        inputs
+            .iter()
+            .map(|c| {
+                let dtype = k.inputs[c.input].dtype;
+                let InputPlan::Strided { base, .. } = &plans[c.input] else { unreachable!("column inputs are strided") };
+                let step = fb.ins().imul(r, c.stride);
+                let at = fb.ins().iadd(c.first, step);
+                let addr = element_addr(fb, *base, at, dtype.size() as i64);
+                fb.ins().load(vem.vty(dtype), mem(), addr, 0)
+            })
+            .collect()
+    };
+    // Per reduction: (offset of its accumulators in the flat state, width).
+    let mut at = 0;
+    let slots: Vec<(usize, usize)> = reds
+        .iter()
+        .map(|r| {
+            let s = (at, r.width());
+            at += REDUCE_LANES * r.width();
+            s
+        })
+        .collect();
+    let state_types: Vec<Type> = reds.iter().flat_map(|r| std::iter::repeat_n(r.state_types(vem), REDUCE_LANES).flatten()).collect();
+    let fold = |fb: &mut FunctionBuilder, accs: &mut [CValue], u: usize, vals: &[Option<CValue>], keep: Option<CValue>| {
+        for (ri, r) in reds.iter().enumerate() {
+            let (base, w) = slots[ri];
+            let a = base + u * w;
+            let folded = r.fold_in(fb, vem, &accs[a..a + w], vals[r.operand(k).0 as usize].expect("reduced values are computed"));
+            for (d, f) in folded.into_iter().enumerate() {
+                accs[a + d] = match keep {
+                    Some(c) => fb.ins().select(c, f, accs[a + d]),
+                    None => f,
+                };
+            }
+        }
+    };
+
+    let block_head = fb.create_block();
+    let block_start = fb.create_block();
+    let group = fb.create_block();
+    let group_body = fb.create_block();
+    let tail = fb.create_block();
+    let done = fb.create_block();
+
+    // Running totals: per reduction, per output lane.
+    let mut init = Vec::new();
+    for r in reds {
+        for _ in 0..lanes {
+            init.extend(initial_totals(fb, r));
+        }
+    }
+    let total_types: Vec<Type> = init.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+    let zero = fb.ins().iconst(types::I64, 0);
+    let mut a = vec![BlockArg::Value(zero)];
+    a.extend(args_of(&init));
+    fb.ins().jump(block_head, &a);
+
+    // block_head(r, totals...)
+    let r0 = fb.append_block_param(block_head, types::I64);
+    let totals: Vec<CValue> = total_types.iter().map(|&t| fb.append_block_param(block_head, t)).collect();
+    fb.switch_to_block(block_head);
+    let more = fb.ins().icmp(IntCC::UnsignedLessThan, r0, inner_len);
+    fb.ins().brif(more, block_start, &[], done, &args_of(&totals));
+
+    // block_start: the block's end and fresh accumulators.
+    fb.switch_to_block(block_start);
+    let blk_end = {
+        let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
+        fb.ins().umin(e, inner_len)
+    };
+    let mut idents = Vec::new();
+    for r in reds {
+        let s = r.initial_state(fb, vem);
+        for _ in 0..REDUCE_LANES {
+            idents.extend_from_slice(&s);
+        }
+    }
+    let mut a = vec![BlockArg::Value(r0)];
+    a.extend(args_of(&idents));
+    fb.ins().jump(group, &a);
+
+    // group(r, accs...): eight reduced indices, one per accumulator.
+    let gr = fb.append_block_param(group, types::I64);
+    let accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(group, t)).collect();
+    fb.switch_to_block(group);
+    let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
+    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
+    fb.ins().brif(whole, group_body, &[], tail, &args_of(&accs));
+    fb.switch_to_block(group_body);
+    let mut next = accs.clone();
+    for u in 0..REDUCE_LANES {
+        let r = fb.ins().iadd_imm_s(gr, u as i64);
+        let loaded = load(fb, r);
+        let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+        fold(fb, &mut next, u, &vals, None);
+    }
+    let mut a = vec![BlockArg::Value(group_end)];
+    a.extend(args_of(&next));
+    fb.ins().jump(group, &a);
+
+    // tail(accs...): fewer than eight left in the block (blocks start at
+    // multiples of eight, so index gr + u still belongs to accumulator u);
+    // each step reads a clamped index and keeps its fold only if in range.
+    let tail_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(tail, t)).collect();
+    fb.switch_to_block(tail);
+    let mut next = tail_accs;
+    let last = fb.ins().iadd_imm_s(blk_end, -1);
+    for u in 0..REDUCE_LANES - 1 {
+        let r = fb.ins().iadd_imm_s(gr, u as i64);
+        let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
+        let safe = fb.ins().umin(r, last);
+        let loaded = load(fb, safe);
+        let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+        fold(fb, &mut next, u, &vals, Some(in_block));
+    }
+    // The block's end, output by output.
+    let mut new_totals = Vec::new();
+    let mut t = 0;
+    for (ri, r) in reds.iter().enumerate() {
+        let (base, w) = slots[ri];
+        let per_acc: Vec<Vec<CValue>> = (0..REDUCE_LANES).map(|u| r.lane_values(fb, vem, sem, &next[base + u * w..base + (u + 1) * w])).collect();
+        for l in 0..lanes {
+            let lane_vals: Vec<CValue> = per_acc.iter().map(|v| v[l]).collect();
+            new_totals.extend(join_block(fb, sem, r, &lane_vals, &totals[t..t + r.total_width()]));
+            t += r.total_width();
+        }
+    }
+    let mut a = vec![BlockArg::Value(blk_end)];
+    a.extend(args_of(&new_totals));
+    fb.ins().jump(block_head, &a);
+
+    // done(totals...)
+    let done_totals: Vec<CValue> = total_types.iter().map(|&t| fb.append_block_param(done, t)).collect();
+    fb.switch_to_block(done);
+    let empty = fb.ins().icmp_imm_s(IntCC::Equal, inner_len, 0);
+    let mut t = 0;
+    reds.iter()
+        .map(|r| {
+            (0..lanes)
+                .map(|_| {
+                    let v = finish_total(fb, sem, r, &done_totals[t..t + r.total_width()], empty);
+                    t += r.total_width();
+                    v
+                })
+                .collect()
+        })
+        .collect()
+}
