@@ -32,8 +32,10 @@ fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
     vals.iter().map(|&v| BlockArg::Value(v)).collect()
 }
 
-/// Folds `reds` over `inner_len` reduced elements for `vem.lanes` adjacent
-/// outputs; returns, per reduction, its value for each output (scalar).
+/// Folds `reds` over `inner_len` reduced elements for `groups * vem.lanes`
+/// adjacent outputs (`groups` vectors side by side: a whole cache line of
+/// each row per step); returns, per reduction, its value for each output
+/// (scalar), in output order.
 /// `needed` are the inner instructions the reductions' operands need and
 /// `outer_vals` the vector forms of the values that are the same for all
 /// outputs (constants and invariant inputs).
@@ -48,11 +50,13 @@ pub(super) fn emit_columns(
     outer_vals: &[Option<CValue>],
     inputs: &[ColumnInput],
     inner_len: CValue,
+    groups: usize,
 ) -> Vec<Vec<CValue>> {
     let k = vem.kernel;
     let lanes = vem.lanes as usize;
     let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
-    let load = |fb: &mut FunctionBuilder, r: CValue| -> Vec<CValue> {
+    // Vector `g` of the group at reduced index `r`, per input.
+    let load = |fb: &mut FunctionBuilder, r: CValue, g: usize| -> Vec<CValue> {
         inputs
             .iter()
             .map(|c| {
@@ -61,25 +65,26 @@ pub(super) fn emit_columns(
                 let step = fb.ins().imul(r, c.stride);
                 let at = fb.ins().iadd(c.first, step);
                 let addr = element_addr(fb, *base, at, dtype.size() as i64);
-                fb.ins().load(vem.vty(dtype), mem(), addr, 0)
+                fb.ins().load(vem.vty(dtype), mem(), addr, (g * lanes * dtype.size()) as i32)
             })
             .collect()
     };
-    // Per reduction: (offset of its accumulators in the flat state, width).
+    // Per reduction: (offset of its accumulators in the flat state, width);
+    // accumulator (u, g) of reduction ri starts at offset + (u * groups + g) * width.
     let mut at = 0;
     let slots: Vec<(usize, usize)> = reds
         .iter()
         .map(|r| {
             let s = (at, r.width());
-            at += REDUCE_LANES * r.width();
+            at += REDUCE_LANES * groups * r.width();
             s
         })
         .collect();
-    let state_types: Vec<Type> = reds.iter().flat_map(|r| std::iter::repeat_n(r.state_types(vem), REDUCE_LANES).flatten()).collect();
-    let fold = |fb: &mut FunctionBuilder, accs: &mut [CValue], u: usize, vals: &[Option<CValue>], keep: Option<CValue>| {
+    let state_types: Vec<Type> = reds.iter().flat_map(|r| std::iter::repeat_n(r.state_types(vem), REDUCE_LANES * groups).flatten()).collect();
+    let fold = |fb: &mut FunctionBuilder, accs: &mut [CValue], u: usize, g: usize, vals: &[Option<CValue>], keep: Option<CValue>| {
         for (ri, r) in reds.iter().enumerate() {
             let (base, w) = slots[ri];
-            let a = base + u * w;
+            let a = base + (u * groups + g) * w;
             let folded = r.fold_in(fb, vem, &accs[a..a + w], vals[r.operand(k).0 as usize].expect("reduced values are computed"));
             for (d, f) in folded.into_iter().enumerate() {
                 accs[a + d] = match keep {
@@ -100,7 +105,7 @@ pub(super) fn emit_columns(
     // Running totals: per reduction, per output lane.
     let mut init = Vec::new();
     for r in reds {
-        for _ in 0..lanes {
+        for _ in 0..groups * lanes {
             init.extend(initial_totals(fb, r));
         }
     }
@@ -126,7 +131,7 @@ pub(super) fn emit_columns(
     let mut idents = Vec::new();
     for r in reds {
         let s = r.initial_state(fb, vem);
-        for _ in 0..REDUCE_LANES {
+        for _ in 0..REDUCE_LANES * groups {
             idents.extend_from_slice(&s);
         }
     }
@@ -145,9 +150,11 @@ pub(super) fn emit_columns(
     let mut next = accs.clone();
     for u in 0..REDUCE_LANES {
         let r = fb.ins().iadd_imm_s(gr, u as i64);
-        let loaded = load(fb, r);
-        let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-        fold(fb, &mut next, u, &vals, None);
+        for g in 0..groups {
+            let loaded = load(fb, r, g);
+            let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+            fold(fb, &mut next, u, g, &vals, None);
+        }
     }
     let mut a = vec![BlockArg::Value(group_end)];
     a.extend(args_of(&next));
@@ -164,20 +171,29 @@ pub(super) fn emit_columns(
         let r = fb.ins().iadd_imm_s(gr, u as i64);
         let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
         let safe = fb.ins().umin(r, last);
-        let loaded = load(fb, safe);
-        let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-        fold(fb, &mut next, u, &vals, Some(in_block));
+        for g in 0..groups {
+            let loaded = load(fb, safe, g);
+            let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+            fold(fb, &mut next, u, g, &vals, Some(in_block));
+        }
     }
     // The block's end, output by output.
     let mut new_totals = Vec::new();
     let mut t = 0;
     for (ri, r) in reds.iter().enumerate() {
         let (base, w) = slots[ri];
-        let per_acc: Vec<Vec<CValue>> = (0..REDUCE_LANES).map(|u| r.lane_values(fb, vem, sem, &next[base + u * w..base + (u + 1) * w])).collect();
-        for l in 0..lanes {
-            let lane_vals: Vec<CValue> = per_acc.iter().map(|v| v[l]).collect();
-            new_totals.extend(join_block(fb, sem, r, &lane_vals, &totals[t..t + r.total_width()]));
-            t += r.total_width();
+        for g in 0..groups {
+            let per_acc: Vec<Vec<CValue>> = (0..REDUCE_LANES)
+                .map(|u| {
+                    let a = base + (u * groups + g) * w;
+                    r.lane_values(fb, vem, sem, &next[a..a + w])
+                })
+                .collect();
+            for l in 0..lanes {
+                let lane_vals: Vec<CValue> = per_acc.iter().map(|v| v[l]).collect();
+                new_totals.extend(join_block(fb, sem, r, &lane_vals, &totals[t..t + r.total_width()]));
+                t += r.total_width();
+            }
         }
     }
     let mut a = vec![BlockArg::Value(blk_end)];
@@ -191,7 +207,7 @@ pub(super) fn emit_columns(
     let mut t = 0;
     reds.iter()
         .map(|r| {
-            (0..lanes)
+            (0..groups * lanes)
                 .map(|_| {
                     let v = finish_total(fb, sem, r, &done_totals[t..t + r.total_width()], empty);
                     t += r.total_width();

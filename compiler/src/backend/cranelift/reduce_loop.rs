@@ -138,7 +138,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             let columns = fb.create_block();
             fb.ins().brif(more, try_columns, &[], exit, &[]);
             fb.switch_to_block(try_columns);
-            let lanes = vem.lanes as i64;
+            let lanes = vem.lanes as i64 * COLUMN_GROUPS as i64;
             let group_end = fb.ins().iadd_imm_s(o, lanes);
             let mut ok = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
             let mut strided_reduced = fb.ins().iconst(types::I8, 0);
@@ -279,7 +279,12 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
     (before && !inputs.is_empty()).then_some(inputs)
 }
 
-/// `vem.lanes` outputs from `o` on through the column path, stored.
+/// Vectors of outputs per step of the column path: four make a 64-byte
+/// cache line of each row for 4-byte elements.
+const COLUMN_GROUPS: usize = 4;
+
+/// `COLUMN_GROUPS * vem.lanes` outputs from `o` on through the column
+/// path, stored.
 #[allow(clippy::too_many_arguments)]
 fn emit_column_group(
     fb: &mut FunctionBuilder,
@@ -312,8 +317,8 @@ fn emit_column_group(
             ColumnInput { input: n, first, stride: strides[outer_dims.len()] }
         })
         .collect();
-    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len);
-    for l in 0..vem.lanes as usize {
+    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len, COLUMN_GROUPS);
+    for l in 0..vem.lanes as usize * COLUMN_GROUPS {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
         let mut lane_vals = scalar_vals.clone();
         let mut unused = vector_vals.clone();
