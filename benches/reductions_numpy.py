@@ -1,9 +1,11 @@
-"""argmax as two fused reductions against NumPy in the same process
-(benches/RESULTS.md, argmax): rows of 4096x1024, along each axis, and of a
-product (fused with its producer). Best of 7. Run from the repo root after
+"""Reductions along each axis of a 4096x1024 array against NumPy in the
+same process (benches/RESULTS.md, "Reductions along either axis"): sums,
+maxima and means over the rows (the row loop) and over the leading axis
+(the column path), and argmax as two fused reductions, alone and fused
+with its producer. Best of 7. Run from the repo root after
 `LAZYXP_PROFILE=release bash python/dev_build.sh`:
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=python .venv/bin/python benches/argmax_numpy.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=python .venv/bin/python benches/reductions_numpy.py
 """
 import time
 
@@ -27,6 +29,10 @@ for dt in (np.float32, np.float64):
     a = rng.standard_normal((4096, 1024)).astype(dt)
     x = xp.asarray(a)
     cases = {
+        "sum(x, axis=1)": (lambda: np.sum(a, axis=1), lambda: xp.sum(x, axis=1).eval()),
+        "sum(x, axis=0)": (lambda: np.sum(a, axis=0), lambda: xp.sum(x, axis=0).eval()),
+        "max(x, axis=0)": (lambda: np.max(a, axis=0), lambda: xp.max(x, axis=0).eval()),
+        "mean(x*x, axis=0)": (lambda: np.mean(a * a, axis=0), lambda: xp.mean(x * x, axis=0).eval()),
         "argmax(x, axis=-1)": (lambda: np.argmax(a, axis=-1), lambda: xp.argmax(x, axis=-1).eval()),
         "argmax(x, axis=0)": (lambda: np.argmax(a, axis=0), lambda: xp.argmax(x, axis=0).eval()),
         "argmax(x*x, axis=-1)": (lambda: np.argmax(a * a, axis=-1), lambda: xp.argmax(x * x, axis=-1).eval()),
