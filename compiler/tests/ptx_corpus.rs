@@ -109,6 +109,24 @@ fn mul_then_add_is_not_contracted() {
     assert!(!ops.iter().any(|o| o.starts_with("fma")), "{}", p.ptx);
 }
 
+/// sin's huge-argument reduction (a cold region) is a branch on the GPU:
+/// threads whose arguments are ordinary skip it instead of computing it
+/// and selecting the fast value, and it is emitted once.
+#[test]
+fn cold_regions_are_branches() {
+    let k = corpus::chains().into_iter().find(|k| k.name == "fused_sin_add_log_f32").unwrap();
+    let expanded = math::expand(&k);
+    let regions = expanded.insts.iter().filter(|i| matches!(i.op, Op::ColdBegin(..))).count();
+    assert!(regions > 0, "sin has a cold region");
+    let p = ptx::compile(&k).unwrap();
+    assert_eq!(p.mlir_before.matches("scf.if").count(), regions, "{}", p.mlir_before);
+    assert!(p.mlir_before.contains("} else {") && p.mlir_before.contains("scf.yield"), "{}", p.mlir_before);
+    // More branches than the grid-stride loop alone has (axpy's).
+    let axpy = ptx::compile(&corpus::chains().into_iter().find(|k| k.name == "axpy_f32").unwrap()).unwrap();
+    let branches = |ptx: &str| opcodes(ptx).filter(|o| o.starts_with("bra")).count();
+    assert!(branches(&p.ptx) > branches(&axpy.ptx), "{}", p.ptx);
+}
+
 /// The stages `explain()` and `LAZYXP_DUMP` show are all kept.
 #[test]
 fn compiled_kernel_keeps_every_stage() {

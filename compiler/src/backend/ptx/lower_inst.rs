@@ -88,7 +88,7 @@ pub struct Body<'k> {
     k: &'k Kernel,
     pub text: String,
     pub indent: usize,
-    names: Vec<String>,
+    pub names: Vec<String>,
     tmp: u32,
 }
 
@@ -176,9 +176,7 @@ impl<'k> Body<'k> {
                 }
             }
             Op::Load(_) => unreachable!("loads are emitted by the loop skeleton"),
-            // The region runs in every thread: its result already is the
-            // select, so both ends are their last operand (the `None` arm).
-            Op::ColdBegin(..) | Op::ColdEnd(..) => None,
+            Op::ColdBegin(..) | Op::ColdEnd(..) => unreachable!("cold regions are scf.if regions of the loop body (mlir_text.rs)"),
             ref other => return Err(self.unsupported(format!("{other:?}"))),
         };
         match result {

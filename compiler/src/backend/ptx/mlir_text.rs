@@ -11,7 +11,7 @@
 //! memrefs, so the launch parameters are plain 64-bit words (see
 //! `super::abi`) and loads are `llvm.getelementptr` + `llvm.load`.
 
-use super::lower_inst::{mem_ty, Body};
+use super::lower_inst::{mem_ty, mlir_ty, Body};
 use crate::kernel_ir::{Access, Kernel, Op};
 use lazyxp_runtime::{DType, Error, Result};
 use std::fmt::Write;
@@ -88,6 +88,8 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
             }
         }
     }
+    // (result, fast value) of each cold region being emitted.
+    let mut open_regions: Vec<(String, String)> = Vec::new();
     b.line("scf.for %i = %lb to %end step %step : i64 {");
     b.indent += 1;
     if strided {
@@ -114,6 +116,29 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
                     b.load(i, n, &elem);
                 }
             },
+            // A cold region runs only in the threads whose condition holds
+            // (`kernel_ir/cold.rs`: its values never escape, so it can be
+            // an `scf.if` region); the others take the fast value.
+            Op::ColdBegin(cond, fast) => {
+                let (result, t) = (b.fresh(), mlir_ty(inst.ty));
+                b.line(&format!("{result} = scf.if {} -> ({t}) {{", b.name(cond.0 as usize)));
+                b.indent += 1;
+                let fast = b.name(fast.0 as usize).to_string();
+                b.names[i] = fast.clone();
+                open_regions.push((result, fast));
+            }
+            Op::ColdEnd(_, v) => {
+                let (result, fast) = open_regions.pop().expect("cold regions are balanced (verify)");
+                let t = mlir_ty(inst.ty);
+                b.line(&format!("scf.yield {} : {t}", b.name(v.0 as usize)));
+                b.indent -= 1;
+                b.line("} else {");
+                b.indent += 1;
+                b.line(&format!("scf.yield {fast} : {t}"));
+                b.indent -= 1;
+                b.line("}");
+                b.names[i] = result;
+            }
             _ => b.inst(i)?,
         }
     }
