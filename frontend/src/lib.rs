@@ -43,7 +43,7 @@ pub use searching::{argmax, argmin};
 pub use array_key::ArrayIndex;
 pub use indexing::{index_arrays, mask_index, nonzero, take, take_along_axis, take_indices};
 pub use joining::{concat, diff, roll, stack, unstack};
-pub use sets::{unique_all, unique_counts, unique_inverse, unique_values};
+pub use sets::{isin, unique_all, unique_counts, unique_inverse, unique_values};
 pub use sorting::{argsort, searchsorted, sort};
 pub use tiling::{meshgrid, repeat, repeat_counts, tile};
 pub use updating::{set_index, set_index_arrays, set_mask};

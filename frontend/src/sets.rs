@@ -4,10 +4,14 @@
 //! evaluated here, because the outputs' length is that count. Library
 //! kernels then read each output off the sorted values; their names in
 //! the dumps say the shape was data-dependent. NaNs are all distinct (the
-//! standard; NumPy 2's `unique_*`), -0.0 equals 0.0.
+//! standard; NumPy 2's `unique_*`), -0.0 equals 0.0. `isin` (2025.12)
+//! stays lazy: its output has `x1`'s shape whatever the data.
 
 use crate::array::{eval, Array};
-use crate::elementwise::not_equal;
+use crate::elementwise::{astype, equal, logical_not, minimum, not_equal, scalar_like};
+use crate::indexing::take;
+use crate::promotion::result_type;
+use crate::sorting::searchsorted;
 use crate::joining::slice_axis;
 use crate::manipulation::reshape;
 use crate::sorting::{argsort, sort};
@@ -80,4 +84,30 @@ pub fn unique_all(x: &Array) -> Result<(Array, Array, Array, Array)> {
         reshape(&part(&s, &p, c, UniquePart::Inverse)?, &shape)?,
         part(&s, &p, c, UniquePart::Counts)?,
     ))
+}
+
+/// Whether each element of `x1` occurs in `x2` (with `invert`, whether it
+/// does not), as bool in `x1`'s shape (the 2025.12 revision's `isin`).
+/// `x2` is sorted once and every element of `x1` found by binary search,
+/// all lazily: a library sort and search, a gather, a comparison. NaN is
+/// in nothing, -0.0 is 0.0 (NumPy's answers).
+pub fn isin(x1: &Array, x2: &Array, invert: bool) -> Result<Array> {
+    let t = result_type(x1.dtype(), x2.dtype())?;
+    let (a, b) = (astype(x1, t)?, astype(x2, t)?);
+    let found = if b.size() == 0 {
+        crate::creation::full(a.shape(), 0.0, DType::Bool)?
+    } else {
+        let sorted = sort(&reshape(&b, &[-1])?, 0, false, false)?;
+        let flat = reshape(&a, &[-1])?;
+        // The first position not below each element, kept inside `sorted`.
+        let at = searchsorted(&sorted, &flat, false, None)?;
+        let at = minimum(&at, &scalar_like(&at, b.size() as i64 - 1)?)?;
+        let shape: Vec<isize> = a.shape().iter().map(|&d| d as isize).collect();
+        reshape(&equal(&take(&sorted, &at, Some(0))?, &flat)?, &shape)?
+    };
+    if invert {
+        logical_not(&found)
+    } else {
+        Ok(found)
+    }
 }

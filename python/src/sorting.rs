@@ -82,7 +82,17 @@ pub fn unique_all(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<(PyArray, Py
     Ok((PyArray::new(v), PyArray::new(i), PyArray::new(inv), PyArray::new(c)))
 }
 
+/// `isin(x1, x2, /, *, invert=False)` (2025.12): either may be a Python
+/// scalar next to an array.
+#[pyfunction]
+#[pyo3(signature = (x1, x2, /, *, invert = false))]
+pub fn isin(x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>, invert: bool) -> PyResult<PyArray> {
+    let (a, b) = binary_pair(x1, x2, "isin")?;
+    Ok(PyArray::new(guard(|| lazyxp::isin(&a, &b, invert))?))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(isin, m)?)?;
     m.add_function(wrap_pyfunction!(sort, m)?)?;
     m.add_function(wrap_pyfunction!(argsort, m)?)?;
     m.add_function(wrap_pyfunction!(searchsorted, m)?)?;

@@ -127,3 +127,22 @@ def test_unique_says_its_shape_came_from_data():
     u = xp.unique_values(xp.asarray([3, 1, 3, 2]))
     assert "data-dependent shape: inputs evaluated first" in xp.explain(u)
     assert_same(u, np.array([1, 2, 3]))
+
+
+@given(a=np_arrays(["int16", "int64", "float32", "float64"], shape=shapes(max_dims=2)),
+       b=np_arrays(["int16", "int64", "float32", "float64"], shape=shapes(max_dims=2)),
+       invert=st.booleans())
+def test_isin_matches_numpy(a, b, invert):
+    # 2025.12's isin: NaN is in nothing, -0.0 is 0.0, as NumPy says.
+    want = np.isin(a, b, invert=invert)
+    assert_same(xp.isin(xp.asarray(a), xp.asarray(b), invert=invert), want)
+
+
+def test_isin_with_scalars_and_broadcast_shapes():
+    assert_same(xp.isin(xp.asarray([1, 2, 3]), 2), np.array([False, True, False]))
+    assert_same(xp.isin(xp.asarray([1.5, np.nan]), xp.asarray([np.nan, 1.5])), np.array([True, False]))
+    assert xp.broadcast_shapes((3, 1), (1, 4), (4,)) == np.broadcast_shapes((3, 1), (1, 4), (4,))
+    assert xp.broadcast_shapes() == ()
+    assert xp.broadcast_shapes((0, 1), (3,)) == (0, 3)
+    with pytest.raises(ValueError):
+        xp.broadcast_shapes((2,), (3,))
