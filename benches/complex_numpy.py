@@ -5,23 +5,12 @@ complex dtypes): arithmetic, a reduction and transcendental functions over
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=python .venv/bin/python benches/complex_numpy.py
 """
-import time
-
 import numpy as np
 
 import lazyxp as xp
+from timing import best_ms
 
 N = 2_000_000
-
-
-def best_ms(f, repeat=7):
-    f()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times) * 1e3
 
 
 rng = np.random.default_rng(0)

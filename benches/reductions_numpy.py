@@ -7,21 +7,10 @@ with its producer. Best of 7. Run from the repo root after
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE PYTHONPATH=python .venv/bin/python benches/reductions_numpy.py
 """
-import time
-
 import numpy as np
 
 import lazyxp as xp
-
-
-def best_ms(f, repeat=7):
-    f()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times) * 1e3
+from timing import best_ms
 
 
 rng = np.random.default_rng(0)
