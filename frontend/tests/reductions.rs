@@ -254,7 +254,12 @@ fn column_reductions_match_the_interpreter() {
                 xp::argmax(x, Some(0), false).unwrap(),
             ]
         };
+        // One at a time, and all in one eval (several reductions in one
+        // kernel share the column path).
         let (a, b) = (build(&leaf()), build(&leaf()));
+        let (together_i, together_c) = (build(&leaf()), build(&leaf()));
+        xp::eval_with(&together_i.iter().collect::<Vec<_>>(), xp::Engine::Interpreter).unwrap();
+        xp::eval_with(&together_c.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
         for (k, (x, y)) in a.iter().zip(&b).enumerate() {
             xp::eval_with(&[x], xp::Engine::Interpreter).unwrap();
             xp::eval_with(&[y], xp::Engine::Cranelift).unwrap();
@@ -267,6 +272,8 @@ fn column_reductions_match_the_interpreter() {
                 }
             };
             assert_eq!(bits(x), bits(y), "case {k} over {r}x{c}");
+            assert_eq!(bits(&together_i[k]), bits(x), "case {k} over {r}x{c}, one eval (interpreter)");
+            assert_eq!(bits(&together_c[k]), bits(x), "case {k} over {r}x{c}, one eval (compiled)");
         }
     }
 }
