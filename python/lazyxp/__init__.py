@@ -11,7 +11,6 @@ machine code with Cranelift and run with the GIL released.
     >>> xp.eval(y)                      # one fused kernel
     >>> print(xp.explain(y))            # graph, fusion plan, kernel IR, CLIF, machine code
 """
-import builtins as _builtins
 import math as _math
 
 from . import _lazyxp
@@ -36,23 +35,6 @@ newaxis = None
 # The dtype objects shadow builtins inside this module only (xp.bool is the
 # standard's name); keep the module's own code away from them.
 bool = _lazyxp.bool  # noqa: A001
-
-
-def broadcast_shapes(*shapes):
-    """The shape the given shapes broadcast to (2025.12), without arrays;
-    a ValueError names two shapes that do not broadcast."""
-    out = ()
-    for s in shapes:
-        s = tuple(s)
-        n = _builtins.max(len(out), len(s))
-        a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(s)) + s
-        dims = []
-        for x, y in zip(a, b):
-            if x != y and x != 1 and y != 1:
-                raise ValueError(f"shapes {out} and {s} do not broadcast")
-            dims.append(y if x == 1 else x)
-        out = tuple(dims)
-    return out
 
 
 # The set functions return the standard's named tuples.

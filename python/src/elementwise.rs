@@ -126,18 +126,34 @@ pub fn broadcast_to(x: &Bound<'_, PyAny>, shape: &Bound<'_, PyAny>) -> PyResult<
     Ok(PyArray::new(guard(|| lazyxp::broadcast_to(&a, &shape))?))
 }
 
+/// The shape `shapes` broadcast to together (a ValueError names two that
+/// do not).
+fn broadcast_all<'s>(shapes: impl IntoIterator<Item = &'s [usize]>) -> PyResult<Vec<usize>> {
+    let mut shape: Vec<usize> = Vec::new();
+    for s in shapes {
+        shape = guard(|| lazyxp_runtime::shape::broadcast_shapes(&shape, s))?.to_vec();
+    }
+    Ok(shape)
+}
+
 #[pyfunction]
 #[pyo3(signature = (*arrays))]
 pub fn broadcast_arrays(arrays: &Bound<'_, PyTuple>) -> PyResult<Vec<PyArray>> {
     let arrays: Vec<Array> = arrays.iter().map(|a| array_arg(&a, "broadcast_arrays")).collect::<PyResult<_>>()?;
-    let mut shape: Vec<usize> = Vec::new();
-    for a in &arrays {
-        shape = guard(|| lazyxp_runtime::shape::broadcast_shapes(&shape, a.shape()))?.to_vec();
-    }
+    let shape = broadcast_all(arrays.iter().map(|a| a.shape()))?;
     arrays
         .iter()
         .map(|a| Ok(PyArray::new(guard(|| lazyxp::broadcast_to(a, &shape))?)))
         .collect()
+}
+
+/// `broadcast_shapes(*shapes)` (2025.12): the shape the shapes broadcast
+/// to, without arrays.
+#[pyfunction]
+#[pyo3(signature = (*shapes))]
+pub fn broadcast_shapes<'py>(py: Python<'py>, shapes: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
+    let shapes: Vec<Vec<usize>> = shapes.iter().map(|s| parse_shape(&s)).collect::<PyResult<_>>()?;
+    PyTuple::new(py, broadcast_all(shapes.iter().map(Vec::as_slice))?)
 }
 
 /// `result_type(*arrays_and_dtypes)`: arrays and dtypes promote by the
@@ -196,6 +212,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(astype, m)?)?;
     m.add_function(wrap_pyfunction!(broadcast_to, m)?)?;
     m.add_function(wrap_pyfunction!(broadcast_arrays, m)?)?;
+    m.add_function(wrap_pyfunction!(broadcast_shapes, m)?)?;
     m.add_function(wrap_pyfunction!(result_type, m)?)?;
     Ok(())
 }
