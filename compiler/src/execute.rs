@@ -161,8 +161,7 @@ fn launch_args(s: &Schedule, low: &Lowered, produced: &mut HashMap<usize, Buffer
         };
         Ok((buf.as_ptr() as u64, buf.len()))
     };
-    let bases: Vec<u64> = outputs.iter().map(|o| o.as_ptr() as u64).collect();
-    bind_launch_args(low, input, low.output_addresses(&bases))
+    bind_launch_args(low, input, low.output_addresses(|slot| outputs[slot].as_ptr() as u64))
 }
 
 fn no_buffer(low: &Lowered, node: &crate::graph::Node) -> Error {

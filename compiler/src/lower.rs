@@ -16,7 +16,7 @@
 mod complex;
 
 use crate::graph::{InDim, NodeOp, ViewMap};
-use complex::{component, Lv};
+use complex::Lv;
 use crate::kernel_ir::{Access, Kernel, KernelBuilder, Space, Value};
 use crate::schedule::{Group, Inputs};
 use crate::graph::NodeRef;
@@ -52,9 +52,9 @@ pub struct Lowered {
 
 impl Lowered {
     /// The kernel's output addresses given the base address of each
-    /// output node's buffer.
-    pub fn output_addresses<'a>(&'a self, bases: &'a [u64]) -> impl Iterator<Item = u64> + 'a {
-        self.stores.iter().map(|&(slot, offset)| bases[slot] + offset as u64)
+    /// output node's buffer (`base(slot)`, a slot of `outputs`).
+    pub fn output_addresses<'a>(&'a self, base: impl Fn(usize) -> u64 + 'a) -> impl Iterator<Item = u64> + 'a {
+        self.stores.iter().map(move |&(slot, offset)| base(slot) + offset as u64)
     }
 }
 
@@ -172,7 +172,7 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
         } else {
             Access::Strided
         };
-        let input = b.input_in(component(nodes[source].0.dtype), access, space);
+        let input = b.input_in(nodes[source].0.dtype.real_part(), access, space);
         load_of.push(b.load(input));
         let strides = if access == Access::Strided { strides } else { Strides::new() };
         bindings.push(InputBinding { source, offset, strides });
@@ -315,7 +315,7 @@ impl Lowering<'_> {
             }
         };
         if loads.is_empty() {
-            self.b.konst(lazyxp_runtime::Scalar::U8(0).cast(component(self.nodes[i].0.dtype)))
+            self.b.konst(lazyxp_runtime::Scalar::U8(0).cast(self.nodes[i].0.dtype.real_part()))
         } else {
             loads[k]
         }

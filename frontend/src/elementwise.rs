@@ -29,14 +29,6 @@ fn node(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef; 3]>) 
     Array::from_node(intern(op, dtype, shape, inputs, State::Pending))
 }
 
-/// The float dtype of a complex dtype's parts (others unchanged).
-pub fn real_dtype(d: DType) -> DType {
-    match d {
-        DType::Complex64 => DType::Float32,
-        DType::Complex128 => DType::Float64,
-        other => other,
-    }
-}
 
 /// A 0-d constant node holding `value` (hash-consed by value).
 pub(crate) fn constant(value: Scalar) -> Result<NodeRef> {
@@ -156,7 +148,7 @@ pub fn abs(x: &Array) -> Result<Array> {
     if x.dtype().is_bool() {
         return Ok(x.clone());
     }
-    node(NodeOp::Unary(UnaryOp::Abs), real_dtype(x.dtype()), x.node.shape.clone(), smallvec![x.node.clone()])
+    node(NodeOp::Unary(UnaryOp::Abs), x.dtype().real_part(), x.node.shape.clone(), smallvec![x.node.clone()])
 }
 
 pub fn logical_not(x: &Array) -> Result<Array> {

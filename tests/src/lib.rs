@@ -9,14 +9,6 @@ use xp::{Array, DType, Result};
 /// kernels yet).
 pub const REAL_DTYPES: [DType; 11] = DType::REAL;
 
-/// A complex dtype's part type (others unchanged).
-fn part_dtype(d: DType) -> DType {
-    match d {
-        DType::Complex64 => DType::Float32,
-        DType::Complex128 => DType::Float64,
-        d => d,
-    }
-}
 
 /// The elements of `a` (evaluating with the default engine if it is still
 /// pending) as little-endian bytes, so results of any dtype compare bit for
@@ -153,7 +145,7 @@ pub fn array_from_bits(dtype: DType, shape: &[usize], bits: &[u64]) -> Result<Ar
 pub fn random_data(dtype: DType, n: usize, seed: u64) -> Vec<u64> {
     let mut rng = Rng(seed);
     let words = if dtype.is_complex() { 2 * n } else { n };
-    (0..words).map(|_| random_bits(&mut rng, part_dtype(dtype))).collect()
+    (0..words).map(|_| random_bits(&mut rng, dtype.real_part())).collect()
 }
 
 /// Hex dump of the first differing element, for assertion messages.
@@ -176,7 +168,7 @@ pub fn first_difference(a: &[u8], b: &[u8], elem: usize) -> Option<String> {
 pub fn first_difference_nan_equal(a: &[u8], b: &[u8], dtype: DType) -> Option<String> {
     if dtype.is_complex() {
         // Part by part (element k's parts are 2k and 2k + 1).
-        return first_difference_nan_equal(a, b, part_dtype(dtype)).map(|d| format!("{d} (a part; complex element = part / 2)"));
+        return first_difference_nan_equal(a, b, dtype.real_part()).map(|d| format!("{d} (a part; complex element = part / 2)"));
     }
     let elem = dtype.size();
     if a.len() != b.len() {

@@ -140,8 +140,7 @@ fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, f:
         let b = device_input(dev, s, source, on_dev)?;
         Ok((b.device_ptr(), b.len()))
     };
-    let bases: Vec<u64> = outputs.iter().map(|b| b.device_ptr()).collect();
-    let args = bind_launch_args(low, input, low.output_addresses(&bases))?;
+    let args = bind_launch_args(low, input, low.output_addresses(|slot| outputs[slot].device_ptr()))?;
     // SAFETY: `bind_launch_args` checked every input's reachable extent
     // against its device buffer's length; the outputs hold `n` elements of
     // their dtype; every buffer is kept alive (and freed in stream order,
@@ -258,8 +257,7 @@ pub fn dry_run(roots: &[NodeRef], chip: &str) -> Result<Vec<String>> {
             };
             Ok((FAKE_BASE, len))
         };
-        let bases = vec![FAKE_BASE; low.outputs.len()];
-        let args = bind_launch_args(low, input, low.output_addresses(&bases))?;
+        let args = bind_launch_args(low, input, low.output_addresses(|_| FAKE_BASE))?;
         let want = crate::backend::ptx::launch_word_count(&low.kernel);
         if args.words.len() != want {
             return Err(Error::Compile {

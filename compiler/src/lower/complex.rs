@@ -44,23 +44,16 @@ impl Lv {
     }
 }
 
-/// The float type of a complex dtype's parts.
-pub fn component(t: DType) -> DType {
-    match t {
-        DType::Complex64 => DType::Float32,
-        DType::Complex128 => DType::Float64,
-        other => other,
-    }
-}
 /// Values of `t`'s parts cast to `to` (complex64 functions compute in
 /// float64 and round once at the end).
 fn cast_c(b: &mut KernelBuilder, (x, y): C, to: DType) -> C {
     (b.cast(x, to), b.cast(y, to))
 }
 
-/// Runs `f` on `z` in float64 and rounds the parts back to `t`.
-fn in_f64(b: &mut KernelBuilder, t: DType, z: C, f: impl FnOnce(&mut Cx, C) -> C) -> C {
-    let wide = cast_c(b, z, DType::Float64);
+/// Runs `f` on the operands `zs` in float64 and rounds the result's parts
+/// back to `t`.
+fn in_f64<const N: usize>(b: &mut KernelBuilder, t: DType, zs: [C; N], f: impl FnOnce(&mut Cx, [C; N]) -> C) -> C {
+    let wide = zs.map(|z| cast_c(b, z, DType::Float64));
     let mut cx = Cx { b: &mut *b, t: DType::Float64 };
     let r = f(&mut cx, wide);
     cast_c(b, r, t)
@@ -92,36 +85,36 @@ pub fn unary(b: &mut KernelBuilder, op: UnaryOp, t: DType, z: C) -> Lv {
             return Lv::Real(h);
         }
         UnaryOp::RoundEven => (b.unary(UnaryOp::RoundEven, z.0), b.unary(UnaryOp::RoundEven, z.1)),
-        UnaryOp::Sqrt => in_f64(b, t, z, |c, z| c.sqrt_c(z)),
-        UnaryOp::Exp => in_f64(b, t, z, |c, z| c.exp_c(z)),
-        UnaryOp::Expm1 => in_f64(b, t, z, |c, z| c.expm1_c(z)),
-        UnaryOp::Log => in_f64(b, t, z, |c, z| c.log_c(z)),
-        UnaryOp::Log1p => in_f64(b, t, z, |c, z| c.log1p_c(z)),
+        UnaryOp::Sqrt => in_f64(b, t, [z], |c, [z]| c.sqrt_c(z)),
+        UnaryOp::Exp => in_f64(b, t, [z], |c, [z]| c.exp_c(z)),
+        UnaryOp::Expm1 => in_f64(b, t, [z], |c, [z]| c.expm1_c(z)),
+        UnaryOp::Log => in_f64(b, t, [z], |c, [z]| c.log_c(z)),
+        UnaryOp::Log1p => in_f64(b, t, [z], |c, [z]| c.log1p_c(z)),
         UnaryOp::Log2 | UnaryOp::Log10 => {
             let k = if op == UnaryOp::Log2 { std::f64::consts::LOG2_E } else { std::f64::consts::LOG10_E };
-            in_f64(b, t, z, |c, z| {
+            in_f64(b, t, [z], |c, [z]| {
                 let (re, im) = c.log_c(z);
                 let kk = c.k(k);
                 (c.mul(re, kk), c.mul(im, kk))
             })
         }
-        UnaryOp::Sinh => in_f64(b, t, z, |c, z| c.sinh_c(z)),
-        UnaryOp::Cosh => in_f64(b, t, z, |c, z| c.cosh_c(z)),
-        UnaryOp::Tanh => in_f64(b, t, z, |c, z| c.tanh_c(z)),
+        UnaryOp::Sinh => in_f64(b, t, [z], |c, [z]| c.sinh_c(z)),
+        UnaryOp::Cosh => in_f64(b, t, [z], |c, [z]| c.cosh_c(z)),
+        UnaryOp::Tanh => in_f64(b, t, [z], |c, [z]| c.tanh_c(z)),
         // sin z = -i sinh(iz), cos z = cosh(iz), tan z = -i tanh(iz).
-        UnaryOp::Sin => in_f64(b, t, z, |c, z| c.rotated(z, Cx::sinh_c)),
-        UnaryOp::Cos => in_f64(b, t, z, |c, z| {
+        UnaryOp::Sin => in_f64(b, t, [z], |c, [z]| c.rotated(z, Cx::sinh_c)),
+        UnaryOp::Cos => in_f64(b, t, [z], |c, [z]| {
             let w = c.times_i(z);
             c.cosh_c(w)
         }),
-        UnaryOp::Tan => in_f64(b, t, z, |c, z| c.rotated(z, Cx::tanh_c)),
-        UnaryOp::Asin => in_f64(b, t, z, |c, z| c.asin_c(z)),
-        UnaryOp::Acos => in_f64(b, t, z, |c, z| c.acos_c(z)),
-        UnaryOp::Acosh => in_f64(b, t, z, |c, z| c.acosh_c(z)),
-        UnaryOp::Atanh => in_f64(b, t, z, |c, z| c.atanh_c(z)),
+        UnaryOp::Tan => in_f64(b, t, [z], |c, [z]| c.rotated(z, Cx::tanh_c)),
+        UnaryOp::Asin => in_f64(b, t, [z], |c, [z]| c.asin_c(z)),
+        UnaryOp::Acos => in_f64(b, t, [z], |c, [z]| c.acos_c(z)),
+        UnaryOp::Acosh => in_f64(b, t, [z], |c, [z]| c.acosh_c(z)),
+        UnaryOp::Atanh => in_f64(b, t, [z], |c, [z]| c.atanh_c(z)),
         // asinh z = -i asin(iz), atan z = -i atanh(iz).
-        UnaryOp::Asinh => in_f64(b, t, z, |c, z| c.rotated(z, Cx::asin_c)),
-        UnaryOp::Atan => in_f64(b, t, z, |c, z| c.rotated(z, Cx::atanh_c)),
+        UnaryOp::Asinh => in_f64(b, t, [z], |c, [z]| c.rotated(z, Cx::asin_c)),
+        UnaryOp::Atan => in_f64(b, t, [z], |c, [z]| c.rotated(z, Cx::atanh_c)),
         UnaryOp::Floor | UnaryOp::Ceil | UnaryOp::Trunc | UnaryOp::Not => {
             unreachable!("the frontend refuses {op} on complex values")
         }
@@ -138,28 +131,24 @@ pub fn binary(b: &mut KernelBuilder, op: BinaryOp, t: DType, x: C, y: C) -> Lv {
         BinaryOp::Mul => cx.mul_c(x, y),
         BinaryOp::Div => cx.div_c(x, y),
         // x^y = exp(y log x); x^0 = 1 for every x, as NumPy gives.
-        BinaryOp::Pow => {
-            let wx = cast_c(b, x, DType::Float64);
-            let wy = cast_c(b, y, DType::Float64);
-            let mut c = Cx { b: &mut *b, t: DType::Float64 };
-            let l = c.log_c(wx);
-            let p = c.mul_c(wy, l);
+        BinaryOp::Pow => in_f64(b, t, [x, y], |c, [x, y]| {
+            let l = c.log_c(x);
+            let p = c.mul_c(y, l);
             let e = c.exp_c(p);
-            let y0 = c.is_zero(wy.0);
-            let y1 = c.is_zero(wy.1);
+            let y0 = c.is_zero(y.0);
+            let y1 = c.is_zero(y.1);
             let y_zero = c.and(y0, y1);
             let one = c.k(1.0);
             let zero = c.k(0.0);
             let e = c.selc(y_zero, (one, zero), e);
             // 0^y for Re y > 0 is 0 (log 0 = -inf would give NaN parts).
-            let x0 = c.is_zero(wx.0);
-            let x1 = c.is_zero(wx.1);
+            let x0 = c.is_zero(x.0);
+            let x1 = c.is_zero(x.1);
             let x_zero = c.and(x0, x1);
-            let pos = c.cmp(CmpOp::Gt, wy.0, zero);
+            let pos = c.cmp(CmpOp::Gt, y.0, zero);
             let zpow = c.and(x_zero, pos);
-            let e = c.selc(zpow, (zero, zero), e);
-            cast_c(b, e, t)
-        }
+            c.selc(zpow, (zero, zero), e)
+        }),
         _ => unreachable!("the frontend refuses {op} on complex values"),
     };
     Lv::Complex(re, im)
@@ -183,13 +172,13 @@ pub fn compare(b: &mut KernelBuilder, op: CmpOp, x: C, y: C) -> Lv {
 pub fn cast(b: &mut KernelBuilder, x: Lv, to: DType) -> Lv {
     match (x, to.is_complex()) {
         (Lv::Real(v), true) => {
-            let t = component(to);
+            let t = to.real_part();
             let re = b.cast(v, t);
             let im = b.fconst(t, 0.0);
             Lv::Complex(re, im)
         }
         (Lv::Complex(re, im), true) => {
-            let t = component(to);
+            let t = to.real_part();
             Lv::Complex(b.cast(re, t), b.cast(im, t))
         }
         (Lv::Complex(re, im), false) if to == DType::Bool => {

@@ -3,7 +3,7 @@
 //! clip, shifts with NumPy's out-of-range answers, floor_divide and
 //! remainder with NumPy's signs, and the identities on real dtypes.
 
-use super::{binary, broadcast_to, common, compare, constant, float_dtype, node, not_for_complex, real_dtype, where_};
+use super::{binary, broadcast_to, common, compare, constant, float_dtype, node, not_for_complex, where_};
 use crate::array::Array;
 use lazyxp_compiler::graph::{ComplexOp, NodeOp};
 use lazyxp_compiler::kernel_ir::{BinaryOp, CmpOp};
@@ -33,7 +33,7 @@ pub fn sign(x: &Array) -> Result<Array> {
     let t = x.dtype();
     if t.is_complex() {
         let m = super::abs(x)?;
-        let f = real_dtype(t);
+        let f = t.real_part();
         let zero = konst(0.0, f)?;
         let one = konst(1.0, f)?;
         let is0 = compare(CmpOp::Eq, &m, &zero)?;
@@ -126,7 +126,7 @@ pub fn reciprocal(x: &Array) -> Result<Array> {
     binary(BinaryOp::Div, &konst(1.0, t)?, &super::astype(x, t)?)
 }
 fn complex_part(op: ComplexOp, x: &Array) -> Result<Array> {
-    let t = if op == ComplexOp::Conj { x.dtype() } else { real_dtype(x.dtype()) };
+    let t = if op == ComplexOp::Conj { x.dtype() } else { x.dtype().real_part() };
     node(NodeOp::Complex(op), t, x.node.shape.clone(), smallvec![x.node.clone()])
 }
 /// The complex conjugate: the identity on real dtypes.
