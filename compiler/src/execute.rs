@@ -133,7 +133,7 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
     let f = entry.cpu.entry;
     let inner: usize = low.dims[low.outer_rank..].iter().product();
     let grain = (entry.grain() / inner.max(1)).max(1);
-    parallel::for_each_range(n, grain, |a, b| match engine {
+    parallel::for_each_range(n, grain, entry.cpu.output_align, |a, b| match engine {
         // SAFETY: `launch_args` checked every input's extent against its
         // buffer, and outputs hold `n` elements of their dtype.
         Engine::Cranelift => unsafe { f(args.as_ptr(), a as u64, b as u64) },

@@ -33,6 +33,10 @@ pub struct CpuKernel {
     pub disasm: Option<String>,
     pub code_size: usize,
     pub compile_time: Duration,
+    /// Launch chunks start on multiples of this many outputs: the outputs
+    /// one step of the loop writes together (an elementwise kernel's cache
+    /// line, a reduction's column group), so no step straddles two threads.
+    pub output_align: usize,
 }
 
 /// The host ISA and one JIT module that owns all code. Code is never freed:
@@ -133,14 +137,15 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
     ctx.func.name = cranelift_codegen::ir::UserFuncName::testcase(&symbol);
     let outlined = outline::outline_regions(jit, kernel, lanes, lane_bytes, &mut ctx.func)?;
     let em = emit::Emitter { kernel, lanes, lane_bytes, outlined };
-    if kernel.is_reduction() {
+    let output_align = if kernel.is_reduction() {
         // Per-row work and row tails run one element at a time.
         let outlined = outline::outline_regions(jit, kernel, 1, lane_bytes, &mut ctx.func)?;
         let sem = emit::Emitter { kernel, lanes: 1, lane_bytes, outlined };
-        reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config());
+        reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config())
     } else {
         skeleton::build_function(&mut ctx.func, &em, jit.module.target_config());
-    }
+        lazyxp_runtime::parallel::CHUNK_ALIGN
+    };
     let clif = ctx.func.display().to_string();
     ctx.set_disasm(want_disasm);
     jit.module
@@ -161,5 +166,6 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
         disasm,
         code_size,
         compile_time: started.elapsed(),
+        output_align,
     })
 }

@@ -36,7 +36,7 @@ pub(super) struct Row<'a> {
     pub all_lanes: CValue,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     /// Inner inputs read by the `needed` instructions (invariant ones are
     /// splatted where used, not loaded).
     pub fn inputs_used(&self, needed: &[bool]) -> Vec<usize> {
@@ -59,8 +59,14 @@ impl Row<'_> {
     /// `em.lanes` elements of each input from inner index `r`; with
     /// `last` (a partial step), lane indices stop at that inner index.
     pub fn load_inner(&self, fb: &mut FunctionBuilder, em: &Emitter, inputs: &[usize], r: CValue, last: Option<CValue>) -> Vec<CValue> {
-        let k = em.kernel;
         let flat = fb.ins().iadd(self.row_base, r);
+        self.load_inner_at(fb, em, inputs, r, flat, last)
+    }
+
+    /// As `load_inner`, with `flat` = `row_base + r` already known (a hot
+    /// loop carries it, so the row's base is not recomputed per trip).
+    pub fn load_inner_at(&self, fb: &mut FunctionBuilder, em: &Emitter, inputs: &[usize], r: CValue, flat: CValue, last: Option<CValue>) -> Vec<CValue> {
+        let k = em.kernel;
         let last_flat = last.map(|l| fb.ins().iadd(self.row_base, l));
         inputs
             .iter()
@@ -72,7 +78,9 @@ impl Row<'_> {
     }
 }
 
-pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig) {
+/// Returns how many adjacent outputs one step of the outer loop may handle
+/// together (a column group), or 1 where every output is its own row.
+pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig) -> usize {
     let k: &Kernel = vem.kernel;
     let (rank, rrank) = (k.rank as usize, k.reduce_rank as usize);
     let inner = k.inner_insts();
@@ -243,6 +251,10 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
+    match (&column_inputs, col) {
+        (Some(_), Some(_)) => vem.lanes as usize * COLUMN_GROUPS,
+        _ => 1,
+    }
 }
 
 /// The inputs of the column path (`reduce_columns.rs`), when the kernel

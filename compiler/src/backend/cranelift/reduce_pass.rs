@@ -239,16 +239,29 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     }
     let offsets = state_offsets(reds, unroll as usize);
     let state_types: Vec<Type> = reds.iter().flat_map(|r| std::iter::repeat_n(r.state_types(vem), unroll as usize).flatten()).collect();
-    let mut a = vec![BlockArg::Value(r0)];
+    let flat0 = fb.ins().iadd(row.row_base, r0);
+    let mut a = vec![BlockArg::Value(r0), BlockArg::Value(flat0)];
     a.extend(args_of(&idents));
     fb.ins().jump(group, &a);
 
     // group(r, accs...): whole groups of eight elements, unrolled over the
-    // accumulators with plain loads and no masks -- the hot loop. What is
-    // left of the block (fewer than eight) goes to the masked steps.
+    // accumulators with plain loads and no masks -- the hot loop, two
+    // groups per trip while two fit: fewer loop instructions per load keep
+    // more loads in flight, which is what streaming from L3 is limited by.
+    // One more group may follow; what is left of the block (fewer than
+    // eight) goes to the masked steps.
     let gr = fb.append_block_param(group, types::I64);
+    // The flat index `row_base + r` rides along as a second counter: left
+    // to Cranelift, the row base's multiply was recomputed on every trip.
+    let flat = fb.append_block_param(group, types::I64);
     let group_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(group, t)).collect();
     fb.switch_to_block(group);
+    let pair_end = fb.ins().iadd_imm_s(gr, 2 * REDUCE_LANES as i64);
+    let two = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, pair_end, blk_end);
+    let group_pair = fb.create_block();
+    let group_one = fb.create_block();
+    fb.ins().brif(two, group_pair, &[], group_one, &[]);
+    fb.switch_to_block(group_one);
     let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
     let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
     fb.ins().brif(whole, group_body, &[], group_exit, &[]);
@@ -261,22 +274,29 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let mut a = vec![BlockArg::Value(gr), BlockArg::Value(rest_steps)];
     a.extend(args_of(&group_accs));
     fb.ins().jump(step, &a);
-    fb.switch_to_block(group_body);
-    let mut next = group_accs.clone();
-    for u in 0..unroll {
-        let r_u = fb.ins().iadd_imm_s(gr, u * lanes);
-        let loaded = row.load_inner(fb, vem, &inner_inputs, r_u, None);
-        let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
-        store_stash(fb, row, stash, &vals, r_u);
-        for (ri, r) in reds.iter().enumerate() {
-            let at = offsets[ri] + u as usize * r.width();
-            let folded = r.fold_in(fb, vem, &next[at..at + r.width()], vals[r.operand(k).0 as usize].unwrap());
-            next[at..at + r.width()].copy_from_slice(&folded);
+    let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
+        let mut next = group_accs.clone();
+        for u in 0..unroll * count {
+            let r_u = fb.ins().iadd_imm_s(gr, u * lanes);
+            let flat_u = fb.ins().iadd_imm_s(flat, u * lanes);
+            let loaded = row.load_inner_at(fb, vem, &inner_inputs, r_u, flat_u, None);
+            let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
+            store_stash(fb, row, stash, &vals, flat_u);
+            for (ri, r) in reds.iter().enumerate() {
+                let at = offsets[ri] + (u % unroll) as usize * r.width();
+                let folded = r.fold_in(fb, vem, &next[at..at + r.width()], vals[r.operand(k).0 as usize].unwrap());
+                next[at..at + r.width()].copy_from_slice(&folded);
+            }
         }
-    }
-    let mut a = vec![BlockArg::Value(group_end)];
-    a.extend(args_of(&next));
-    fb.ins().jump(group, &a);
+        let step = count * REDUCE_LANES as i64;
+        let mut a = vec![BlockArg::Value(fb.ins().iadd_imm_s(gr, step)), BlockArg::Value(fb.ins().iadd_imm_s(flat, step))];
+        a.extend(args_of(&next));
+        fb.ins().jump(group, &a);
+    };
+    fb.switch_to_block(group_pair);
+    whole_groups(fb, 2);
+    fb.switch_to_block(group_body);
+    whole_groups(fb, 1);
 
     // step(r, left, accs...)
     let sr = fb.append_block_param(step, types::I64);
@@ -319,7 +339,8 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
         let after = fb.create_block();
         fb.ins().brif(whole_step, store, &[], after, &[]);
         fb.switch_to_block(store);
-        store_stash(fb, row, stash, &body_vals, sr);
+        let at = fb.ins().iadd(row.row_base, sr);
+        store_stash(fb, row, stash, &body_vals, at);
         fb.ins().jump(after, &[]);
         fb.switch_to_block(after);
     }
@@ -422,13 +443,12 @@ pub(super) fn finish_total(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, tot
     v
 }
 
-/// Writes each stashed value at inner index `r` of its output's row.
-fn store_stash(fb: &mut FunctionBuilder, row: &Row, stash: &[(Value, CValue)], vals: &[Option<CValue>], r: CValue) {
+/// Writes each stashed value at flat element `at` (`row_base + r`) of its output.
+fn store_stash(fb: &mut FunctionBuilder, row: &Row, stash: &[(Value, CValue)], vals: &[Option<CValue>], at: CValue) {
     if stash.is_empty() {
         return;
     }
     let k = row.vem.kernel;
-    let at = fb.ins().iadd(row.row_base, r);
     for &(v, base) in stash {
         let addr = super::skeleton::element_addr(fb, base, at, k.ty(v).size() as i64);
         fb.ins().store(super::skeleton::mem(), vals[v.0 as usize].expect("stashed values are computed"), addr, 0);
