@@ -119,6 +119,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let first_offsets = |fb: &mut FunctionBuilder, o: CValue| -> Vec<CValue> {
         row_inputs.iter().map(|&n| strided_offset(fb, o, &dims[..rank], &row_strides(n)[..rank])).collect()
     };
+    let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
+    let layout = column_inputs.as_ref().filter(|_| rank > 0).map(|cols| column_layout(&mut fb, cols, &row_strides, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
         let col = fb.ins().urem(start, dims[rank - 1]);
@@ -137,37 +139,28 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     };
     fb.switch_to_block(outer_head);
     let more = fb.ins().icmp(IntCC::UnsignedLessThan, o, end);
-    let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    match (&column_inputs, col) {
-        (Some(cols), Some(_)) => {
+    match (&column_inputs, col, layout) {
+        (Some(cols), Some(col), Some(layout)) => {
             // Adjacent outputs whose inputs sit side by side in memory, and
             // walk their reduced elements with a stride: the column path.
+            // The test per group is a few compares: the layout facts were
+            // found once per launch, and within one run of the last outer
+            // coordinate consecutive outputs are consecutive elements.
             let try_columns = fb.create_block();
             let columns = fb.create_block();
             fb.ins().brif(more, try_columns, &[], exit, &[]);
             fb.switch_to_block(try_columns);
             let lanes = vem.lanes as i64 * COLUMN_GROUPS as i64;
             let group_end = fb.ins().iadd_imm_s(o, lanes);
-            let mut ok = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
-            let mut strided_reduced = fb.ins().iconst(types::I8, 0);
-            let mut firsts = Vec::new();
-            for &n in cols {
-                let strides = row_strides(n);
-                let first = strided_offset(&mut fb, o, &dims[..rank], &strides[..rank]);
-                for l in 1..lanes {
-                    let ol = fb.ins().iadd_imm_s(o, l);
-                    let off = strided_offset(&mut fb, ol, &dims[..rank], &strides[..rank]);
-                    let want = fb.ins().iadd_imm_s(first, l);
-                    let same = fb.ins().icmp(IntCC::Equal, off, want);
-                    ok = fb.ins().band(ok, same);
-                }
-                let unit = fb.ins().icmp_imm_s(IntCC::NotEqual, strides[rank], 1);
-                strided_reduced = fb.ins().bor(strided_reduced, unit);
-                firsts.push(first);
-            }
-            let ok = fb.ins().band(ok, strided_reduced);
+            let fits = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
+            let col_end = fb.ins().iadd_imm_s(col, lanes);
+            let one_run = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, dims[rank - 1]);
+            let consecutive = fb.ins().bor(one_run, layout.flat);
+            let ok = fb.ins().band(fits, consecutive);
+            let ok = fb.ins().band(ok, layout.taken);
             fb.ins().brif(ok, columns, &[], row_block, &[]);
             fb.switch_to_block(columns);
+            let firsts: Vec<CValue> = cols.iter().map(|&n| strided_offset(&mut fb, o, &dims[..rank], &row_strides(n)[..rank])).collect();
             emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], cols, &firsts, o, inner_len, &inner, &live, &level);
             let no = fb.ins().iadd_imm_s(o, lanes);
             let c = fb.ins().urem(no, dims[rank - 1]);
@@ -251,8 +244,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
-    match (&column_inputs, col) {
-        (Some(_), Some(_)) => vem.lanes as usize * COLUMN_GROUPS,
+    match (&column_inputs, col, layout) {
+        (Some(_), Some(_), Some(_)) => vem.lanes as usize * COLUMN_GROUPS,
         _ => 1,
     }
 }
@@ -289,6 +282,37 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
     inputs.sort_unstable();
     inputs.dedup();
     (before && !inputs.is_empty()).then_some(inputs)
+}
+
+/// What the launch's strides say about the column path, computed once.
+#[derive(Clone, Copy)]
+struct ColumnLayout {
+    /// Every column input steps by one element along the last outer dim and
+    /// some column input reads its reduced elements with a stride: groups
+    /// inside one run of the last outer coordinate take the path.
+    taken: CValue,
+    /// Every column input's outer dims are also flat (row-major without
+    /// gaps), so groups may cross the end of a run too.
+    flat: CValue,
+}
+
+fn column_layout(fb: &mut FunctionBuilder, cols: &[usize], row_strides: &dyn Fn(usize) -> Vec<CValue>, dims: &[CValue], rank: usize) -> ColumnLayout {
+    let mut unit_last = fb.ins().iconst(types::I8, 1);
+    let mut flat = fb.ins().iconst(types::I8, 1);
+    let mut strided_reduced = fb.ins().iconst(types::I8, 0);
+    for &n in cols {
+        let strides = row_strides(n);
+        let unit = fb.ins().icmp_imm_s(IntCC::Equal, strides[rank - 1], 1);
+        unit_last = fb.ins().band(unit_last, unit);
+        for d in 0..rank - 1 {
+            let packed = fb.ins().imul(strides[d + 1], dims[d + 1]);
+            let same = fb.ins().icmp(IntCC::Equal, strides[d], packed);
+            flat = fb.ins().band(flat, same);
+        }
+        let not_unit = fb.ins().icmp_imm_s(IntCC::NotEqual, strides[rank], 1);
+        strided_reduced = fb.ins().bor(strided_reduced, not_unit);
+    }
+    ColumnLayout { taken: fb.ins().band(unit_last, strided_reduced), flat }
 }
 
 /// Vectors of outputs per step of the column path: four make a 64-byte

@@ -1,0 +1,28 @@
+//! Reductions of a 4096x1024 float32 array along each axis, and of its
+//! transpose: a sum over the leading axis should take the column path
+//! (about as fast as along rows), not a strided walk per output (~20x
+//! slower); and pairwise-style broadcast inputs should not pay for testing
+//! it per output.
+//!
+//!     cargo run --release -p lazyxp-benches --example axis_sums
+
+use lazyxp as xp;
+use lazyxp_benches::{fmt_duration, measure};
+
+fn main() -> xp::Result<()> {
+    let (r, c) = (4096usize, 1024usize);
+    let v: Vec<f32> = (0..r * c).map(|i| ((i as f64) * 0.7548776662466927).fract() as f32).collect();
+    let x = xp::asarray(&v, &[r, c])?;
+    let xt = xp::permute_dims(&x, &[1, 0])?;
+    let row = |name: &str, f: &dyn Fn() -> xp::Array| {
+        let (med, min) = measure(2, 15, || f().eval().unwrap());
+        println!("| {name} | {} | {} |", fmt_duration(med), fmt_duration(min));
+    };
+    println!("| case | median | min |\n|---|---|---|");
+    row("sum(x, axis=1)", &|| xp::sum(&x, Some(&[1]), false).unwrap());
+    row("sum(x, axis=0)", &|| xp::sum(&x, Some(&[0]), false).unwrap());
+    row("sum(x.T, axis=1)", &|| xp::sum(&xt, Some(&[1]), false).unwrap());
+    row("max(x, axis=0)", &|| xp::max(&x, Some(&[0]), false).unwrap());
+    row("sum(x*x, axis=0)", &|| xp::sum(&(&x * &x).unwrap(), Some(&[0]), false).unwrap());
+    Ok(())
+}
