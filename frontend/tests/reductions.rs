@@ -278,6 +278,25 @@ fn column_reductions_match_the_interpreter() {
     }
 }
 
+/// Column groups of 3-d outputs: a contiguous array's groups run across the
+/// end of each run of the last outer coordinate (its outer dims are flat);
+/// a sliced one's may not, and take the row loop there. Either way the
+/// bits are the interpreter's.
+#[test]
+fn column_groups_across_outer_runs_match_the_interpreter() {
+    for &(r, a, b, keep) in &[(40usize, 3usize, 7usize, 7usize), (33, 5, 24, 24), (33, 5, 24, 19), (20, 2, 40, 37)] {
+        let v: Vec<f32> = common::data_in(r * a * b, (r * a * b) as u64, -3.0, 3.0).into_iter().map(|x| x as f32).collect();
+        let run = |engine: xp::Engine| -> Vec<Vec<u32>> {
+            let x = xp::asarray(&v, &[r, a, b]).unwrap();
+            let x = xp::index(&x, &[xp::Index::Slice { start: None, stop: None, step: None }, xp::Index::Slice { start: None, stop: None, step: None }, xp::Index::Slice { start: None, stop: Some(keep as isize), step: None }]).unwrap();
+            let outs = [xp::sum(&(&x * &x).unwrap(), Some(&[0]), false).unwrap(), xp::max(&x, Some(&[0]), true).unwrap()];
+            xp::eval_with(&outs.iter().collect::<Vec<_>>(), engine).unwrap();
+            outs.iter().map(|o| o.to_vec::<f32>().unwrap().into_iter().map(f32::to_bits).collect()).collect()
+        };
+        assert_eq!(run(xp::Engine::Cranelift), run(xp::Engine::Interpreter), "{r}x{a}x{b} keeping {keep} of the last axis");
+    }
+}
+
 #[test]
 fn reductions_with_a_wider_tail_match_the_interpreter() {
     // The inner loops run in 4-lane vectors while each row's result is

@@ -12,7 +12,7 @@ use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{element_addr, load_input, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
-use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value as CValue};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use lazyxp_runtime::{DType, Scalar};
 
@@ -120,7 +120,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         row_inputs.iter().map(|&n| strided_offset(fb, o, &dims[..rank], &row_strides(n)[..rank])).collect()
     };
     let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    let layout = column_inputs.as_ref().filter(|_| rank > 0).map(|cols| column_layout(&mut fb, cols, &row_strides, &dims, rank));
+    let layout = column_inputs.as_ref().filter(|_| rank > 0).map(|cols| ColumnLayout::find(&mut fb, cols, &row_strides, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
         let col = fb.ins().urem(start, dims[rank - 1]);
@@ -151,13 +151,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             fb.ins().brif(more, try_columns, &[], exit, &[]);
             fb.switch_to_block(try_columns);
             let lanes = vem.lanes as i64 * COLUMN_GROUPS as i64;
-            let group_end = fb.ins().iadd_imm_s(o, lanes);
-            let fits = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
-            let col_end = fb.ins().iadd_imm_s(col, lanes);
-            let one_run = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, dims[rank - 1]);
-            let consecutive = fb.ins().bor(one_run, layout.flat);
-            let ok = fb.ins().band(fits, consecutive);
-            let ok = fb.ins().band(ok, layout.taken);
+            let ok = layout.group_fits(&mut fb, o, col, end, dims[rank - 1], lanes);
             fb.ins().brif(ok, columns, &[], row_block, &[]);
             fb.switch_to_block(columns);
             let firsts: Vec<CValue> = cols.iter().map(|&n| strided_offset(&mut fb, o, &dims[..rank], &row_strides(n)[..rank])).collect();
@@ -284,35 +278,64 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
     (before && !inputs.is_empty()).then_some(inputs)
 }
 
-/// What the launch's strides say about the column path, computed once.
+/// What the launch's strides say about the column path, found once per
+/// launch and kept in a stack slot: as plain values, Cranelift's
+/// elaboration recomputed the whole test (multiplies and compares of
+/// launch words) for every output, inside the row loop.
 #[derive(Clone, Copy)]
 struct ColumnLayout {
-    /// Every column input steps by one element along the last outer dim and
-    /// some column input reads its reduced elements with a stride: groups
-    /// inside one run of the last outer coordinate take the path.
-    taken: CValue,
-    /// Every column input's outer dims are also flat (row-major without
-    /// gaps), so groups may cross the end of a run too.
-    flat: CValue,
+    slot: StackSlot,
 }
 
-fn column_layout(fb: &mut FunctionBuilder, cols: &[usize], row_strides: &dyn Fn(usize) -> Vec<CValue>, dims: &[CValue], rank: usize) -> ColumnLayout {
-    let mut unit_last = fb.ins().iconst(types::I8, 1);
-    let mut flat = fb.ins().iconst(types::I8, 1);
-    let mut strided_reduced = fb.ins().iconst(types::I8, 0);
-    for &n in cols {
-        let strides = row_strides(n);
-        let unit = fb.ins().icmp_imm_s(IntCC::Equal, strides[rank - 1], 1);
-        unit_last = fb.ins().band(unit_last, unit);
-        for d in 0..rank - 1 {
-            let packed = fb.ins().imul(strides[d + 1], dims[d + 1]);
-            let same = fb.ins().icmp(IntCC::Equal, strides[d], packed);
-            flat = fb.ins().band(flat, same);
+impl ColumnLayout {
+    /// Bit `TAKEN`: every column input steps by one element along the last
+    /// outer dim and some column input reads its reduced elements with a
+    /// stride, so groups inside one run of the last outer coordinate take
+    /// the path. Bit `FLAT`: every column input's outer dims are also flat
+    /// (row-major without gaps), so groups may cross the end of a run too.
+    const TAKEN: i64 = 1;
+    const FLAT: i64 = 2;
+
+    fn find(fb: &mut FunctionBuilder, cols: &[usize], row_strides: &dyn Fn(usize) -> Vec<CValue>, dims: &[CValue], rank: usize) -> ColumnLayout {
+        let mut unit_last = fb.ins().iconst(types::I8, 1);
+        let mut flat = fb.ins().iconst(types::I8, 1);
+        let mut strided_reduced = fb.ins().iconst(types::I8, 0);
+        for &n in cols {
+            let strides = row_strides(n);
+            let unit = fb.ins().icmp_imm_s(IntCC::Equal, strides[rank - 1], 1);
+            unit_last = fb.ins().band(unit_last, unit);
+            for d in 0..rank - 1 {
+                let packed = fb.ins().imul(strides[d + 1], dims[d + 1]);
+                let same = fb.ins().icmp(IntCC::Equal, strides[d], packed);
+                flat = fb.ins().band(flat, same);
+            }
+            let not_unit = fb.ins().icmp_imm_s(IntCC::NotEqual, strides[rank], 1);
+            strided_reduced = fb.ins().bor(strided_reduced, not_unit);
         }
-        let not_unit = fb.ins().icmp_imm_s(IntCC::NotEqual, strides[rank], 1);
-        strided_reduced = fb.ins().bor(strided_reduced, not_unit);
+        let taken = fb.ins().band(unit_last, strided_reduced);
+        let flat = fb.ins().ishl_imm_s(flat, 1);
+        let bits = fb.ins().bor(taken, flat);
+        let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 1, 0));
+        fb.ins().stack_store(types::I64, bits, slot, 0);
+        ColumnLayout { slot }
     }
-    ColumnLayout { taken: fb.ins().band(unit_last, strided_reduced), flat }
+
+    /// Whether the group of `lanes` outputs from `o` (last outer coordinate
+    /// `col`) takes the path.
+    fn group_fits(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: i64) -> CValue {
+        let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
+        let taken = fb.ins().band_imm_s(bits, Self::TAKEN);
+        let flat = fb.ins().band_imm_s(bits, Self::FLAT);
+        let group_end = fb.ins().iadd_imm_s(o, lanes);
+        let fits = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
+        let col_end = fb.ins().iadd_imm_s(col, lanes);
+        let one_run = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, last_dim);
+        let flat = fb.ins().icmp_imm_s(IntCC::NotEqual, flat, 0);
+        let consecutive = fb.ins().bor(one_run, flat);
+        let taken = fb.ins().icmp_imm_s(IntCC::NotEqual, taken, 0);
+        let ok = fb.ins().band(fits, consecutive);
+        fb.ins().band(ok, taken)
+    }
 }
 
 /// Vectors of outputs per step of the column path: four make a 64-byte
