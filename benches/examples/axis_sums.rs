@@ -24,5 +24,7 @@ fn main() -> xp::Result<()> {
     row("sum(x.T, axis=1)", &|| xp::sum(&xt, Some(&[1]), false).unwrap());
     row("max(x, axis=0)", &|| xp::max(&x, Some(&[0]), false).unwrap());
     row("sum(x*x, axis=0)", &|| xp::sum(&(&x * &x).unwrap(), Some(&[0]), false).unwrap());
+    row("argmax(x, axis=0)", &|| xp::argmax(&x, Some(0), false).unwrap());
+    row("argmax(x, axis=1)", &|| xp::argmax(&x, Some(1), false).unwrap());
     Ok(())
 }
