@@ -159,6 +159,57 @@ impl Red {
     }
 }
 
+impl Red {
+    /// The pairwise combination of `pairwise_lanes` done on whole vectors:
+    /// each level adds (or multiplies, ...) the even lanes to the odd ones,
+    /// which pairs exactly the same values in the same operand order as the
+    /// scalar tree, in a third of the instructions. `accs` are the block's
+    /// accumulators, eight lanes in all. None where the scalar tree is
+    /// needed: split min/max state, bool masks, vectors narrower than 128
+    /// bits (an f32 reduction in a kernel of f64 lanes) or of other widths.
+    fn vector_tree(&self, fb: &mut FunctionBuilder, vem: &Emitter, accs: &[CValue]) -> Option<CValue> {
+        let lanes = vem.lanes as usize;
+        let size = self.ty.size();
+        if self.split() || self.ty.is_bool() || !matches!(lanes, 2 | 4) || lanes * size != 16 || accs.len() * lanes != REDUCE_LANES {
+            return None;
+        }
+        let vty = vem.vty(self.ty);
+        let bytes = types::I8X16;
+        // Lanes `pick(l)` of a:b (16 bytes each) into lane l, as bytes.
+        let shuffle = |fb: &mut FunctionBuilder, a: CValue, b: CValue, pick: &dyn Fn(usize) -> usize| {
+            let mut mask = [0u8; 16];
+            for l in 0..lanes {
+                for byte in 0..size {
+                    mask[l * size + byte] = (pick(l) * size + byte) as u8;
+                }
+            }
+            let (a, b) = (vem.as_type(fb, a, bytes), vem.as_type(fb, b, bytes));
+            let mask = fb.func.dfg.immediates.push(cranelift_codegen::ir::ConstantData::from(&mask[..]));
+            let picked = fb.ins().shuffle(a, b, mask);
+            vem.as_type(fb, picked, vty)
+        };
+        let op = self.op.binary();
+        // `live` lanes of `level` hold the current partial results in order.
+        let mut level: Vec<CValue> = accs.to_vec();
+        let mut live = REDUCE_LANES;
+        while live > 1 {
+            // Consecutive vectors pair up; a last lone vector pairs with
+            // itself (its upper half of the result is then unused).
+            let mut next = Vec::with_capacity(level.len().div_ceil(2));
+            for pair in level.chunks(2) {
+                let (a, b) = (pair[0], *pair.get(1).unwrap_or(&pair[0]));
+                let per = if pair.len() == 2 { lanes } else { live.min(lanes) / 2 };
+                let evens = shuffle(fb, a, b, &|l| if l < per { 2 * l } else { 0 });
+                let odds = shuffle(fb, a, b, &|l| if l < per { 2 * l + 1 } else { 1 });
+                next.push(vem.binary(fb, op, self.ty, evens, odds));
+            }
+            level = next;
+            live /= 2;
+        }
+        Some(fb.ins().extractlane(level[0], 0))
+    }
+}
+
 /// +0 or -0 of a float type, scalar.
 fn em_zero(fb: &mut FunctionBuilder, sem: &Emitter, ty: DType, negative: bool) -> CValue {
     let v = if negative { -0.0 } else { 0.0 };
@@ -266,12 +317,16 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
     fb.ins().brif(whole, group_body, &[], group_exit, &[]);
     // Leaving the hot loop in its own block keeps the tail's setup out of it.
+    // A block that ends on a whole group (every block but a row's last, and
+    // rows of a multiple of eight) goes straight to the fold, past the
+    // masked steps' setup.
     fb.switch_to_block(group_exit);
     let rest = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
+    let rest_block = fb.create_block();
+    fb.ins().brif(rest, rest_block, &[], fold, &args_of(&group_accs));
+    fb.switch_to_block(rest_block);
     let unroll_c = fb.ins().iconst(types::I64, unroll);
-    let zero_c = fb.ins().iconst(types::I64, 0);
-    let rest_steps = fb.ins().select(rest, unroll_c, zero_c);
-    let mut a = vec![BlockArg::Value(gr), BlockArg::Value(rest_steps)];
+    let mut a = vec![BlockArg::Value(gr), BlockArg::Value(unroll_c)];
     a.extend(args_of(&group_accs));
     fb.ins().jump(step, &a);
     let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
@@ -369,12 +424,18 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let mut new_totals = Vec::new();
     let mut t = 0;
     for (ri, r) in reds.iter().enumerate() {
-        let mut lane_vals = Vec::with_capacity(REDUCE_LANES);
-        for u in 0..unroll as usize {
-            let at = offsets[ri] + u * r.width();
-            lane_vals.extend(r.lane_values(fb, vem, sem, &fold_accs[at..at + r.width()]));
-        }
-        new_totals.extend(join_block(fb, sem, r, &lane_vals, &totals[t..t + r.total_width()]));
+        let (at, w) = (offsets[ri], r.width());
+        let block = match r.vector_tree(fb, vem, &fold_accs[at..at + unroll as usize * w]) {
+            Some(block) => block,
+            None => {
+                let mut lane_vals = Vec::with_capacity(REDUCE_LANES);
+                for u in 0..unroll as usize {
+                    lane_vals.extend(r.lane_values(fb, vem, sem, &fold_accs[at + u * w..at + (u + 1) * w]));
+                }
+                pairwise_lanes(fb, sem, r, &lane_vals)
+            }
+        };
+        new_totals.extend(join_total(fb, sem, r, block, &totals[t..t + r.total_width()]));
         t += r.total_width();
     }
     let mut a = vec![BlockArg::Value(blk_end)];
@@ -406,13 +467,24 @@ pub(super) fn initial_totals(fb: &mut FunctionBuilder, r: &Red) -> Vec<CValue> {
 }
 
 /// One block's end for one output: its eight canonical lane values
-/// combined pairwise, `((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op
-/// l7))`, then joined to the running total; returns the new total.
+/// combined pairwise, then joined to the running total; returns the new
+/// total.
 pub(super) fn join_block(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[CValue], totals: &[CValue]) -> Vec<CValue> {
+    let block = pairwise_lanes(fb, sem, r, l);
+    join_total(fb, sem, r, block, totals)
+}
+
+/// The eight canonical lane values combined pairwise, `((l0 op l1) op (l2
+/// op l3)) op ((l4 op l5) op (l6 op l7))`, one scalar at a time.
+fn pairwise_lanes(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[CValue]) -> CValue {
     let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
     let (p01, p23, p45, p67) = (f(fb, l[0], l[1]), f(fb, l[2], l[3]), f(fb, l[4], l[5]), f(fb, l[6], l[7]));
     let (q0, q1) = (f(fb, p01, p23), f(fb, p45, p67));
-    let block = f(fb, q0, q1);
+    f(fb, q0, q1)
+}
+
+/// A block's value joined to the running total; returns the new total.
+fn join_total(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, block: CValue, totals: &[CValue]) -> Vec<CValue> {
     let total = totals[0];
     if r.total_ty == types::F64 && r.ty == DType::Float32 {
         let b = fb.ins().fpromote(types::F64, block);
