@@ -178,16 +178,34 @@ pub fn nonzero(x: &Array) -> Result<Vec<Array>> {
     (0..x.ndim()).map(|d| index(&m, &[all, Index::Int(d as isize)])).collect()
 }
 
+/// Whether a bool mask of shape `mask` can index an array of shape `x`: it
+/// covers `x`'s leading axes, each as long as `x`'s, except that a mask
+/// axis of length 0 fits any length (it selects nothing; NumPy's rule).
+pub fn mask_fits(mask: &[usize], x: &[usize]) -> bool {
+    mask.len() <= x.len() && mask.iter().zip(x).all(|(&m, &d)| m == d || m == 0)
+}
+
+/// The error for a mask that does not `mask_fits`.
+pub(crate) fn check_mask(mask: &Array, x: &Array) -> Result<()> {
+    if !mask.dtype().is_bool() {
+        return Err(Error::DType(format!("a mask must be bool, got {}", mask.dtype())));
+    }
+    if !mask_fits(mask.shape(), x.shape()) {
+        return Err(Error::Shape(format!("boolean index of shape {:?} does not match array of shape {:?}", mask.shape(), x.shape())));
+    }
+    Ok(())
+}
+
 /// `x[mask]`: the elements (rows) of `x` where the bool `mask`, whose
 /// shape is `x`'s leading dimensions, is true; shape `(count,) + rest`.
 /// Evaluates the mask.
 pub fn mask_index(x: &Array, mask: &Array) -> Result<Array> {
-    if !mask.dtype().is_bool() {
-        return Err(Error::DType(format!("a mask must be bool, got {}", mask.dtype())));
-    }
+    check_mask(mask, x)?;
     let k = mask.ndim();
-    if k > x.ndim() || mask.shape() != &x.shape()[..k] {
-        return Err(Error::Shape(format!("boolean index of shape {:?} does not match array of shape {:?}", mask.shape(), x.shape())));
+    if mask.shape() != &x.shape()[..k] {
+        // A mask axis of length 0 against a longer one: nothing selected.
+        let shape: Vec<isize> = std::iter::once(0).chain(x.shape()[k..].iter().map(|&d| d as isize)).collect();
+        return reshape(&index(x, &[Index::Slice { start: Some(0), stop: Some(0), step: None }])?, &shape);
     }
     if k == 0 {
         // x[True] adds an axis of 1, x[False] one of 0 (NumPy).

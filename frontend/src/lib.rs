@@ -41,7 +41,7 @@ pub use elementwise::*;
 pub use manipulation::{expand_dims, flip, index, matrix_transpose, moveaxis, permute_dims, reshape, squeeze, Index};
 pub use searching::{argmax, argmin};
 pub use array_key::ArrayIndex;
-pub use indexing::{index_arrays, mask_index, nonzero, take, take_along_axis, take_indices};
+pub use indexing::{index_arrays, mask_fits, mask_index, nonzero, take, take_along_axis, take_indices};
 pub use joining::{concat, diff, roll, stack, unstack};
 pub use sets::{isin, unique_all, unique_counts, unique_inverse, unique_values};
 pub use sorting::{argsort, searchsorted, sort};

@@ -74,14 +74,13 @@ pub fn set_index(x: &Array, key: &[Index], value: &Array) -> Result<Array> {
 
 /// `x` with `x[mask] = value`: `mask` is bool with `x`'s leading shape.
 pub fn set_mask(x: &Array, mask: &Array, value: &Array) -> Result<Array> {
-    if !mask.dtype().is_bool() {
-        return Err(Error::DType(format!("a mask must be bool, got {}", mask.dtype())));
-    }
+    crate::indexing::check_mask(mask, x)?;
     let k = mask.ndim();
-    if k > x.ndim() || mask.shape() != &x.shape()[..k] {
-        return Err(Error::Shape(format!("boolean index of shape {:?} does not match array of shape {:?}", mask.shape(), x.shape())));
-    }
     let rest = &x.shape()[k..];
+    if mask.shape() != &x.shape()[..k] {
+        // A mask axis of length 0 against a longer one selects nothing.
+        return Ok(x.clone());
+    }
     let value = astype(value, x.dtype())?;
     let per_row = value.ndim() > rest.len() && value.shape()[0] != 1;
     if !per_row {

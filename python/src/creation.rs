@@ -315,16 +315,37 @@ pub fn linspace(
     Ok(PyArray::new(from_scalars(&scalars, dt, &[num])?))
 }
 
+/// A diagonal offset `k`: a Python int of any size (an offset past the
+/// matrix selects no element), so one beyond i64 becomes i64's extreme of
+/// its sign.
+pub struct DiagonalOffset(i64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for DiagonalOffset {
+    type Error = PyErr;
+
+    fn extract(k: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if !k.is_instance_of::<pyo3::types::PyInt>() {
+            return Err(type_error(format!("k must be an int, got {}", k.get_type().name()?)));
+        }
+        Ok(DiagonalOffset(match k.extract::<i64>() {
+            Ok(v) => v,
+            Err(_) if k.gt(0)? => i64::MAX,
+            Err(_) => i64::MIN,
+        }))
+    }
+}
+
 #[pyfunction]
-#[pyo3(signature = (n_rows, n_cols = None, /, *, k = 0, dtype = None, device = None))]
+#[pyo3(signature = (n_rows, n_cols = None, /, *, k = DiagonalOffset(0), dtype = None, device = None), text_signature = "(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)")]
 pub fn eye(
     n_rows: i64,
     n_cols: Option<i64>,
-    k: i64,
+    k: DiagonalOffset,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyArray> {
     parse_device(device)?;
+    let k = k.0;
     let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
     let rows = usize::try_from(n_rows).map_err(|_| value_error("eye: n_rows must be non-negative"))?;
     let cols = usize::try_from(n_cols.unwrap_or(n_rows)).map_err(|_| value_error("eye: n_cols must be non-negative"))?;

@@ -110,12 +110,18 @@ fn clip_bound(n: crate::operand::PyNum, x: &Array) -> PyResult<Array> {
 
 #[pyfunction]
 #[pyo3(signature = (x, dtype, /, *, copy = true, device = None))]
-pub fn astype(x: &Bound<'_, PyAny>, dtype: &Bound<'_, PyAny>, copy: bool, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    let _ = copy; // arrays are immutable: a copy and the original are indistinguishable
+pub fn astype<'py>(x: &Bound<'py, PyAny>, dtype: &Bound<'py, PyAny>, copy: bool, device: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
     crate::info::parse_device(device)?;
     let a = array_arg(x, "astype")?;
     let dt = parse(dtype)?;
-    Ok(PyArray::new(guard(|| lazyxp::astype(&a, dt))?))
+    if !copy && dt == a.dtype() {
+        // The standard: the input array itself, so a later setitem on it
+        // shows through both names.
+        return Ok(x.clone());
+    }
+    // A new array object; its node may be the input's (nodes are
+    // immutable, and setitem on either object rebinds only that object).
+    Ok(Bound::new(x.py(), PyArray::new(guard(|| lazyxp::astype(&a, dt))?))?.into_any())
 }
 
 #[pyfunction]

@@ -187,7 +187,7 @@ fn array_key(py: Python<'_>, key: &Bound<'_, PyAny>, shape: &[usize]) -> PyResul
         if items.len() != 1 {
             return Err(index_error("a boolean array index must be the sole index (the standard's boolean indexing)"));
         }
-        if m.ndim() > shape.len() || m.shape() != &shape[..m.ndim()] {
+        if !lazyxp::mask_fits(m.shape(), shape) {
             return Err(index_error(format!("boolean index of shape {:?} does not match array of shape {shape:?}", m.shape())));
         }
         return Ok(Some(ArrayKey::Mask(m.clone())));

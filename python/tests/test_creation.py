@@ -165,6 +165,13 @@ def test_eye(n, m, k, name):
     assert_same(xp.eye(n, m, k=k, dtype=xdt(name)), np.eye(n, m, k=k, dtype=name))
 
 
+def test_eye_takes_any_python_int_offset():
+    for k in (2**63, -2**63 - 1, 2**200, -2**200, True):
+        assert_same(xp.eye(2, 3, k=k), np.eye(2, 3, k=int(k)))
+    with pytest.raises(TypeError):
+        xp.eye(2, k=1.0)
+
+
 @given(a=np_arrays(REAL_NAMES, shape=shapes(min_dims=2, max_dims=4)), k=st.integers(-4, 4))
 def test_tril_triu(a, k):
     assert_same(xp.tril(xp.asarray(a), k=k), np.tril(a, k=k))

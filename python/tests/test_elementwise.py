@@ -232,3 +232,15 @@ def test_lazy_chain_fuses_into_one_kernel():
     text = xp.explain(y)
     assert "fusion plan (1 kernel)" in text
     np.testing.assert_allclose(np.asarray(y), np.log(np.sin(np.asarray(x)) + 5), rtol=1e-6)
+
+
+def test_astype_copy_false_returns_the_input_itself():
+    # The standard: with copy=False and the same dtype, the input array.
+    x = xp.asarray([0.0, 2.0])
+    assert xp.astype(x, xp.float64, copy=False) is x
+    y = xp.astype(x, xp.float64)  # copy=True: a new array
+    assert y is not x
+    x[0] = 1.0
+    assert_same(y, np.array([0.0, 2.0]))
+    z = xp.astype(x, xp.float32, copy=False)  # another dtype: a new array
+    assert z is not x and z.dtype == xp.float32

@@ -109,6 +109,19 @@ def test_boolean_mask_errors_and_0d():
     assert "data-dependent shape: inputs evaluated first" in xp.explain(y)
 
 
+def test_boolean_mask_with_an_empty_axis_selects_nothing():
+    # NumPy's rule: a mask axis of length 0 fits an axis of any length.
+    for shape, mshape in [((0, 1), (0, 0)), ((2, 1), (2, 0)), ((1, 3), (0, 3)), ((2, 3, 4), (0,))]:
+        a = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+        m = np.zeros(mshape, dtype=bool)
+        assert_same(xp.asarray(a)[xp.asarray(m)], a[m])
+        x = xp.asarray(a)
+        x[xp.asarray(m)] = 7.0
+        assert_same(x, a)
+    with pytest.raises(IndexError):
+        xp.zeros((0, 3))[xp.zeros((0, 2), dtype=xp.bool)]
+
+
 @given(a=np_arrays(REAL_NAMES, shape=shapes(min_dims=1, min_side=1)), data=st.data())
 def test_integer_array_getitem(a, data):
     k = data.draw(st.integers(1, a.ndim))
