@@ -9,17 +9,13 @@
 //!     cargo bench -p lazyxp-benches --bench arrays
 
 use lazyxp as xp;
-use lazyxp_benches::{fmt_duration, measure};
+use lazyxp_benches::{fmt_duration, measure, print_row as row};
 use xp::Index::{NewAxis, Slice};
 
 fn values(n: usize) -> Vec<f64> {
     (0..n).map(|i| ((i as f64) * 0.7548776662466927).fract() * 2.0 - 1.0).collect()
 }
 
-fn row(name: &str, f: impl FnMut()) {
-    let (med, min) = measure(2, 15, f);
-    println!("| {name} | {} | {} |", fmt_duration(med), fmt_duration(min));
-}
 
 fn main() -> xp::Result<()> {
     println!("| benchmark | median | min |");

@@ -7,17 +7,14 @@
 //!     cargo run --release -p lazyxp-benches --example axis_sums
 
 use lazyxp as xp;
-use lazyxp_benches::{fmt_duration, measure};
+use lazyxp_benches::print_row;
 
 fn main() -> xp::Result<()> {
     let (r, c) = (4096usize, 1024usize);
     let v: Vec<f32> = (0..r * c).map(|i| ((i as f64) * 0.7548776662466927).fract() as f32).collect();
     let x = xp::asarray(&v, &[r, c])?;
     let xt = xp::permute_dims(&x, &[1, 0])?;
-    let row = |name: &str, f: &dyn Fn() -> xp::Array| {
-        let (med, min) = measure(2, 15, || f().eval().unwrap());
-        println!("| {name} | {} | {} |", fmt_duration(med), fmt_duration(min));
-    };
+    let row = |name: &str, f: &dyn Fn() -> xp::Array| print_row(name, || f().eval().unwrap());
     println!("| case | median | min |\n|---|---|---|");
     row("sum(x, axis=1)", &|| xp::sum(&x, Some(&[1]), false).unwrap());
     row("sum(x, axis=0)", &|| xp::sum(&x, Some(&[0]), false).unwrap());

@@ -4,16 +4,13 @@
 //!     cargo run --release -p lazyxp-benches --example softmax_parts
 
 use lazyxp as xp;
-use lazyxp_benches::{fmt_duration, measure};
+use lazyxp_benches::print_row;
 
 fn main() -> xp::Result<()> {
     let (r, c) = (4096usize, 1024usize);
     let v: Vec<f32> = (0..r * c).map(|i| (((i as f64) * 0.7548776662466927).fract() * 20.0 - 10.0) as f32).collect();
     let s = xp::asarray(&v, &[r, c])?;
-    let row = |name: &str, f: &dyn Fn() -> xp::Array| {
-        let (med, min) = measure(2, 15, || f().eval().unwrap());
-        println!("| {name} | {} | {} |", fmt_duration(med), fmt_duration(min));
-    };
+    let row = |name: &str, f: &dyn Fn() -> xp::Array| print_row(name, || f().eval().unwrap());
     println!("| piece | median | min |\n|---|---|---|");
     row("max(x, axis=1)", &|| xp::max(&s, Some(&[1]), true).unwrap());
     row("sum(x, axis=1)", &|| xp::sum(&s, Some(&[1]), true).unwrap());

@@ -30,3 +30,9 @@ pub fn fmt_duration(d: Duration) -> String {
         format!("{:.1} µs", s * 1e6)
     }
 }
+
+/// Times `f` (2 warm-up calls, 15 timed) and prints `| name | median | min |`.
+pub fn print_row(name: &str, f: impl FnMut()) {
+    let (med, min) = measure(2, 15, f);
+    println!("| {name} | {} | {} |", fmt_duration(med), fmt_duration(min));
+}
