@@ -243,6 +243,7 @@ fn special_values_follow_the_standard() {
     is(one(xp::exp, [1.0, inf]), [nan, nan], "exp(1+inf j)");
     // expm1: exp's rules, minus one (NumPy's naive exp(z) - 1 departs).
     is(one(xp::expm1, [0.0, 0.0]), [0.0, 0.0], "expm1(+0+0j)");
+    is(one(xp::expm1, [-0.0, 0.0]), [0.0, 0.0], "expm1(-0+0j) = +0+0j (the standard; the real expm1 keeps -0)");
     is(one(xp::expm1, [1.0, inf]), [nan, nan], "expm1(1+inf j)");
     is(one(xp::expm1, [1.0, nan]), [nan, nan], "expm1(1+NaN j)");
     is(one(xp::expm1, [inf, 0.0]), [inf, 0.0], "expm1(inf+0j)");

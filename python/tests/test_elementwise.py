@@ -244,3 +244,14 @@ def test_astype_copy_false_returns_the_input_itself():
     assert_same(y, np.array([0.0, 2.0]))
     z = xp.astype(x, xp.float32, copy=False)  # another dtype: a new array
     assert z is not x and z.dtype == xp.float32
+
+
+@pytest.mark.parametrize("name", ["float32", "float64"])
+def test_atanh_is_nan_outside_its_domain_at_every_magnitude(name):
+    # Past |x| ~ 2^24 (float32) / 2^53 (float64) the formula's x/(1-x)
+    # rounds to exactly -1, which once gave a silent zero.
+    big = [1.5, 2.0, 2.0**24, 2.0**25, 2.0**53, 2.0**60, 1e30] + ([1e300] if name == "float64" else [])
+    vals = np.array(big + [-v for v in big] + [np.inf, -np.inf], dtype=name)
+    got = np.asarray(xp.atanh(xp.asarray(vals)))
+    assert np.isnan(got).all(), dict(zip(vals, got))
+    assert_same(xp.atanh(xp.asarray(np.array([1.0, -1.0], dtype=name))), np.array([np.inf, -np.inf], dtype=name))

@@ -97,5 +97,11 @@ pub fn atanh(b: &mut KernelBuilder, x: Value) -> Value {
     let l = log1p(b, w);
     let half = b.fconst(ty, 0.5);
     let r = b.mul(l, half);
+    // |x| > 1 is outside the domain: NaN. The formula alone gives that only
+    // while a/(1-a) stays clear of -1; from |x| ~ 2^53 on it rounds to
+    // exactly -1, w to 0, and the result would be a silent zero.
+    let outside = b.cmp(CmpOp::Gt, a, one);
+    let nan = b.fconst(ty, f64::NAN);
+    let r = b.select(outside, nan, r);
     with_sign_of(b, r, x)
 }

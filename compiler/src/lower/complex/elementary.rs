@@ -136,8 +136,12 @@ impl Cx<'_> {
         let b_fin = self.is_finite(b);
         let zi = self.sel(b_fin, zi, zero);
         r = self.selc(ninf, (m1, zi), r);
+        // On the real axis the real expm1, except that the standard makes
+        // expm1(-0 + 0j) = +0 + 0j (the real function keeps -0): adding +0
+        // turns -0 into +0 and changes nothing else.
         let b0 = self.is_zero(b);
-        self.selc(b0, (em1, b), r)
+        let em1_p0 = self.add(em1, zero);
+        self.selc(b0, (em1_p0, b), r)
     }
 
     /// ln|z| given z's parts, with `near_one` = |z|^2 - 1 computed with
