@@ -273,6 +273,10 @@ fn special_values_follow_the_standard() {
     is(one(xp::sqrt, [-4.0, -0.0]), [0.0, -2.0], "sqrt(-4-0j)");
     is(one(xp::tanh, [0.0, 0.0]), [0.0, 0.0], "tanh(+0+0j)");
     is(one(xp::tanh, [inf, 1.0]), [1.0, 0.0], "tanh(inf+1j)");
+    // The standard: 1 + 0j for any finite b > 0 (C99 would give -0 here, sin(4) < 0).
+    is(one(xp::tanh, [inf, 2.0]), [1.0, 0.0], "tanh(inf+2j)");
+    is(one(xp::tanh, [inf, -2.0]), [1.0, -0.0], "tanh(inf-2j) = conj(tanh(inf+2j))");
+    is(one(xp::tanh, [-inf, 2.0]), [-1.0, 0.0], "tanh(-inf+2j) = -tanh(inf-2j)");
     is(one(xp::tanh, [0.0, inf]), [0.0, nan], "tanh(+0+inf j)");
     is(one(xp::tanh, [nan, 0.0]), [nan, 0.0], "tanh(NaN+0j)");
     is(one(xp::sinh, [inf, 0.0]), [inf, 0.0], "sinh(inf+0j)");

@@ -52,10 +52,12 @@ pub fn moveaxis(x: &Bound<'_, PyAny>, source: &Bound<'_, PyAny>, destination: &B
     Ok(PyArray::new(guard(|| lazyxp::moveaxis(&a, &isizes(s), &isizes(d)))?))
 }
 
-/// `expand_dims(x, /, *, axis=0)`: `axis` in `[-N-1, N]`; outside it an
-/// AxisError (the IndexError the standard asks for).
+/// `expand_dims(x, /, axis=0)`: `axis` in `[-N-1, N]`; outside it an
+/// AxisError (the IndexError the standard asks for). The 2024.12 stub makes
+/// `axis` positional-or-keyword (2023.12 had it keyword-only with default
+/// 0): both call forms work, and a missing axis still means 0.
 #[pyfunction]
-#[pyo3(signature = (x, /, *, axis = None), text_signature = "(x, /, *, axis=0)")]
+#[pyo3(signature = (x, /, axis = None), text_signature = "(x, /, axis=0)")]
 pub fn expand_dims(x: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let a = array_arg(x, "expand_dims")?;
     let ax = match axis {

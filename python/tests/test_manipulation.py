@@ -88,10 +88,11 @@ def test_expand_dims(a, data):
     assert_same(xp.expand_dims(lazy(a)), np.expand_dims(a, 0))
 
 
-def test_expand_dims_axis_is_keyword_only_and_checked():
+def test_expand_dims_axis_by_position_or_keyword_and_checked():
+    # 2024.12: `expand_dims(x, /, axis)`; 2023.12's `axis=0` default kept.
     x = xp.ones((2, 3))
-    with pytest.raises(TypeError):
-        xp.expand_dims(x, 0)
+    assert xp.expand_dims(x, 1).shape == (2, 1, 3)
+    assert xp.expand_dims(x, axis=-1).shape == (2, 3, 1)
     for bad in (3, -4):
         with pytest.raises(IndexError):  # the standard's exception
             xp.expand_dims(x, axis=bad)

@@ -93,7 +93,8 @@ P, K, PK, VAR = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.KEYWORD_ON
     ("permute_dims", {"x": P, "axes": PK}),
     ("matrix_transpose", {"x": P}),
     ("moveaxis", {"x": P, "source": P, "destination": P}),
-    ("expand_dims", {"x": P, "axis": K}),
+    # 2024.12 made expand_dims' axis positional-or-keyword (2023.12: keyword-only).
+    ("expand_dims", {"x": P, "axis": PK}),
     ("squeeze", {"x": P, "axis": PK}),
     ("flip", {"x": P, "axis": K}),
     ("reshape", {"x": P, "shape": PK, "copy": K}),

@@ -92,13 +92,12 @@ impl Cx<'_> {
         let a0 = self.is_zero(a);
         let bad = self.selc(a0, (a, nan), (nan, nan));
         r = self.selc(b_nonfin, bad, r);
-        // a infinite: ±1 + i 0 with sin b cos b's sign (b infinite: b's).
+        // a infinite: ±1 + 0j with b's sign on the zero. The standard says
+        // 1 + 0j for b > 0 (C99 and NumPy take sin(2b)'s sign instead), and
+        // tanh(conj z) = conj(tanh z) gives -0 for b < 0.
         let a_inf = self.is_inf(a);
         let zero = self.k(0.0);
-        let sc = self.mul(sb, cb);
-        let b_inf = self.is_inf(b);
-        let sgn_src = self.sel(b_inf, b, sc);
-        let im = self.copysign(zero, sgn_src);
+        let im = self.copysign(zero, b);
         r = self.selc(a_inf, (sgn, im), r);
         // a NaN: NaN + (b == 0 ? b : NaN) j.
         let a_nan = self.is_nan(a);
