@@ -33,15 +33,16 @@ struct Entry {
 struct Table {
     hasher: hashbrown::DefaultHashBuilder,
     entries: HashTable<Entry>,
-    /// The constants built last, kept alive so that `x * 2.0` in a loop
-    /// finds the same constant node (and its buffer) every iteration
-    /// instead of building and dropping one each time.
+    /// The constants built last, and the views of them (the broadcast that
+    /// meets `x`'s shape), kept alive so that `x * 2.0` in a loop finds
+    /// the same constant node (and its buffer) and the same broadcast every
+    /// iteration instead of building and dropping them each time.
     recent_constants: Vec<NodeRef>,
     next_constant: usize,
 }
 
-/// Constants `Table::recent_constants` keeps.
-const RECENT_CONSTANTS: usize = 64;
+/// Constants (and views of them) `Table::recent_constants` keeps.
+const RECENT_CONSTANTS: usize = 128;
 
 fn table() -> &'static Mutex<Table> {
     static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
@@ -69,7 +70,11 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
         },
         Err(_) => None,
     };
-    let is_constant = matches!(key.op, NodeOp::Const(_));
+    let is_constant = match key.op {
+        NodeOp::Const(_) => true,
+        NodeOp::View(_) => inputs.iter().all(|n| matches!(n.op, NodeOp::Const(_))),
+        _ => false,
+    };
     let mut node = Node::new(key.op.clone(), dtype, key.shape.clone(), make_state(inputs));
     node.interned = Some(hash);
     let node = Arc::new(node);
@@ -152,5 +157,18 @@ mod tests {
             c(-(i as f32));
         }
         assert_ne!(c(1234.5).id, first);
+    }
+
+    #[test]
+    fn broadcasts_of_constants_are_reused_and_others_are_not_kept() {
+        let c = intern(NodeOp::Const(lazyxp_runtime::Scalar::F32(42.5)), DType::Float32, Shape::new(), SmallVec::new(), |_| State::Realized { buffer: Buffer::uninit(4).unwrap(), record: None });
+        // A 0-d input seen as shape [7]: no input dims, one output dim.
+        let broadcast = |x: &NodeRef| intern(NodeOp::View(crate::graph::ViewMap { dims: SmallVec::new() }), DType::Float32, Shape::from_slice(&[7]), smallvec::smallvec![x.clone()], State::Pending);
+        let first = broadcast(&c).id;
+        assert_eq!(broadcast(&c).id, first, "x * 2.0 in a loop meets the same broadcast of 2.0");
+        // A view of a leaf is not kept once its user drops it.
+        let x = Node::leaf(Buffer::uninit(4).unwrap(), DType::Float32, Shape::new());
+        let first = broadcast(&x).id;
+        assert_ne!(broadcast(&x).id, first);
     }
 }

@@ -36,7 +36,7 @@ pub(super) struct Row<'a> {
     pub all_lanes: CValue,
 }
 
-impl<'a> Row<'a> {
+impl Row<'_> {
     /// Inner inputs read by the `needed` instructions (invariant ones are
     /// splatted where used, not loaded).
     pub fn inputs_used(&self, needed: &[bool]) -> Vec<usize> {
@@ -238,10 +238,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
-    match (&column_inputs, col, layout) {
-        (Some(_), Some(_), Some(_)) => vem.lanes as usize * COLUMN_GROUPS,
-        _ => 1,
-    }
+    // `layout` exists exactly when the column path was emitted.
+    layout.map_or(1, |_| vem.lanes as usize * COLUMN_GROUPS)
 }
 
 /// The inputs of the column path (`reduce_columns.rs`), when the kernel
