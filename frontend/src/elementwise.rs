@@ -32,10 +32,15 @@ fn node(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef; 3]>) 
 
 /// A 0-d constant node holding `value` (hash-consed by value).
 pub(crate) fn constant(value: Scalar) -> Result<NodeRef> {
+    let op = NodeOp::Const(value);
+    // A constant in use (recent ones are kept) needs no new buffer.
+    if let Some(existing) = lazyxp_compiler::graph::lookup(&op, value.dtype(), &Shape::new(), &[]) {
+        return Ok(existing);
+    }
     let mut bytes = [0u8; 16];
     value.write(&mut bytes);
     let buffer = Buffer::from_bytes(&bytes[..value.dtype().size()])?;
-    Ok(intern(NodeOp::Const(value), value.dtype(), Shape::new(), SmallVec::new(), |_| State::Realized { buffer, record: None }))
+    Ok(intern(op, value.dtype(), Shape::new(), SmallVec::new(), |_| State::Realized { buffer, record: None }))
 }
 
 /// `x` converted to `dtype` (the standard's `astype`). A complex array

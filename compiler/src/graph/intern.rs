@@ -103,6 +103,16 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
     node
 }
 
+/// The live node `op(inputs)` of `dtype` and `shape`, if one exists: lets
+/// a caller skip building what a fresh node would need (a constant's
+/// buffer) when the node is already there.
+pub fn lookup(op: &NodeOp, dtype: DType, shape: &Shape, inputs: &[NodeRef]) -> Option<NodeRef> {
+    let key = Key { op: op.clone(), dtype, shape: shape.clone(), inputs: inputs.iter().map(|n| n.id).collect() };
+    let t = lock();
+    let hash = t.hasher.hash_one(&key);
+    t.entries.find(hash, |e| e.key == key).and_then(|e| e.node.upgrade())
+}
+
 /// Removes the entry of node `id`, interned under `hash`, as it is dropped.
 pub(crate) fn forget(hash: u64, id: u64) {
     let mut t = lock();
