@@ -28,9 +28,31 @@ pub struct CacheEntry {
     pub expanded: Kernel,
     pub key: u64,
     pub cpu: CpuKernel,
+    /// The variant with the column path, compiled the first time a
+    /// launch's strides fit it (`cpu.column_inputs`); most kernels that
+    /// could have it never use it (pairwise distances, for one), and it
+    /// costs several times the row loop's code and compile time.
+    columns: OnceLock<std::result::Result<CpuKernel, String>>,
 }
 
 impl CacheEntry {
+    /// The column-path variant (see `columns`), compiling it on first use.
+    pub fn column_kernel(&self) -> Result<&CpuKernel> {
+        self.columns
+            .get_or_init(|| {
+                let code = cranelift::compile_columns(&self.expanded, keep_disasm()).map_err(|e| e.to_string())?;
+                crate::dump::write_variant(self, &code, "columns");
+                Ok(code)
+            })
+            .as_ref()
+            .map_err(|message| lazyxp_runtime::Error::Compile { kernel: self.kernel.name.clone(), message: message.clone() })
+    }
+
+    /// The column-path variant if a launch has compiled it.
+    pub fn compiled_columns(&self) -> Option<&CpuKernel> {
+        self.columns.get().and_then(|c| c.as_ref().ok())
+    }
+
     /// Elements per thread-pool task: about 100 µs of work, so the hand-off
     /// cost stays small while both cores get work on large arrays.
     pub fn grain(&self) -> usize {
@@ -48,6 +70,18 @@ pub struct KernelRun {
     pub miss_reason: Option<String>,
     pub elements: usize,
     pub run_time: Duration,
+    /// Whether the launch ran the column-path variant.
+    pub columns: bool,
+}
+
+impl KernelRun {
+    /// The code that ran.
+    pub fn cpu(&self) -> &CpuKernel {
+        match self.entry.compiled_columns() {
+            Some(c) if self.columns => c,
+            _ => &self.entry.cpu,
+        }
+    }
 }
 
 impl std::fmt::Debug for KernelRun {
@@ -150,7 +184,7 @@ pub fn get_or_compile(k: &Kernel) -> Result<(Arc<CacheEntry>, bool, Option<Strin
 pub fn compile_uncached(k: &Kernel) -> Result<CacheEntry> {
     let expanded = math::expand(k);
     let cpu = cranelift::compile(&expanded, keep_disasm())?;
-    Ok(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu })
+    Ok(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu, columns: OnceLock::new() })
 }
 
 /// Why `k` is not in the cache: no kernel of that name was ever compiled,
@@ -189,12 +223,13 @@ pub fn len() -> usize {
     table().lock().unwrap_or_else(|e| e.into_inner()).len()
 }
 
-/// The kernel recompiled with disassembly, for `explain` when the cached
-/// copy was compiled without it.
-pub fn disassembly(entry: &CacheEntry) -> Result<String> {
-    if let Some(d) = &entry.cpu.disasm {
+/// The machine code that ran, recompiled with disassembly for `explain`
+/// when the cached copy was compiled without it.
+pub fn disassembly(run: &KernelRun) -> Result<String> {
+    if let Some(d) = &run.cpu().disasm {
         return Ok(d.clone());
     }
-    let again = cranelift::compile(&entry.expanded, true)?;
+    let expanded = &run.entry.expanded;
+    let again = if run.columns { cranelift::compile_columns(expanded, true)? } else { cranelift::compile(expanded, true)? };
     Ok(again.disasm.unwrap_or_default())
 }

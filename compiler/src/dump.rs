@@ -44,6 +44,19 @@ pub fn write_kernel(e: &CacheEntry) {
     }
 }
 
+/// Writes `<name>-<key>.<variant>.clif` and `.asm` for a variant of a
+/// cached kernel compiled later (the column path).
+pub fn write_variant(e: &CacheEntry, code: &crate::backend::cranelift::CpuKernel, variant: &str) {
+    let Some(dir) = dump_dir() else { return };
+    let stem = format!("{}-{:016x}.{variant}", e.kernel.name, e.key);
+    for (ext, text) in [("clif", code.clif.clone()), ("asm", code.disasm.clone().unwrap_or_default())] {
+        let path = dir.join(format!("{stem}.{ext}"));
+        if let Err(err) = std::fs::write(&path, text) {
+            eprintln!("lazyxp: cannot write {}: {err}", path.display());
+        }
+    }
+}
+
 /// Writes the graph, fusion plan and kernel runs of one `eval`.
 pub fn write_eval(report: &str) {
     let Some(dir) = dump_dir() else { return };

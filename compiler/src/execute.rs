@@ -129,17 +129,29 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
         .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
         .collect::<Result<Vec<_>>>()?;
     let args = launch_args(s, low, produced, &outputs)?;
+    let columns = matches!(&entry.cpu.column_inputs, Some(cols) if columns_fit(low, cols)) && engine == Engine::Cranelift;
+    let cpu = if columns { entry.column_kernel()? } else { &entry.cpu };
     let started = Instant::now();
-    let f = entry.cpu.entry;
+    let f = cpu.entry;
     let inner: usize = low.dims[low.outer_rank..].iter().product();
     let grain = (entry.grain() / inner.max(1)).max(1);
-    parallel::for_each_range(n, grain, entry.cpu.output_align, |a, b| match engine {
+    parallel::for_each_range(n, grain, cpu.output_align, |a, b| match engine {
         // SAFETY: `launch_args` checked every input's extent against its
         // buffer, and outputs hold `n` elements of their dtype.
         Engine::Cranelift => unsafe { f(args.as_ptr(), a as u64, b as u64) },
         Engine::Interpreter => unsafe { crate::interp::run(&entry.kernel, args.as_ptr(), a, b) },
     });
-    Ok((KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed() }, outputs))
+    Ok((KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed(), columns }, outputs))
+}
+
+/// Whether this launch's strides let groups of outputs take the column
+/// path (the same test as the generated `ColumnLayout`'s, which then
+/// decides group by group): every column input steps by one element along
+/// the last outer dim, and some column input reads its reduced elements
+/// with a stride.
+fn columns_fit(low: &Lowered, cols: &[usize]) -> bool {
+    let r = low.outer_rank;
+    r > 0 && cols.iter().all(|&i| low.inputs[i].strides.get(r - 1) == Some(&1)) && cols.iter().any(|&i| low.inputs[i].strides.get(r).is_some_and(|&s| s != 1))
 }
 
 /// Host launch words for one kernel. A realized input whose data lives on
@@ -338,12 +350,13 @@ impl EvalRecord {
         for (i, r) in self.kernels.iter().enumerate() {
             let e = &r.entry;
             out.push_str(&format!(
-                "kernel {i} {} key {:016x}: {}, {} lanes, compile {:.3} ms, run {:.3} ms over {} elements\n",
+                "kernel {i} {} key {:016x}: {}, {} lanes{}, compile {:.3} ms, run {:.3} ms over {} elements\n",
                 e.kernel.name,
                 e.key,
                 if r.hit { "cache hit".to_string() } else { format!("compiled ({})", r.miss_reason.as_deref().unwrap_or("miss")) },
-                e.cpu.lanes,
-                e.cpu.compile_time.as_secs_f64() * 1e3,
+                r.cpu().lanes,
+                if r.columns { ", column path" } else { "" },
+                r.cpu().compile_time.as_secs_f64() * 1e3,
                 r.run_time.as_secs_f64() * 1e3,
                 r.elements
             ));

@@ -131,8 +131,9 @@ impl Array {
             if e.expanded.insts.len() != e.kernel.insts.len() {
                 out.push_str(&format!("-- kernel IR after the math library ({} instructions) --\n{}\n", e.expanded.insts.len(), e.expanded));
             }
-            out.push_str(&format!("-- CLIF --\n{}\n", e.cpu.clif));
-            out.push_str(&format!("-- machine code ({} bytes) --\n{}\n", e.cpu.code_size, lazyxp_compiler::cache::disassembly(e)?));
+            let cpu = run.cpu();
+            out.push_str(&format!("-- CLIF --\n{}\n", cpu.clif));
+            out.push_str(&format!("-- machine code ({} bytes) --\n{}\n", cpu.code_size, lazyxp_compiler::cache::disassembly(run)?));
         }
         #[cfg(feature = "cuda")]
         for run in &record.device_runs {

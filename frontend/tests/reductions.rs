@@ -278,6 +278,25 @@ fn column_reductions_match_the_interpreter() {
     }
 }
 
+/// The column path is a variant compiled when a launch's strides fit it:
+/// a sum over the leading axis of a contiguous array runs it, a
+/// pairwise-style sum over broadcast rows (adjacent outputs are not
+/// adjacent in memory) never compiles it.
+#[test]
+fn the_column_path_is_compiled_only_for_launches_that_fit() {
+    let v: Vec<f32> = common::data_in(64 * 40, 7, -1.0, 1.0).into_iter().map(|x| x as f32).collect();
+    let x = xp::asarray(&v, &[64, 40]).unwrap();
+    let down = xp::sum(&x, Some(&[0]), false).unwrap();
+    let report = down.explain().unwrap();
+    assert!(report.contains("lanes, column path"), "{report}");
+    let a = xp::expand_dims(&xp::asarray(&v[..8 * 40], &[8, 40]).unwrap(), 1).unwrap();
+    let b = xp::expand_dims(&xp::asarray(&v[..9 * 40], &[9, 40]).unwrap(), 0).unwrap();
+    let d = (&a - &b).unwrap();
+    let pairwise = xp::sum(&(&d * &d).unwrap(), Some(&[-1]), false).unwrap();
+    let report = pairwise.explain().unwrap();
+    assert!(report.contains(" lanes, compile") && !report.contains("column path"), "{report}");
+}
+
 /// Column groups of 3-d outputs: a contiguous array's groups run across the
 /// end of each run of the last outer coordinate (its outer dims are flat);
 /// a sliced one's may not, and take the row loop there. Either way the

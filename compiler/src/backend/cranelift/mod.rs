@@ -37,6 +37,11 @@ pub struct CpuKernel {
     /// one step of the loop writes together (an elementwise kernel's cache
     /// line, a reduction's column group), so no step straddles two threads.
     pub output_align: usize,
+    /// For a reduction that could take the column path: the kernel inputs
+    /// whose strides decide it. This code has the path only if it was
+    /// compiled with `compile_columns`; a launch whose strides fit asks
+    /// the cache for that variant (`CacheEntry::column_kernel`).
+    pub column_inputs: Option<Vec<usize>>,
 }
 
 /// The host ISA and one JIT module that owns all code. Code is never freed:
@@ -96,14 +101,26 @@ pub fn host_has_fma() -> bool {
     }
 }
 
-/// Compiles a kernel whose math ops are already expanded.
+/// Compiles a kernel whose math ops are already expanded. A reduction
+/// gets the row loop only; `compile_columns` adds the column path.
 pub fn compile(kernel: &Kernel, want_disasm: bool) -> Result<CpuKernel> {
-    compile_with_lanes(kernel, want_disasm, None)
+    compile_variant(kernel, want_disasm, None, false)
+}
+
+/// `compile` with the column path for reductions over a leading axis
+/// (`reduce_columns.rs`): several times the code and compile time, so it
+/// is built only once a launch's strides can use it.
+pub fn compile_columns(kernel: &Kernel, want_disasm: bool) -> Result<CpuKernel> {
+    compile_variant(kernel, want_disasm, None, true)
 }
 
 /// As `compile`, optionally forcing the lane count (1 = scalar path), so
 /// tests can check both paths give the same bits.
 pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Option<u32>) -> Result<CpuKernel> {
+    compile_variant(kernel, want_disasm, force_lanes, false)
+}
+
+fn compile_variant(kernel: &Kernel, want_disasm: bool, force_lanes: Option<u32>, columns: bool) -> Result<CpuKernel> {
     let started = Instant::now();
     verify(kernel)?;
     if kernel.has_math() {
@@ -137,14 +154,14 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
     ctx.func.name = cranelift_codegen::ir::UserFuncName::testcase(&symbol);
     let outlined = outline::outline_regions(jit, kernel, lanes, lane_bytes, &mut ctx.func)?;
     let em = emit::Emitter { kernel, lanes, lane_bytes, outlined };
-    let output_align = if kernel.is_reduction() {
+    let (output_align, column_inputs) = if kernel.is_reduction() {
         // Per-row work and row tails run one element at a time.
         let outlined = outline::outline_regions(jit, kernel, 1, lane_bytes, &mut ctx.func)?;
         let sem = emit::Emitter { kernel, lanes: 1, lane_bytes, outlined };
-        reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config())
+        reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config(), columns)
     } else {
         skeleton::build_function(&mut ctx.func, &em, jit.module.target_config());
-        lazyxp_runtime::parallel::CHUNK_ALIGN
+        (lazyxp_runtime::parallel::CHUNK_ALIGN, None)
     };
     let clif = ctx.func.display().to_string();
     ctx.set_disasm(want_disasm);
@@ -167,5 +184,6 @@ pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Optio
         code_size,
         compile_time: started.elapsed(),
         output_align,
+        column_inputs,
     })
 }

@@ -78,9 +78,11 @@ impl Row<'_> {
     }
 }
 
+/// With `columns`, emits the column path where the kernel allows it.
 /// Returns how many adjacent outputs one step of the outer loop may handle
-/// together (a column group), or 1 where every output is its own row.
-pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig) -> usize {
+/// together (a column group, or 1 where every output is its own row), and
+/// the inputs that decide the column path if the kernel allows it at all.
+pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig, columns: bool) -> (usize, Option<Vec<usize>>) {
     let k: &Kernel = vem.kernel;
     let (rank, rrank) = (k.rank as usize, k.reduce_rank as usize);
     let inner = k.inner_insts();
@@ -120,7 +122,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         row_inputs.iter().map(|&n| strided_offset(fb, o, &dims[..rank], &row_strides(n)[..rank])).collect()
     };
     let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    let layout = column_inputs.as_ref().filter(|_| rank > 0).map(|cols| ColumnLayout::find(&mut fb, cols, &row_strides, &dims, rank));
+    let layout = column_inputs.as_ref().filter(|_| rank > 0 && columns).map(|cols| ColumnLayout::find(&mut fb, cols, &row_strides, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
         let col = fb.ins().urem(start, dims[rank - 1]);
@@ -239,7 +241,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.seal_all_blocks();
     fb.finalize(target);
     // `layout` exists exactly when the column path was emitted.
-    layout.map_or(1, |_| vem.lanes as usize * COLUMN_GROUPS)
+    let column_inputs = column_inputs.filter(|_| rank > 0);
+    (layout.map_or(1, |_| vem.lanes as usize * COLUMN_GROUPS), column_inputs)
 }
 
 /// The inputs of the column path (`reduce_columns.rs`), when the kernel
