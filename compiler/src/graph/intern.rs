@@ -70,7 +70,7 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
         },
         Err(_) => None,
     };
-    let is_constant = match key.op {
+    let keep_recent = match key.op {
         NodeOp::Const(_) => true,
         NodeOp::View(_) => inputs.iter().all(|n| matches!(n.op, NodeOp::Const(_))),
         _ => false,
@@ -87,7 +87,7 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
             t.entries.insert_unique(hash, Entry { hash, id: node.id, key, node: Arc::downgrade(&node) }, |e| e.hash);
         }
     }
-    if is_constant {
+    if keep_recent {
         let evicted = if t.recent_constants.len() < RECENT_CONSTANTS {
             t.recent_constants.push(node.clone());
             None

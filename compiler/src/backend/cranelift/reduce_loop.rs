@@ -122,7 +122,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         row_inputs.iter().map(|&n| strided_offset(fb, o, &dims[..rank], &row_strides(n)[..rank])).collect()
     };
     let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    let layout = column_inputs.as_ref().filter(|_| rank > 0 && columns).map(|cols| ColumnLayout::find(&mut fb, cols, &row_strides, &dims, rank));
+    let layout = column_inputs.as_ref().filter(|_| columns).map(|cols| ColumnLayout::find(&mut fb, cols, &row_strides, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
         let col = fb.ins().urem(start, dims[rank - 1]);
@@ -241,7 +241,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.seal_all_blocks();
     fb.finalize(target);
     // `layout` exists exactly when the column path was emitted.
-    let column_inputs = column_inputs.filter(|_| rank > 0);
     (layout.map_or(1, |_| vem.lanes as usize * COLUMN_GROUPS), column_inputs)
 }
 
@@ -282,7 +281,9 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
 /// What the launch's strides say about the column path, found once per
 /// launch and kept in a stack slot: as plain values, Cranelift's
 /// elaboration recomputed the whole test (multiplies and compares of
-/// launch words) for every output, inside the row loop.
+/// launch words) for every output, inside the row loop. The launcher runs
+/// this variant only when `execute::columns_fit` says `TAKEN` holds; the
+/// kernel tests it again so that its loads never depend on the caller.
 #[derive(Clone, Copy)]
 struct ColumnLayout {
     slot: StackSlot,

@@ -12,6 +12,7 @@
 
 use super::emit::Emitter;
 use super::reduce_loop::{emit_inner_body, Row};
+use super::skeleton::pick_lanes;
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, ReduceOp, Value, REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{
@@ -157,9 +158,7 @@ impl Red {
             })
             .collect()
     }
-}
 
-impl Red {
     /// The pairwise combination of `pairwise_lanes` done on whole vectors:
     /// each level adds (or multiplies, ...) the even lanes to the odd ones,
     /// which pairs exactly the same values in the same operand order as the
@@ -174,20 +173,6 @@ impl Red {
             return None;
         }
         let vty = vem.vty(self.ty);
-        let bytes = types::I8X16;
-        // Lanes `pick(l)` of a:b (16 bytes each) into lane l, as bytes.
-        let shuffle = |fb: &mut FunctionBuilder, a: CValue, b: CValue, pick: &dyn Fn(usize) -> usize| {
-            let mut mask = [0u8; 16];
-            for l in 0..lanes {
-                for byte in 0..size {
-                    mask[l * size + byte] = (pick(l) * size + byte) as u8;
-                }
-            }
-            let (a, b) = (vem.as_type(fb, a, bytes), vem.as_type(fb, b, bytes));
-            let mask = fb.func.dfg.immediates.push(cranelift_codegen::ir::ConstantData::from(&mask[..]));
-            let picked = fb.ins().shuffle(a, b, mask);
-            vem.as_type(fb, picked, vty)
-        };
         let op = self.op.binary();
         // `live` lanes of `level` hold the current partial results in order.
         let mut level: Vec<CValue> = accs.to_vec();
@@ -199,8 +184,8 @@ impl Red {
             for pair in level.chunks(2) {
                 let (a, b) = (pair[0], *pair.get(1).unwrap_or(&pair[0]));
                 let per = if pair.len() == 2 { lanes } else { live.min(lanes) / 2 };
-                let evens = shuffle(fb, a, b, &|l| if l < per { 2 * l } else { 0 });
-                let odds = shuffle(fb, a, b, &|l| if l < per { 2 * l + 1 } else { 1 });
+                let evens = pick_lanes(fb, vem, a, b, vty, &|l| if l < per { 2 * l } else { 0 });
+                let odds = pick_lanes(fb, vem, a, b, vty, &|l| if l < per { 2 * l + 1 } else { 1 });
                 next.push(vem.binary(fb, op, self.ty, evens, odds));
             }
             level = next;

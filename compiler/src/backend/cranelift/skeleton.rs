@@ -329,17 +329,25 @@ fn load_part(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, part: i64, dt
     let addr = element_addr(fb, base, i, 2 * size);
     let lo = fb.ins().load(vty, mem(), addr, 0);
     let hi = fb.ins().load(vty, mem(), addr, (lanes * size) as i32);
+    // Lane l of the result is element 2l + part of lo:hi.
+    pick_lanes(fb, em, lo, hi, vty, &|l| 2 * l + part as usize)
+}
+
+/// The vector of type `vty` (128 bits) whose lane `l` is lane `pick(l)` of
+/// `a:b` (the two vectors side by side, `b`'s lanes numbered after `a`'s):
+/// one byte shuffle.
+pub(super) fn pick_lanes(fb: &mut FunctionBuilder, em: &Emitter, a: CValue, b: CValue, vty: cranelift_codegen::ir::Type, pick: &dyn Fn(usize) -> usize) -> CValue {
+    let size = vty.lane_bits() as usize / 8;
     let bytes = types::I8X16;
-    let (lo, hi) = (em.as_type(fb, lo, bytes), em.as_type(fb, hi, bytes));
-    // Lane l of the result is element 2l + part of lo:hi, 16 bytes each.
+    let (a, b) = (em.as_type(fb, a, bytes), em.as_type(fb, b, bytes));
     let mut mask = [0u8; 16];
-    for l in 0..lanes {
-        for b in 0..size {
-            mask[(l * size + b) as usize] = ((2 * l + part) * size + b) as u8;
+    for l in 0..vty.lane_count() as usize {
+        for byte in 0..size {
+            mask[l * size + byte] = (pick(l) * size + byte) as u8;
         }
     }
     let mask = fb.func.dfg.immediates.push(cranelift_codegen::ir::ConstantData::from(&mask[..]));
-    let picked = fb.ins().shuffle(lo, hi, mask);
+    let picked = fb.ins().shuffle(a, b, mask);
     em.as_type(fb, picked, vty)
 }
 
