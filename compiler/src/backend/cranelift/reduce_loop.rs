@@ -9,7 +9,7 @@
 use super::emit::Emitter;
 use super::reduce_columns::{emit_columns, ColumnInput};
 use super::reduce_pass::{emit_pass, Red};
-use super::skeleton::{element_addr, load_input, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
+use super::skeleton::{element_addr, load_input_ahead, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value as CValue};
@@ -60,19 +60,26 @@ impl Row<'_> {
     /// `last` (a partial step), lane indices stop at that inner index.
     pub fn load_inner(&self, fb: &mut FunctionBuilder, em: &Emitter, inputs: &[usize], r: CValue, last: Option<CValue>) -> Vec<CValue> {
         let flat = fb.ins().iadd(self.row_base, r);
-        self.load_inner_at(fb, em, inputs, r, flat, last)
+        self.load_inner_at(fb, em, inputs, r, flat, 0, last)
     }
 
-    /// As `load_inner`, with `flat` = `row_base + r` already known (a hot
-    /// loop carries it, so the row's base is not recomputed per trip).
-    pub fn load_inner_at(&self, fb: &mut FunctionBuilder, em: &Emitter, inputs: &[usize], r: CValue, flat: CValue, last: Option<CValue>) -> Vec<CValue> {
+    /// As `load_inner` from inner index `r + ahead`, with `flat` = `row_base
+    /// + r` already known (a hot loop carries it, so the row's base is not
+    /// recomputed per trip). A constant `ahead` lands in contiguous loads'
+    /// offset field, so an unrolled trip forms one address per input
+    /// instead of one per load.
+    #[allow(clippy::too_many_arguments)]
+    pub fn load_inner_at(&self, fb: &mut FunctionBuilder, em: &Emitter, inputs: &[usize], r: CValue, flat: CValue, ahead: i64, last: Option<CValue>) -> Vec<CValue> {
         let k = em.kernel;
         let last_flat = last.map(|l| fb.ins().iadd(self.row_base, l));
         inputs
             .iter()
             .map(|&n| match self.row_offsets[n] {
-                Some(row) => load_row_strided(fb, em, &self.plans[n], k.inputs[n].dtype, row, r, last),
-                None => load_input(fb, em, &self.plans[n], k.inputs[n].dtype, flat, self.dims, last_flat),
+                Some(row) => {
+                    let r = fb.ins().iadd_imm_s(r, ahead);
+                    load_row_strided(fb, em, &self.plans[n], k.inputs[n].dtype, row, r, last)
+                }
+                None => load_input_ahead(fb, em, &self.plans[n], k.inputs[n].dtype, flat, ahead, self.dims, last_flat),
             })
             .collect()
     }

@@ -293,7 +293,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let flat = fb.append_block_param(group, types::I64);
     let group_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(group, t)).collect();
     fb.switch_to_block(group);
-    let trip_groups: i64 = if lanes == 2 { 4 } else { 2 };
+    let trip_groups: i64 = 2;
     let trip_end = fb.ins().iadd_imm_s(gr, trip_groups * REDUCE_LANES as i64);
     let trip_fits = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, trip_end, blk_end);
     let group_trip = fb.create_block();
@@ -319,9 +319,8 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
         let mut next = group_accs.clone();
         for u in 0..unroll * count {
-            let r_u = fb.ins().iadd_imm_s(gr, u * lanes);
             let flat_u = fb.ins().iadd_imm_s(flat, u * lanes);
-            let loaded = row.load_inner_at(fb, vem, &inner_inputs, r_u, flat_u, None);
+            let loaded = row.load_inner_at(fb, vem, &inner_inputs, gr, flat, u * lanes, None);
             let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
             store_stash(fb, row, stash, &vals, flat_u);
             for (ri, r) in reds.iter().enumerate() {

@@ -320,6 +320,29 @@ pub(super) fn load_input(
     })
 }
 
+/// `load_input` from flat index `i + ahead`: a contiguous whole vector
+/// takes `ahead` in its load's offset field (`movups 0x30(base,i,4)`),
+/// where a computed index costs an instruction per load.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn load_input_ahead(
+    fb: &mut FunctionBuilder,
+    em: &Emitter,
+    plan: &InputPlan,
+    dtype: lazyxp_runtime::DType,
+    i: CValue,
+    ahead: i64,
+    dims: &[CValue],
+    clamp: Option<CValue>,
+) -> CValue {
+    if let (InputPlan::Contiguous { base }, None) = (plan, clamp) {
+        let size = dtype.size() as i64;
+        let addr = element_addr(fb, *base, i, size);
+        return fb.ins().load(em.vty(dtype), mem(), addr, (ahead * size) as i32);
+    }
+    let i = fb.ins().iadd_imm_s(i, ahead);
+    load_input(fb, em, plan, dtype, i, dims, clamp)
+}
+
 /// A full vector of one part of interleaved pairs from element `i` on:
 /// the two vectors of pairs it spans, loaded whole, and the part's lanes
 /// picked out by one byte shuffle (`shufps`/`unpck` on x86).
