@@ -8,15 +8,17 @@ fn main() -> xp::Result<()> {
     for n in [200_000usize, 1_000_000, 10_000_000, 50_000_000] {
         let x = xp::linspace(0.0, 1.0, n, dtype)?;
         x.eval()?;
-        let reps = (200_000_000 / n).clamp(5, 200);
-        let mut best = f64::MAX;
+        let reps = (200_000_000 / n).clamp(20, 200);
+        let mut times = Vec::with_capacity(reps);
         for _ in 0..reps {
             let s = xp::sum(&(&x * &x)?, None, false)?;
             let t = std::time::Instant::now();
             s.eval()?;
-            best = best.min(t.elapsed().as_secs_f64());
+            times.push(t.elapsed().as_secs_f64());
         }
-        println!("n {n:>9}: {:8.3} ms  {:5.1} GB/s", best * 1e3, (n * dtype.size()) as f64 / best / 1e9);
+        times.sort_by(f64::total_cmp);
+        let (best, median) = (times[0], times[reps / 2]);
+        println!("n {n:>9}: {:8.3} ms  {:5.1} GB/s  (median {:.3} ms)", best * 1e3, (n * dtype.size()) as f64 / best / 1e9, median * 1e3);
     }
     Ok(())
 }

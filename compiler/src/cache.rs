@@ -179,6 +179,17 @@ pub fn get_or_compile(k: &Kernel) -> Result<(Arc<CacheEntry>, bool, Option<Strin
     Ok((e, false, Some(reason)))
 }
 
+/// `get_or_compile` for a lowered kernel, through its plan's memo of the
+/// entry (a hit there skips the cache table and its hash of the IR).
+pub fn get_or_compile_lowered(low: &crate::lower::Lowered) -> Result<(Arc<CacheEntry>, bool, Option<String>)> {
+    if let Some(e) = low.compiled.get() {
+        return Ok((e.clone(), true, None));
+    }
+    let found = get_or_compile(&low.kernel)?;
+    let _ = low.compiled.set(found.0.clone());
+    Ok(found)
+}
+
 /// Expands the math and compiles `k` without consulting or filling the
 /// cache (what a miss costs; benchmarks time it directly).
 pub fn compile_uncached(k: &Kernel) -> Result<CacheEntry> {

@@ -62,7 +62,7 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
         }
     }
     let s = Schedule::build(&pending)?;
-    let mut produced: HashMap<usize, Buffer> = HashMap::new();
+    let mut produced: HashMap<usize, Buffer> = HashMap::with_capacity(s.reasons.len());
     let mut runs = Vec::with_capacity(s.groups.len());
     let mut library_runs = Vec::new();
     for (g, low) in s.groups.iter().zip(&s.lowered) {
@@ -122,7 +122,7 @@ pub(crate) fn finish_eval<B>(
 /// it over `n` elements on the thread pool. Inputs come from `produced`
 /// (earlier kernels of this eval) or the realized nodes.
 fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engine, produced: &mut HashMap<usize, Buffer>) -> Result<(KernelRun, Vec<Buffer>)> {
-    let (entry, hit, miss_reason) = cache::get_or_compile(&low.kernel)?;
+    let (entry, hit, miss_reason) = cache::get_or_compile_lowered(low)?;
     let outputs = low
         .outputs
         .iter()

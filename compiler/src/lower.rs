@@ -48,6 +48,10 @@ pub struct Lowered {
     /// of its first element in that buffer (a complex node is two kernel
     /// outputs, its parts, interleaved in one buffer).
     pub stores: Vec<(usize, usize)>,
+    /// The compiled kernel once a launch has fetched it: plans are shared by
+    /// every graph of the same structure, so a hot loop finds its code here
+    /// instead of hashing the kernel IR into the cache on every eval.
+    pub compiled: std::sync::OnceLock<std::sync::Arc<crate::cache::CacheEntry>>,
 }
 
 impl Lowered {
@@ -198,7 +202,7 @@ pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCop
             }
         }
     }
-    Ok(Lowered { kernel: l2.b.finish(), inputs: bindings, dims, outer_rank, outputs: g.outputs.clone(), stores })
+    Ok(Lowered { kernel: l2.b.finish(), inputs: bindings, dims, outer_rank, outputs: g.outputs.clone(), stores, compiled: Default::default() })
 }
 
 impl Lowering<'_> {

@@ -9,7 +9,7 @@
 //! Within one kernel a node used several times is computed once, so sharing
 //! alone never forces a cut.
 
-use crate::graph::{topo_order_indexed, NodeOp, NodeRef};
+use crate::graph::{NodeOp, NodeRef, Walk};
 use crate::kernel_ir::BinaryOp;
 use crate::lower::{lower, Lowered};
 use hashbrown::{HashMap, HashTable};
@@ -68,33 +68,38 @@ pub struct PlanKey {
 /// The walked graph seen as a plan key: per node (op if pending, dtype,
 /// shape, input positions), then the roots' positions.
 struct LiveKey<'a> {
-    nodes: &'a [(NodeRef, Inputs)],
-    index: &'a HashMap<u64, usize>,
+    walk: &'a Walk,
     roots: &'a [NodeRef],
 }
 
 impl LiveKey<'_> {
     fn op(&self, i: usize) -> Option<&NodeOp> {
-        let (n, inputs) = &self.nodes[i];
+        let (n, inputs) = &self.walk.nodes[i];
         (!inputs.is_empty()).then_some(&n.op)
     }
-    fn input_positions(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
-        self.nodes[i].1.iter().map(|n| self.index[&n.id] as u32)
+    /// Each node with its input positions.
+    fn nodes(&self) -> impl Iterator<Item = (&NodeRef, &[u32])> + '_ {
+        let mut at = 0;
+        self.walk.nodes.iter().map(move |(n, inputs)| {
+            let positions = &self.walk.input_positions[at..at + inputs.len()];
+            at += inputs.len();
+            (n, positions)
+        })
     }
     fn root_positions(&self) -> impl Iterator<Item = u32> + '_ {
-        self.roots.iter().map(|r| self.index[&r.id] as u32)
+        self.roots.iter().map(|r| self.walk.index[&r.id] as u32)
     }
 
     /// Must agree with `PlanKey::hash` field for field.
     fn hash(&self, h: &impl BuildHasher) -> u64 {
         let mut h = h.build_hasher();
-        h.write_usize(self.nodes.len());
-        for (i, (n, inputs)) in self.nodes.iter().enumerate() {
+        h.write_usize(self.walk.nodes.len());
+        for (i, (n, inputs)) in self.nodes().enumerate() {
             self.op(i).hash(&mut h);
             n.dtype.hash(&mut h);
             n.shape.as_slice().hash(&mut h);
             h.write_usize(inputs.len());
-            self.input_positions(i).for_each(|p| h.write_u32(p));
+            inputs.iter().for_each(|&p| h.write_u32(p));
         }
         h.write_usize(self.roots.len());
         self.root_positions().for_each(|p| h.write_u32(p));
@@ -102,18 +107,16 @@ impl LiveKey<'_> {
     }
 
     fn matches(&self, key: &PlanKey) -> bool {
-        key.nodes.len() == self.nodes.len()
+        key.nodes.len() == self.walk.nodes.len()
             && key.roots.iter().copied().eq(self.root_positions())
-            && key.nodes.iter().zip(self.nodes).enumerate().all(|(i, ((op, dtype, shape, ins), (n, _)))| {
-                op.as_ref() == self.op(i) && *dtype == n.dtype && *shape == n.shape && ins.iter().copied().eq(self.input_positions(i))
+            && key.nodes.iter().zip(self.nodes()).enumerate().all(|(i, ((op, dtype, shape, ins), (n, inputs)))| {
+                op.as_ref() == self.op(i) && *dtype == n.dtype && *shape == n.shape && ins.as_slice() == inputs
             })
     }
 
     fn to_key(&self) -> PlanKey {
         PlanKey {
-            nodes: (0..self.nodes.len())
-                .map(|i| (self.op(i).cloned(), self.nodes[i].0.dtype, self.nodes[i].0.shape.clone(), self.input_positions(i).collect()))
-                .collect(),
+            nodes: self.nodes().enumerate().map(|(i, (n, inputs))| (self.op(i).cloned(), n.dtype, n.shape.clone(), inputs.into())).collect(),
             roots: self.root_positions().collect(),
         }
     }
@@ -274,19 +277,19 @@ impl Schedule {
     /// The schedule of the pending graph under `roots`, from the plan cache
     /// when a graph of the same structure was scheduled before.
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
-        let (nodes, index) = topo_order_indexed(roots);
-        let live = LiveKey { nodes: &nodes, index: &index, roots };
+        let walk = Walk::from(roots);
+        let live = LiveKey { walk: &walk, roots };
         let hash = {
             let cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
             let hash = live.hash(&cache.hasher);
             if let Some((_, key, plan)) = cache.plans.find(hash, |(h, key, _)| *h == hash && live.matches(key)) {
                 let (key, plan) = (key.clone(), plan.clone());
                 drop(cache);
-                return Ok(Schedule { nodes, plan, key });
+                return Ok(Schedule { nodes: walk.nodes, plan, key });
             }
             hash
         };
-        let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
+        let plan = Arc::new(Plan::build(&walk.nodes, &walk.index, roots)?);
         let key = Arc::new(live.to_key());
         let mut cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
         debug_assert_eq!(key.hash(&cache.hasher), hash, "a graph and its stored key hash alike");
@@ -295,16 +298,16 @@ impl Schedule {
         }
         cache.plans.insert_unique(hash, (hash, key.clone(), plan.clone()), |(h, _, _)| *h);
         drop(cache);
-        Ok(Schedule { nodes, plan, key })
+        Ok(Schedule { nodes: walk.nodes, plan, key })
     }
 
     /// Schedules without consulting the plan cache (what a first
     /// evaluation costs; benchmarks time it).
     pub fn build_uncached(roots: &[NodeRef]) -> Result<Schedule> {
-        let (nodes, index) = topo_order_indexed(roots);
-        let plan = Arc::new(Plan::build(&nodes, &index, roots)?);
-        let key = Arc::new(LiveKey { nodes: &nodes, index: &index, roots }.to_key());
-        Ok(Schedule { nodes, plan, key })
+        let walk = Walk::from(roots);
+        let plan = Arc::new(Plan::build(&walk.nodes, &walk.index, roots)?);
+        let key = Arc::new(LiveKey { walk: &walk, roots }.to_key());
+        Ok(Schedule { nodes: walk.nodes, plan, key })
     }
 }
 

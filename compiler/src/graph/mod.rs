@@ -16,4 +16,4 @@ pub use dot::to_dot;
 pub use intern::{intern, lookup, node_count};
 pub use node::{ComplexOp, EvalRecord, Node, NodeOp, NodeRef, NodeSummary, PlannedKernel, State};
 pub use view::{InDim, ViewMap};
-pub use walk::{topo_order, topo_order_indexed};
+pub use walk::{topo_order, Walk};
