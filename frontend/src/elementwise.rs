@@ -12,6 +12,7 @@ use lazyxp_compiler::kernel_ir::{BinaryOp, CmpOp, UnaryOp};
 use lazyxp_runtime::shape::broadcast_shapes;
 use lazyxp_runtime::{Buffer, DType, Error, Result, Scalar, Shape};
 use smallvec::{smallvec, SmallVec};
+use std::borrow::Cow;
 
 mod numeric;
 mod transcendental;
@@ -64,21 +65,30 @@ pub(crate) fn cast(x: &Array, dtype: DType) -> Result<Array> {
 
 pub use crate::manipulation::broadcast_to;
 
-/// Promotes and broadcasts operands to a common dtype and shape.
-fn common(arrays: &[&Array], what: &str) -> Result<(Vec<Array>, DType, Shape)> {
+/// Promotes and broadcasts operands to a common dtype and shape. Operands
+/// already of that dtype and shape are borrowed, not cloned: on the hot
+/// path of `x * y` every avoided clone is an atomic increment and decrement.
+fn common<'a>(arrays: &[&'a Array], what: &str) -> Result<(SmallVec<[Cow<'a, Array>; 3]>, DType, Shape)> {
     let mut dtype = arrays[0].dtype();
     let mut shape = Shape::from_slice(arrays[0].shape());
     for a in &arrays[1..] {
         dtype = result_type(dtype, a.dtype())?;
-        shape = broadcast_shapes(&shape, a.shape()).map_err(|e| match e {
-            Error::Shape(m) => Error::Shape(format!("{what}: {m}")),
-            other => other,
-        })?;
+        if a.shape() != shape.as_slice() {
+            shape = broadcast_shapes(&shape, a.shape()).map_err(|e| match e {
+                Error::Shape(m) => Error::Shape(format!("{what}: {m}")),
+                other => other,
+            })?;
+        }
     }
     let out = arrays
         .iter()
-        .map(|a| broadcast_to(&astype(a, dtype)?, &shape))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|&a| {
+            if a.dtype() == dtype && a.shape() == shape.as_slice() {
+                return Ok(Cow::Borrowed(a));
+            }
+            broadcast_to(&astype(a, dtype)?, &shape).map(Cow::Owned)
+        })
+        .collect::<Result<_>>()?;
     Ok((out, dtype, shape))
 }
 

@@ -227,6 +227,49 @@ fn argmax_fuses_with_its_producer_and_keeps_numpys_rules() {
     }
 }
 
+/// Flattened argmax/argmin past the fused size run the library's chunked
+/// search: the answer must be the first extreme wherever it falls (chunk
+/// edges, ties across chunks, a NaN after or before the extreme, signed
+/// zeros), for floats of both widths and integers.
+#[test]
+fn long_flattened_argmax_finds_the_first_extreme_in_any_chunk() {
+    let n = (1 << 18) + 40_000;
+    let chunk = 1 << 14;
+    let base = common::data_in(n, 21, -1.0, 1.0);
+    let cases: Vec<(&str, Vec<(usize, f64)>)> = vec![
+        ("at a chunk's first element", vec![(3 * chunk, 7.0)]),
+        ("at a chunk's last element, tied later", vec![(5 * chunk - 1, 7.0), (9 * chunk, 7.0), (n - 1, 7.0)]),
+        ("in the short last chunk", vec![(n - 2, 7.0)]),
+        ("a NaN after the extreme", vec![(2 * chunk + 3, 7.0), (11 * chunk + 1, f64::NAN)]),
+        ("a NaN before the extreme, and a later NaN", vec![(4 * chunk + 9, f64::NAN), (6 * chunk, 7.0), (8 * chunk, f64::NAN)]),
+        ("zeros of both signs as the extreme", vec![(chunk + 5, -0.0), (7 * chunk, 0.0)]),
+    ];
+    for (what, sets) in cases {
+        let mut w = base.clone();
+        for &(i, v) in &sets {
+            w[i] = v;
+        }
+        // Zeros as the extreme need every other element on one side.
+        if what.starts_with("zeros") {
+            w.iter_mut().enumerate().filter(|(i, _)| *i != chunk + 5 && *i != 7 * chunk).for_each(|(_, x)| *x = -1.0 - x.abs());
+        }
+        let neg: Vec<f64> = w.iter().map(|x| -x).collect();
+        let x64 = xp::asarray(&w, &[n]).unwrap();
+        let x32 = xp::asarray(&w.iter().map(|&v| v as f32).collect::<Vec<_>>(), &[n]).unwrap();
+        for (x, dt) in [(&x64, "f64"), (&x32, "f32")] {
+            assert_eq!(xp::argmax(x, None, false).unwrap().to_vec::<i64>().unwrap(), vec![arg_ref(&w, true)], "argmax {dt}: {what}");
+            assert_eq!(xp::argmin(&(-x).unwrap(), None, false).unwrap().to_vec::<i64>().unwrap(), vec![arg_ref(&neg, false)], "argmin {dt}: {what}");
+        }
+    }
+    // Integers, with the extreme repeated across chunks.
+    let ints: Vec<i32> = (0..n).map(|i| ((i * 7919) % 100_003) as i32 - 50_000).collect();
+    let first_max = ints.iter().enumerate().fold(0, |b, (i, &v)| if v > ints[b] { i } else { b });
+    let first_min = ints.iter().enumerate().fold(0, |b, (i, &v)| if v < ints[b] { i } else { b });
+    let xi = xp::asarray(&ints, &[n]).unwrap();
+    assert_eq!(xp::argmax(&xi, None, false).unwrap().to_vec::<i64>().unwrap(), vec![first_max as i64]);
+    assert_eq!(xp::argmin(&xi, None, false).unwrap().to_vec::<i64>().unwrap(), vec![first_min as i64]);
+}
+
 /// Reductions over leading axes and of transposed views take the column
 /// path (several outputs per vector); results must be the interpreter's
 /// bit for bit, for every reduction, with NaNs, signed zeros, tails of

@@ -71,6 +71,22 @@ pub fn for_each_range(len: usize, grain: usize, align: usize, f: impl Fn(usize, 
     });
 }
 
+/// `f(start, end)` over `[0, len)` cut into chunks of `chunk` elements
+/// (the last one shorter), in parallel, with the results in chunk order.
+/// The cut depends on `len` and `chunk` only, never on the thread count,
+/// so whatever a caller combines from the results comes out the same on
+/// any machine.
+pub fn map_chunks<T: Send>(len: usize, chunk: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    let chunk = chunk.max(1);
+    let bounds = |i: usize| (i * chunk, ((i + 1) * chunk).min(len));
+    let chunks = len.div_ceil(chunk);
+    if num_threads() <= 1 || chunks < 2 {
+        return (0..chunks).map(|i| f(bounds(i).0, bounds(i).1)).collect();
+    }
+    pool().install(|| (0..chunks).into_par_iter().with_max_len(1).map(|i| f(bounds(i).0, bounds(i).1)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +106,15 @@ mod tests {
             });
             assert_eq!(count.into_inner(), len);
             assert_eq!(sum.into_inner(), (0..len).sum::<usize>());
+        }
+    }
+
+    #[test]
+    fn mapped_chunks_come_back_in_order() {
+        for (len, chunk) in [(0usize, 4usize), (1, 4), (4, 4), (1000, 7), (100_000, 4096)] {
+            let got = map_chunks(len, chunk, |a, b| (a, b));
+            let want: Vec<(usize, usize)> = (0..len).step_by(chunk).map(|a| (a, (a + chunk).min(len))).collect();
+            assert_eq!(got, want, "len {len} chunk {chunk}");
         }
     }
 

@@ -170,7 +170,7 @@ fn shift_operands(x1: &Array, x2: &Array, what: &str) -> Result<(Array, Array, D
     if !t.is_int() {
         return Err(Error::DType(format!("{what} needs integer operands, got {} and {}", x1.dtype(), x2.dtype())));
     }
-    Ok((v[0].clone(), v[1].clone(), t))
+    Ok((v[0].clone().into_owned(), v[1].clone().into_owned(), t))
 }
 
 /// Whether 0 <= count < bit width (negative counts are out of range too,
