@@ -11,22 +11,17 @@ use super::node::{Node, NodeOp, NodeRef, State};
 use hashbrown::HashTable;
 use lazyxp_runtime::{DType, Shape};
 use smallvec::SmallVec;
-use std::hash::{BuildHasher, Hash};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-#[derive(Hash, PartialEq, Eq)]
-struct Key {
-    op: NodeOp,
-    dtype: DType,
-    shape: Shape,
-    inputs: SmallVec<[u64; 3]>,
-}
-
+/// One interned node. The node itself holds its op, dtype and shape, so the
+/// entry keeps only what the node may lose: the ids of its inputs (a
+/// realized node drops its inputs, and still stands for `op(inputs)`).
 struct Entry {
     hash: u64,
     /// The node's id, which its drop matches.
     id: u64,
-    key: Key,
+    inputs: SmallVec<[u64; 3]>,
     node: Weak<Node>,
 }
 
@@ -53,40 +48,67 @@ fn lock() -> std::sync::MutexGuard<'static, Table> {
     table().lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// What a node is, seen from the table: built from borrowed parts, so a
+/// lookup that finds the node clones nothing.
+struct Key<'a> {
+    op: &'a NodeOp,
+    dtype: DType,
+    shape: &'a [usize],
+    inputs: &'a [NodeRef],
+}
+
+impl Key<'_> {
+    fn hash(&self, t: &Table) -> u64 {
+        let mut h = t.hasher.build_hasher();
+        self.op.hash(&mut h);
+        self.dtype.hash(&mut h);
+        self.shape.hash(&mut h);
+        self.inputs.iter().for_each(|n| h.write_u64(n.id));
+        h.finish()
+    }
+
+    /// The live node of `e` if it is this key's.
+    fn live(&self, e: &Entry) -> Option<NodeRef> {
+        if !e.inputs.iter().copied().eq(self.inputs.iter().map(|n| n.id)) {
+            return None;
+        }
+        let node = e.node.upgrade()?;
+        (node.op == *self.op && node.dtype == self.dtype && node.shape.as_slice() == self.shape).then_some(node)
+    }
+
+    /// The live node with this key, if any.
+    fn find(&self, t: &Table, hash: u64) -> Option<NodeRef> {
+        let mut found = None;
+        t.entries.find(hash, |e| {
+            found = self.live(e);
+            found.is_some()
+        });
+        found
+    }
+}
+
 /// The node `op(inputs)` of `dtype` and `shape`, shared if it exists.
 /// `make_state` builds the state of a fresh node (pending for computed
 /// nodes; realized for constants).
 pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef; 3]>, make_state: impl FnOnce(SmallVec<[NodeRef; 3]>) -> State) -> NodeRef {
-    let key = Key { op, dtype, shape, inputs: inputs.iter().map(|n| n.id).collect() };
+    let key = Key { op: &op, dtype, shape: &shape, inputs: &inputs };
     let mut t = lock();
-    let hash = t.hasher.hash_one(&key);
-    let found = match t.entries.find_entry(hash, |e| e.key == key) {
-        Ok(entry) => match entry.get().node.upgrade() {
-            Some(existing) => return existing,
-            // Dropped, and its drop has not removed the entry yet: this
-            // entry now belongs to the new node (that drop matches by id
-            // and leaves it alone).
-            None => Some(entry),
-        },
-        Err(_) => None,
-    };
-    let keep_recent = match key.op {
+    let hash = key.hash(&t);
+    if let Some(existing) = key.find(&t, hash) {
+        return existing;
+    }
+    let keep_recent = match op {
         NodeOp::Const(_) => true,
         NodeOp::View(_) => inputs.iter().all(|n| matches!(n.op, NodeOp::Const(_))),
         _ => false,
     };
-    let mut node = Node::new(key.op.clone(), dtype, key.shape.clone(), make_state(inputs));
+    let input_ids = inputs.iter().map(|n| n.id).collect();
+    // An entry whose node died but whose drop has not removed it yet stays
+    // until that drop does (it matches by id); it no longer matches a key.
+    let mut node = Node::new(op, dtype, shape, make_state(inputs));
     node.interned = Some(hash);
     let node = Arc::new(node);
-    match found {
-        Some(mut entry) => {
-            let e = entry.get_mut();
-            (e.id, e.node) = (node.id, Arc::downgrade(&node));
-        }
-        None => {
-            t.entries.insert_unique(hash, Entry { hash, id: node.id, key, node: Arc::downgrade(&node) }, |e| e.hash);
-        }
-    }
+    t.entries.insert_unique(hash, Entry { hash, id: node.id, inputs: input_ids, node: Arc::downgrade(&node) }, |e| e.hash);
     if keep_recent {
         let evicted = if t.recent_constants.len() < RECENT_CONSTANTS {
             t.recent_constants.push(node.clone());
@@ -107,10 +129,10 @@ pub fn intern(op: NodeOp, dtype: DType, shape: Shape, inputs: SmallVec<[NodeRef;
 /// a caller skip building what a fresh node would need (a constant's
 /// buffer) when the node is already there.
 pub fn lookup(op: &NodeOp, dtype: DType, shape: &Shape, inputs: &[NodeRef]) -> Option<NodeRef> {
-    let key = Key { op: op.clone(), dtype, shape: shape.clone(), inputs: inputs.iter().map(|n| n.id).collect() };
+    let key = Key { op, dtype, shape, inputs };
     let t = lock();
-    let hash = t.hasher.hash_one(&key);
-    t.entries.find(hash, |e| e.key == key).and_then(|e| e.node.upgrade())
+    let hash = key.hash(&t);
+    key.find(&t, hash)
 }
 
 /// Removes the entry of node `id`, interned under `hash`, as it is dropped.
@@ -153,7 +175,7 @@ mod tests {
         assert!(entries() < before + 1000, "{} entries before, {} after", before, entries());
         let t = lock();
         // neg(x) was dropped last by neg(neg(x))'s drop, moved out of its Arc.
-        assert!(t.entries.iter().all(|e| e.key.inputs.as_slice() != [x.id]), "neg(x) left no entry behind");
+        assert!(t.entries.iter().all(|e| e.inputs.as_slice() != [x.id]), "neg(x) left no entry behind");
     }
 
     #[test]
