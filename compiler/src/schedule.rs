@@ -87,7 +87,7 @@ impl LiveKey<'_> {
         })
     }
     fn root_positions(&self) -> impl Iterator<Item = u32> + '_ {
-        self.roots.iter().map(|r| self.walk.index[&r.id] as u32)
+        self.roots.iter().map(|r| self.walk.position(r.id) as u32)
     }
 
     /// Must agree with `PlanKey::hash` field for field.
@@ -289,7 +289,7 @@ impl Schedule {
             }
             hash
         };
-        let plan = Arc::new(Plan::build(&walk.nodes, &walk.index, roots)?);
+        let plan = Arc::new(Plan::build(&walk.nodes, &walk.index(), roots)?);
         let key = Arc::new(live.to_key());
         let mut cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
         debug_assert_eq!(key.hash(&cache.hasher), hash, "a graph and its stored key hash alike");
@@ -305,7 +305,7 @@ impl Schedule {
     /// evaluation costs; benchmarks time it).
     pub fn build_uncached(roots: &[NodeRef]) -> Result<Schedule> {
         let walk = Walk::from(roots);
-        let plan = Arc::new(Plan::build(&walk.nodes, &walk.index, roots)?);
+        let plan = Arc::new(Plan::build(&walk.nodes, &walk.index(), roots)?);
         let key = Arc::new(LiveKey { walk: &walk, roots }.to_key());
         Ok(Schedule { nodes: walk.nodes, plan, key })
     }
