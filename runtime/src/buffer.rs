@@ -13,6 +13,31 @@ use std::ptr::NonNull;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub const ALIGN: usize = 64;
+/// Blocks from this size on start on a 2 MiB boundary and ask the kernel
+/// for transparent huge pages (`madvise`, as NumPy does from 4 MiB): a
+/// reduction over a leading axis or any strided view touches one line per
+/// row, and with 4 KiB pages every row of a wide array is a TLB miss.
+const HUGE_FROM: usize = 4 << 20;
+const HUGE_PAGE: usize = 2 << 20;
+
+/// The layout of a block of `capacity` bytes, the same for its allocation
+/// and its release.
+fn layout(capacity: usize) -> Result<Layout> {
+    let align = if capacity >= HUGE_FROM { HUGE_PAGE } else { ALIGN };
+    Layout::from_size_align(capacity, align).map_err(|e| Error::Overflow(e.to_string()))
+}
+
+/// Asks for huge pages over a fresh large block (a hint: where the kernel
+/// has them off, or none are free, pages stay 4 KiB and nothing changes).
+fn advise_huge_pages(ptr: *mut u8, capacity: usize) {
+    #[cfg(target_os = "linux")]
+    if capacity >= HUGE_FROM {
+        // SAFETY: [ptr, ptr + capacity) is one block just allocated by us,
+        // starting on a page boundary; MADV_HUGEPAGE changes no contents.
+        unsafe { libc::madvise(ptr.cast(), capacity, libc::MADV_HUGEPAGE) };
+    }
+    let _ = (ptr, capacity);
+}
 /// Blocks up to this size are rounded to a power of two, larger ones to a
 /// page multiple, so pool classes stay few without wasting much.
 const SMALL_BLOCK: usize = 1 << 16;
@@ -115,12 +140,12 @@ impl Buffer {
         let ptr = match reused {
             Some(addr) => NonNull::new(addr as *mut u8).expect("pooled pointers are non-null"),
             None => {
-                let layout = Layout::from_size_align(capacity, ALIGN)
-                    .map_err(|e| Error::Overflow(e.to_string()))?;
-                // SAFETY: layout has non-zero size (capacity >= ALIGN).
-                let raw = unsafe { alloc(layout) };
-                NonNull::new(raw)
-                    .ok_or_else(|| Error::OutOfMemory(format!("could not allocate {len} bytes")))?
+                // SAFETY: the layout has non-zero size (capacity >= ALIGN).
+                let raw = unsafe { alloc(layout(capacity)?) };
+                let ptr = NonNull::new(raw)
+                    .ok_or_else(|| Error::OutOfMemory(format!("could not allocate {len} bytes")))?;
+                advise_huge_pages(raw, capacity);
+                ptr
             }
         };
         Ok(Buffer {
@@ -170,13 +195,9 @@ impl Drop for Block {
         if pool().lock().unwrap_or_else(|e| e.into_inner()).give(self.capacity, self.ptr.as_ptr() as usize) {
             return;
         }
-        // SAFETY: allocated in `uninit` with exactly this layout.
-        unsafe {
-            dealloc(
-                self.ptr.as_ptr(),
-                Layout::from_size_align_unchecked(self.capacity, ALIGN),
-            )
-        };
+        // SAFETY: allocated in `uninit` with exactly this layout (which
+        // was valid then, so it is now).
+        unsafe { dealloc(self.ptr.as_ptr(), layout(self.capacity).expect("the block was allocated with this layout")) };
     }
 }
 
@@ -200,5 +221,20 @@ mod tests {
         assert_eq!(Buffer::uninit(17_000).unwrap().as_ptr() as usize, addr, "same power-of-two class (32 KiB) comes back");
         assert!(Buffer::uninit(usize::MAX).is_err());
         assert_eq!(Buffer::uninit(0).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn large_blocks_start_on_a_huge_page_boundary() {
+        // Sizes no other test uses, so the blocks are fresh allocations;
+        // filled and freed past the pool's per-class limit, so the
+        // release path with the large layout runs too.
+        let blocks: Vec<Buffer> = (0..2 * POOL_PER_CLASS).map(|_| Buffer::from_bytes(&vec![7u8; (5 << 20) + 123]).unwrap()).collect();
+        for b in &blocks {
+            assert_eq!(b.as_ptr() as usize % HUGE_PAGE, 0, "{b:?}");
+            assert!(b.as_bytes().iter().all(|&x| x == 7));
+        }
+        drop(blocks);
+        let below = Buffer::uninit(HUGE_FROM - 4096).unwrap();
+        assert_eq!(below.as_ptr() as usize % ALIGN, 0);
     }
 }
