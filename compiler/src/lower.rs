@@ -213,7 +213,16 @@ impl Lowering<'_> {
     /// The value of node `i` under `ctx` (`inner`: inside the reduction
     /// loop). With `loads` empty (the first pass), reads are recorded and
     /// the IR is scratch; otherwise read `k` is `loads[k]`.
+    ///
+    /// It recurses once per fused node, at most the frontend's pending
+    /// depth bound deep; its frame (over a kilobyte in release builds) times
+    /// that bound overflowed a 256 KiB thread stack, so the recursion moves
+    /// to a heap segment when the stack runs low.
     fn emit(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Lv, NeedsCopy> {
+        stacker::maybe_grow(32 * 1024, 1024 * 1024, || self.emit_here(i, ctx, inner, loads))
+    }
+
+    fn emit_here(&mut self, i: usize, ctx: Ctx, inner: bool, loads: &[Value]) -> Result<Lv, NeedsCopy> {
         let ctx = match ctx {
             Ctx::Flat { map, shape, offset: 0, origin } => match self.flat_as_map(i, &map, &shape) {
                 Some(m) => Ctx::Map(m),
