@@ -65,6 +65,14 @@ pub fn scalar_to_py<'py>(py: Python<'py>, s: Scalar) -> PyResult<Bound<'py, PyAn
 
 #[pymethods]
 impl PyArray {
+    /// Above NumPy's own (0), as JAX's is: `numpy_value * x` asks
+    /// `x.__rmul__` first, which keeps the result a lazyxp array, while
+    /// NumPy functions called on lazyxp arrays still work (through
+    /// `__array__`).
+    #[classattr]
+    #[allow(non_upper_case_globals)]
+    const __array_priority__: f64 = 100.0;
+
     #[getter]
     fn dtype(&self) -> PyDType {
         wrap(self.inner.dtype())

@@ -7,7 +7,7 @@ use crate::dtype::int_range;
 use crate::errors::{guard, overflow_error, type_error};
 use lazyxp::{Array, DType, PyScalar, Scalar};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyString};
 
 /// A Python scalar, before it meets an array.
 #[derive(Debug, Clone, Copy)]
@@ -52,10 +52,20 @@ pub fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Operand> {
     if let Ok(a) = obj.cast::<PyArray>() {
         return Ok(Operand::Array(a.borrow().inner.clone()));
     }
-    Ok(match py_num(obj)? {
-        Some(n) => Operand::Num(n),
-        None => Operand::Other,
-    })
+    if let Some(n) = py_num(obj)? {
+        return Ok(Operand::Num(n));
+    }
+    // NumPy arrays and scalars (typed buffers) join as lazyxp arrays of
+    // their dtype, so `np.float32(2) * x` and `x + a_numpy_array` give
+    // lazy arrays rather than NumPy materializing `x` through `__array__`
+    // (`PyArray.__array_priority__` makes NumPy's operators defer to ours).
+    // Bytes and strings are not numbers.
+    if !(obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>()) {
+        if let Some((bytes, dtype, shape)) = crate::import::read_buffer(obj)? {
+            return Ok(Operand::Array(crate::host::from_bytes(&bytes, dtype, &shape)?));
+        }
+    }
+    Ok(Operand::Other)
 }
 
 /// The Python scalar as a 0-d constant next to an array of dtype `like`.

@@ -251,3 +251,36 @@ def test_long_chains_built_in_a_loop(name):
     for _ in range(2000):
         x = x + 1
     assert float(x[...] if False else xp.asarray(np.asarray(x)[0])) == 2000.0
+
+
+def test_numpy_operands_give_lazy_arrays():
+    # NumPy values on either side of an operator join as arrays of their
+    # dtype; the result is a lazyxp array, not NumPy materializing x.
+    a = np.array([1.5, -2.0, 3.25], dtype=np.float32)
+    x = xp.asarray(a)
+    cases = [
+        (lambda: np.float32(2.5) * x, np.float32(2.5) * a),
+        (lambda: x * np.float32(2.5), a * np.float32(2.5)),
+        (lambda: np.ones(3) + x, np.ones(3) + a),
+        (lambda: x - np.arange(3, dtype=np.float32), a - np.arange(3, dtype=np.float32)),
+        (lambda: np.int64(3) * x, np.int64(3) * a),
+        (lambda: np.full((2, 3), 0.5, dtype=np.float32) + x, np.full((2, 3), 0.5, dtype=np.float32) + a),
+        (lambda: x < np.float32(0), a < np.float32(0)),
+        (lambda: np.float32(0) >= x, np.float32(0) >= a),
+        (lambda: np.eye(3, dtype=np.float32) @ x, np.eye(3, dtype=np.float32) @ a),
+    ]
+    for build, want in cases:
+        got = build()
+        assert isinstance(got, type(x)), type(got)
+        assert not got.is_evaluated
+        assert_same(got, want)
+    # In place keeps x's dtype and stays lazy.
+    y = xp.asarray(a)
+    y += np.ones(3, dtype=np.float32)
+    assert isinstance(y, type(x)) and y.dtype == xp.float32
+    assert_same(y, a + 1)
+    # NumPy's functions still take lazyxp arrays, through __array__.
+    assert isinstance(np.sin(x), np.ndarray)
+    # Bytes are not numbers.
+    with pytest.raises(TypeError):
+        x + b"abc"
