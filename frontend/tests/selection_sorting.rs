@@ -69,6 +69,73 @@ fn sort_orders_nan_last_and_descending_keeps_ties_in_order() {
     assert_eq!(i64s(&xp::searchsorted(&sorted, &q, true, None).unwrap()), vec![3, 0, 4]);
 }
 
+/// The stable order the sorts promise, worked out by comparisons: NaN after
+/// every number, -0.0 equal to 0.0, ties in input order (descending:
+/// reversed order of values, ties still in input order).
+fn stable_order(v: &[f64], descending: bool) -> Vec<usize> {
+    let key = |x: f64| if x.is_nan() { (1, 0.0) } else { (0, if x == 0.0 { 0.0 } else { x }) };
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let o = key(v[a]).partial_cmp(&key(v[b])).unwrap();
+        if descending { o.reverse() } else { o }
+    });
+    idx
+}
+
+/// Where two long results first differ (a readable failure).
+fn first_difference<T: PartialEq>(got: &[T], want: &[T]) -> Option<usize> {
+    (got.len() != want.len()).then_some(got.len().min(want.len())).or_else(|| got.iter().zip(want).position(|(a, b)| a != b))
+}
+
+/// Lanes past the radix sort's threshold: the same order as comparisons,
+/// bit for bit (which zero lands where), for floats of both widths and
+/// integers of several widths, along either axis, both directions.
+#[test]
+fn long_lanes_sort_like_comparisons() {
+    let n = 3000;
+    let mut v: Vec<f64> = (0..n).map(|i| (((i as f64) * 0.7548776662466927).fract() * 200.0 - 100.0).round() / 4.0).collect();
+    for (k, x) in [(5, f64::NAN), (17, -0.0), (18, 0.0), (40, -0.0), (41, f64::NAN), (900, f64::INFINITY), (901, f64::NEG_INFINITY), (2999, 0.0)] {
+        v[k] = x;
+    }
+    for descending in [false, true] {
+        let order = stable_order(&v, descending);
+        let want_bits: Vec<u64> = order.iter().map(|&i| v[i].to_bits()).collect();
+        let x64 = arr(&v, &[n]);
+        let got: Vec<u64> = f64s(&xp::sort(&x64, 0, descending, true).unwrap()).iter().map(|x| x.to_bits()).collect();
+        let (got, want) = (got, want_bits.clone());
+        assert!(first_difference(&got, &want).is_none(), "f64 sort, descending {descending}: first difference at {:?}", first_difference(&got, &want));
+        let want_idx: Vec<i64> = order.iter().map(|&i| i as i64).collect();
+        let (got, want) = (i64s(&xp::argsort(&x64, 0, descending, true).unwrap()), want_idx.clone());
+        assert!(first_difference(&got, &want).is_none(), "f64 argsort, descending {descending}: first difference at {:?}", first_difference(&got, &want));
+        // float32: the values above are exact in it.
+        let x32 = xp::astype(&x64, xp::DType::Float32).unwrap();
+        let got: Vec<u64> = xp::sort(&x32, 0, descending, false).unwrap().to_vec::<f32>().unwrap().iter().map(|&x| (x as f64).to_bits()).collect();
+        let (got, want) = (got, want_bits.clone());
+        assert!(first_difference(&got, &want).is_none(), "f32 sort, descending {descending}: first difference at {:?}", first_difference(&got, &want));
+        let (got, want) = (i64s(&xp::argsort(&x32, 0, descending, true).unwrap()), want_idx);
+        assert!(first_difference(&got, &want).is_none(), "f32 argsort, descending {descending}: first difference at {:?}", first_difference(&got, &want));
+        // Integers: the finite values times 4, as int8 (clamped), int32, uint16 (shifted).
+        let ints: Vec<i64> = v.iter().map(|&x| if x.is_finite() { (x * 4.0) as i64 } else { 7 }).collect();
+        for (dtype, shift) in [(xp::DType::Int8, 0), (xp::DType::Int32, 0), (xp::DType::UInt16, 400), (xp::DType::Int64, 0)] {
+            let w: Vec<i64> = ints.iter().map(|&i| if dtype == xp::DType::Int8 { i.clamp(-128, 127) } else { i + shift }).collect();
+            let wf: Vec<f64> = w.iter().map(|&i| i as f64).collect();
+            let want: Vec<i64> = stable_order(&wf, descending).iter().map(|&i| i as i64).collect();
+            let a = xp::astype(&xp::asarray(&w, &[n]).unwrap(), dtype).unwrap();
+            let (got, want) = (i64s(&xp::argsort(&a, 0, descending, true).unwrap()), want);
+            assert!(first_difference(&got, &want).is_none(), "{dtype} argsort, descending {descending}: first difference at {:?}", first_difference(&got, &want));
+            let sorted: Vec<i64> = i64s(&xp::astype(&xp::sort(&a, 0, descending, true).unwrap(), xp::DType::Int64).unwrap());
+            let (got, want) = (sorted, want.iter().map(|&i| w[i as usize]).collect::<Vec<_>>());
+            assert!(first_difference(&got, &want).is_none(), "{dtype} sort, descending {descending}: first difference at {:?}", first_difference(&got, &want));
+        }
+    }
+    // Along a leading axis: lanes gathered with a stride.
+    let m = arr(&v[..2 * 1000], &[1000, 2]);
+    let col1: Vec<f64> = (0..1000).map(|r| v[2 * r + 1]).collect();
+    let want: Vec<i64> = stable_order(&col1, false).iter().map(|&i| i as i64).collect();
+    let got = i64s(&xp::argsort(&m, 0, false, true).unwrap());
+    assert_eq!((0..1000).map(|r| got[2 * r + 1]).collect::<Vec<_>>(), want);
+}
+
 #[test]
 fn unique_all_counts_nans_as_distinct() {
     let x = arr(&[2.0, f64::NAN, 1.0, 2.0, f64::NAN, -0.0, 0.0], &[7]);

@@ -15,10 +15,25 @@ use std::cmp::Ordering;
 /// Element types with NumPy's sort order.
 pub(crate) trait SortKey: Copy {
     fn order(&self, other: &Self) -> Ordering;
+    /// Whether `radix_key` exists: then long lanes are radix sorted
+    /// (stable, a few passes over the data) instead of compared, which on
+    /// 4M floats was 25x slower than NumPy's vectorized sort.
+    const RADIX: bool = false;
+    /// The radix key: as wide as the element, since each byte is a pass.
+    type Radix: radsort::Key + std::ops::Not<Output = Self::Radix>;
+    /// An unsigned key in `order`'s order, ties included (-0.0 and 0.0
+    /// share one, as do all NaNs, which come last).
+    fn radix_key(&self) -> Self::Radix;
 }
-macro_rules! key_int { ($($t:ty),*) => {$(impl SortKey for $t { #[inline] fn order(&self, o: &Self) -> Ordering { self.cmp(o) } })*}; }
-key_int!(u8, i8, u16, i16, u32, i32, u64, i64);
-macro_rules! key_float { ($($t:ty),*) => {$(impl SortKey for $t {
+macro_rules! key_int { ($($t:ty => $k:ty),*) => {$(impl SortKey for $t {
+    #[inline] fn order(&self, o: &Self) -> Ordering { self.cmp(o) }
+    const RADIX: bool = true;
+    type Radix = $k;
+    // Signed values shifted by their minimum (a no-op for unsigned ones).
+    #[inline] fn radix_key(&self) -> $k { (*self as i128 - <$t>::MIN as i128) as $k }
+})*}; }
+key_int!(u8 => u8, i8 => u8, u16 => u16, i16 => u16, u32 => u32, i32 => u32, u64 => u64, i64 => u64);
+macro_rules! key_float { ($($t:ty, $bits:ty),*) => {$(impl SortKey for $t {
     #[inline]
     fn order(&self, o: &Self) -> Ordering {
         match (self.is_nan(), o.is_nan()) {
@@ -28,8 +43,21 @@ macro_rules! key_float { ($($t:ty),*) => {$(impl SortKey for $t {
             (false, true) => Ordering::Less,
         }
     }
+    const RADIX: bool = true;
+    type Radix = $bits;
+    #[inline]
+    fn radix_key(&self) -> $bits {
+        if self.is_nan() {
+            return <$bits>::MAX;
+        }
+        // Bits of the value with -0.0 as 0.0; negatives flipped whole,
+        // positives above them.
+        let b = if *self == 0.0 { 0 } else { self.to_bits() };
+        let sign = 1 << (<$bits>::BITS - 1);
+        if b & sign != 0 { !b } else { b | sign }
+    }
 })*}; }
-key_float!(f32, f64);
+key_float!(f32, u32, f64, u64);
 /// Complex numbers in NumPy's order: lexicographic (real part, then
 /// imaginary), with the classes R+Rj < R+nanj < nan+Rj < nan+nanj.
 macro_rules! key_complex { ($($t:ty),*) => {$(impl SortKey for [$t; 2] {
@@ -37,6 +65,11 @@ macro_rules! key_complex { ($($t:ty),*) => {$(impl SortKey for [$t; 2] {
     fn order(&self, o: &Self) -> Ordering {
         let class = |z: &[$t; 2]| (z[0].is_nan() as u8) * 2 + z[1].is_nan() as u8;
         class(self).cmp(&class(o)).then_with(|| self[0].order(&o[0])).then_with(|| self[1].order(&o[1]))
+    }
+    // Compared, never radix sorted (`RADIX` is false).
+    type Radix = u8;
+    fn radix_key(&self) -> u8 {
+        0
     }
 })*}; }
 key_complex!(f32, f64);
@@ -82,6 +115,10 @@ pub fn sort(x: &Buffer, dtype: DType, shape: &[usize], axis: usize, descending: 
     Ok(out)
 }
 
+/// Lanes at least this long are radix sorted where the type allows;
+/// shorter ones are compared (a radix sort pays a histogram per pass).
+const RADIX_FROM: usize = 256;
+
 fn lanes_sort<T: SortKey>(v: &[T], o: &mut [T], outer: usize, len: usize, inner: usize, descending: bool, stable: bool) {
     let mut lane: Vec<T> = Vec::with_capacity(len);
     for a in 0..outer {
@@ -90,7 +127,11 @@ fn lanes_sort<T: SortKey>(v: &[T], o: &mut [T], outer: usize, len: usize, inner:
             lane.clear();
             lane.extend((0..len).map(|j| v[at(j)]));
             let cmp = |p: &T, q: &T| if descending { q.order(p) } else { p.order(q) };
-            if stable {
+            if T::RADIX && len >= RADIX_FROM {
+                // Stable either way; descending is ascending in the
+                // complemented key, equal values keeping their order.
+                radsort::sort_by_key(&mut lane, |e| if descending { !e.radix_key() } else { e.radix_key() });
+            } else if stable {
                 lane.sort_by(cmp);
             } else {
                 lane.sort_unstable_by(cmp);
@@ -111,7 +152,9 @@ fn lanes_argsort<T: SortKey>(v: &[T], o: &mut [i64], outer: usize, len: usize, i
             let at = |j: usize| (a * len + j) * inner + i;
             lane.clear();
             lane.extend((0..len).map(|j| (v[at(j)], j as i64)));
-            if descending {
+            if T::RADIX && len >= RADIX_FROM {
+                radsort::sort_by_key(&mut lane, |p| if descending { !p.0.radix_key() } else { p.0.radix_key() });
+            } else if descending {
                 lane.sort_by(|p, q| q.0.order(&p.0));
             } else {
                 lane.sort_by(|p, q| p.0.order(&q.0));
