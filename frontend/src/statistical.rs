@@ -181,8 +181,14 @@ pub fn any(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
 /// Number of non-zero elements, as int64.
 pub fn count_nonzero(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
     let zero = Array { node: crate::elementwise::constant(Scalar::U8(0).cast(x.dtype()))? };
-    let nz = astype(&not_equal(x, &zero)?, DType::Int64)?;
-    sum(&nz, axis, keepdims)
+    let axes = axes_of(x, axis)?;
+    // Counted in int32 where no count can reach 2^31, then widened to the
+    // standard's int64: beside 4-byte (or narrower) elements the kernel
+    // then runs in 4-lane vectors, where int64 counts took 2 lanes and
+    // ran at a quarter of NumPy's speed.
+    let counter = if reduced_count(x, &axes) < i32::MAX as usize { DType::Int32 } else { DType::Int64 };
+    let nz = astype(&not_equal(x, &zero)?, counter)?;
+    astype(&reduce(&nz, ReduceOp::Add, &axes, keepdims)?, DType::Int64)
 }
 
 fn require_float(x: &Array) -> Result<Array> {

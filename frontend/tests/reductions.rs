@@ -227,6 +227,34 @@ fn argmax_fuses_with_its_producer_and_keeps_numpys_rules() {
     }
 }
 
+/// count_nonzero counts in int32 and answers in int64: over a long array
+/// (the chunked full reduction), along an axis, of floats with NaNs and
+/// signed zeros (NaN counts, -0.0 does not) and of bools.
+#[test]
+fn count_nonzero_counts_exactly_in_int64() {
+    let (r, c) = (700usize, 600usize);
+    let mut v = common::data_in(r * c, 5, -1.0, 1.0);
+    for i in (0..r * c).step_by(7) {
+        v[i] = if i % 3 == 0 { -0.0 } else { 0.0 };
+    }
+    v[11] = f64::NAN;
+    let x = xp::asarray(&v, &[r, c]).unwrap();
+    let x32 = xp::astype(&x, xp::DType::Float32).unwrap();
+    let want_all = v.iter().filter(|&&e| e != 0.0).count() as i64;
+    for a in [&x, &x32] {
+        let all = xp::count_nonzero(a, None, false).unwrap();
+        assert_eq!(all.dtype(), xp::DType::Int64);
+        assert_eq!(all.to_vec::<i64>().unwrap(), vec![want_all]);
+        let cols = xp::count_nonzero(a, Some(&[0]), true).unwrap();
+        assert_eq!(cols.shape(), &[1, c]);
+        let want: Vec<i64> = (0..c).map(|j| (0..r).filter(|&i| v[i * c + j] != 0.0).count() as i64).collect();
+        assert_eq!(cols.to_vec::<i64>().unwrap(), want);
+    }
+    let b = xp::greater(&x, &xp::full(&[], 0.5, xp::DType::Float64).unwrap()).unwrap();
+    let want = v.iter().filter(|&&e| e > 0.5).count() as i64;
+    assert_eq!(xp::count_nonzero(&b, None, false).unwrap().to_vec::<i64>().unwrap(), vec![want]);
+}
+
 /// Flattened argmax/argmin past the fused size run the library's chunked
 /// search: the answer must be the first extreme wherever it falls (chunk
 /// edges, ties across chunks, a NaN after or before the extreme, signed
