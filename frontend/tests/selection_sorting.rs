@@ -166,6 +166,28 @@ fn gathers_check_their_indices() {
     let rows = xp::asarray(&[1i64, 0], &[2]).unwrap();
     let cols = xp::asarray(&[2i64], &[1]).unwrap();
     assert_eq!(f64s(&xp::take_indices(&x, &[&rows, &cols]).unwrap()), vec![5.0, 2.0]);
+
+    // Element gathers in every width, negative indices included, and the
+    // first bad index named even when others are fine.
+    let (r, c, m) = (3usize, 500usize, 2000usize);
+    let v: Vec<f64> = (0..r * c).map(|k| (k as f64) * 0.25 - 7.0).collect();
+    let picks: Vec<i64> = (0..m).map(|k| ((k * 7919) % (2 * c)) as i64 - c as i64).collect();
+    let want: Vec<f64> = (0..r).flat_map(|a| picks.iter().map(move |&i| (a, i))).map(|(a, i)| v[a * c + if i < 0 { (i + c as i64) as usize } else { i as usize }]).collect();
+    let x = arr(&v, &[r, c]);
+    let i = xp::asarray(&picks, &[m]).unwrap();
+    for dtype in [xp::DType::Float64, xp::DType::Float32, xp::DType::Int16, xp::DType::Int8, xp::DType::Complex128, xp::DType::Bool] {
+        let xd = xp::astype(&x, dtype).unwrap();
+        let got = xp::take(&xd, &i, Some(1)).unwrap();
+        let expect = xp::astype(&arr(&want, &[r, m]), dtype).unwrap();
+        assert!(xp::all(&xp::equal(&got, &expect).unwrap(), None, false).unwrap().to_vec::<bool>().unwrap()[0], "{dtype}");
+    }
+    let mut bad = picks.clone();
+    bad[1234] = c as i64;
+    bad[1500] = -(c as i64) - 1;
+    match xp::take(&x, &xp::asarray(&bad, &[m]).unwrap(), Some(1)).unwrap().eval() {
+        Err(xp::Error::Index(msg)) => assert!(msg.starts_with(&format!("index {c} is out of bounds")), "{msg}"),
+        other => panic!("expected an index error, got {other:?}"),
+    }
 }
 
 #[test]

@@ -20,8 +20,48 @@ pub fn take(x: &Operand, indices: &[Operand], axis: usize, dtype: DType) -> Resu
     let inner: usize = x.shape[axis + count..].iter().product();
     let block: usize = dims.iter().product();
     let m: usize = indices.first().map_or(1, |i| i.shape.iter().product());
-    // Flat position inside the indexed block for each index tuple.
     let idx: Vec<&[i64]> = indices.iter().map(|i| int64s(&i.buffer, m)).collect();
+    let w = dtype.size();
+    if count == 1 && inner == 1 {
+        // One index array picking single elements (`take(x, i)` of a 1-D
+        // x, or along the last axis): each element is read as it is
+        // checked, with no table of positions and no copy call per element.
+        // Every index is checked first (a min and a max the compiler
+        // vectorizes; the first bad one is named), so the copy loop has no
+        // exits and runs in the element's own width.
+        let (lo, hi) = idx[0].iter().fold((0i64, -1i64), |(lo, hi), &i| (lo.min(i), hi.max(i)));
+        if m > 0 && (lo < -(block as i64) || hi >= block as i64) {
+            for &i in idx[0] {
+                wrap_index(i, block, axis)?;
+            }
+        }
+        let out = alloc(outer * m, dtype)?;
+        macro_rules! gather {
+            ($t:ty) => {{
+                // SAFETY: x holds outer*block elements and the output
+                // outer*m, of this width; every index was checked above.
+                let src = unsafe { std::slice::from_raw_parts(x.buffer.as_ptr() as *const $t, outer * block) };
+                let dst = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr() as *mut $t, outer * m) };
+                for (a, row) in dst.chunks_exact_mut(m.max(1)).enumerate() {
+                    let from = &src[a * block..(a + 1) * block];
+                    for (o, &i) in row.iter_mut().zip(idx[0]) {
+                        let p = if i < 0 { i + block as i64 } else { i };
+                        *o = from[p as usize];
+                    }
+                }
+            }};
+        }
+        match w {
+            1 => gather!(u8),
+            2 => gather!(u16),
+            4 => gather!(u32),
+            8 => gather!(u64),
+            16 => gather!(u128),
+            _ => unreachable!("element widths are 1 to 16 bytes"),
+        }
+        return Ok(out);
+    }
+    // Flat position inside the indexed block for each index tuple.
     let mut flat = vec![0usize; m];
     for (k, f) in flat.iter_mut().enumerate() {
         let mut p = 0;
@@ -31,7 +71,6 @@ pub fn take(x: &Operand, indices: &[Operand], axis: usize, dtype: DType) -> Resu
         *f = p;
     }
     let out = alloc(outer * m * inner, dtype)?;
-    let w = dtype.size();
     for a in 0..outer {
         for (k, &p) in flat.iter().enumerate() {
             // SAFETY: p < block (checked above), so the run lies in x; the
