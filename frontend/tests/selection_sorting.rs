@@ -136,6 +136,33 @@ fn long_lanes_sort_like_comparisons() {
     assert_eq!((0..1000).map(|r| got[2 * r + 1]).collect::<Vec<_>>(), want);
 }
 
+/// nonzero over long masks with true elements scattered at random, in
+/// one, two and three dimensions, and the masks' compaction `x[mask]`.
+#[test]
+fn nonzero_of_long_masks_lists_every_true_element_in_order() {
+    let n = 60_000usize;
+    let bits: Vec<bool> = (0..n).map(|k| ((k as u64).wrapping_mul(0x9E3779B97F4A7C15) >> 61) < 3).collect();
+    let mask = xp::asarray(&bits, &[n]).unwrap();
+    let want: Vec<i64> = (0..n).filter(|&k| bits[k]).map(|k| k as i64).collect();
+    let got = xp::nonzero(&mask).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(i64s(&got[0]), want);
+    for shape in [[200usize, 300, 1], [30, 40, 50]] {
+        let m = xp::reshape(&mask, &shape.iter().map(|&d| d as isize).collect::<Vec<_>>()).unwrap();
+        let cols = xp::nonzero(&m).unwrap();
+        assert_eq!(cols.len(), 3);
+        let cols: Vec<Vec<i64>> = cols.iter().map(i64s).collect();
+        for (j, &p) in want.iter().enumerate() {
+            let p = p as usize;
+            let coord = [p / (shape[1] * shape[2]), p / shape[2] % shape[1], p % shape[2]];
+            assert_eq!([cols[0][j], cols[1][j], cols[2][j]], coord.map(|c| c as i64), "true element {j}");
+        }
+    }
+    let v: Vec<f64> = (0..n).map(|k| k as f64).collect();
+    let picked = xp::mask_index(&xp::asarray(&v, &[n]).unwrap(), &mask).unwrap();
+    assert_eq!(f64s(&picked), want.iter().map(|&k| k as f64).collect::<Vec<_>>());
+}
+
 #[test]
 fn unique_all_counts_nans_as_distinct() {
     let x = arr(&[2.0, f64::NAN, 1.0, 2.0, f64::NAN, -0.0, 0.0], &[7]);
