@@ -17,10 +17,13 @@ pub fn choose_lanes(k: &Kernel, has_fma: bool) -> u32 {
     if !matches!(size, 4 | 8) {
         return 1;
     }
-    let stores_vectors = !k.is_reduction() || k.row_outputs;
+    // Bool outputs of elementwise kernels are packed from lane masks to
+    // bytes as they are stored (skeleton::mask_to_bytes); row kernels'
+    // stores and every bool input (bytes to widen into masks) still take
+    // the scalar path.
     let ok = k.insts.iter().enumerate().filter(|(i, _)| in_vectors[*i]).all(|(_, inst)| vector_ok(k, &inst.op, inst.ty, has_fma))
         && k.inputs.iter().all(|i| !i.dtype.is_bool())
-        && (!stores_vectors || k.outputs.iter().all(|&v| !k.ty(v).is_bool()));
+        && (!k.row_outputs || k.outputs.iter().all(|&v| !k.ty(v).is_bool()));
     if ok {
         16 / size as u32
     } else {

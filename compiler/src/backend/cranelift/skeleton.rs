@@ -193,7 +193,11 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
         let addr = element_addr(&mut fb, out_bases[o], body_i, size * step);
         let spare = fb.ins().stack_addr(types::I64, scratch, (o as u32 * vec_bytes) as i32);
         let addr = fb.ins().select(complete, addr, spare);
-        if step == 1 {
+        if k.ty(k.outputs[o]).is_bool() && lanes > 1 {
+            // Bools are bytes in memory and lane masks in registers.
+            let bytes = mask_to_bytes(&mut fb, em, v);
+            fb.ins().store(mem(), bytes, addr, 0);
+        } else if step == 1 {
             fb.ins().store(mem(), v, addr, 0);
         } else {
             // The scratch slot holds the lanes side by side.
@@ -238,6 +242,33 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
+}
+
+/// A vector of lane masks (a bool per lane) as the 0/1 bytes it is in
+/// memory, lane after lane: one integer of `lanes` bytes to store. The
+/// low byte of each lane, anded with 1, is gathered by one byte shuffle.
+fn mask_to_bytes(fb: &mut FunctionBuilder, em: &Emitter, v: CValue) -> CValue {
+    let vty = fb.func.dfg.value_type(v);
+    let (lanes, size) = (vty.lane_count() as usize, vty.lane_bits() as usize / 8);
+    let ity = vty.as_int();
+    let v = em.as_type(fb, v, ity);
+    let one = fb.ins().iconst(ity.lane_type(), 1);
+    let ones = fb.ins().splat(ity, one);
+    let bits = fb.ins().band(v, ones);
+    let bytes = em.as_type(fb, bits, types::I8X16);
+    let mut pick = [0u8; 16];
+    for (l, p) in pick.iter_mut().enumerate().take(lanes) {
+        *p = (l * size) as u8;
+    }
+    let pick = fb.func.dfg.immediates.push(cranelift_codegen::ir::ConstantData::from(&pick[..]));
+    let packed = fb.ins().shuffle(bytes, bytes, pick);
+    let as_int = match lanes {
+        2 => types::I16X8,
+        4 => types::I32X4,
+        _ => unreachable!("vector kernels run 2 or 4 lanes"),
+    };
+    let packed = em.as_type(fb, packed, as_int);
+    fb.ins().extractlane(packed, 0)
 }
 
 pub(super) fn element_addr(fb: &mut FunctionBuilder, base: CValue, index: CValue, size: i64) -> CValue {
