@@ -7,7 +7,7 @@
 //! step; any other kernel runs one element per step. Both paths compute the
 //! same bits, so the choice is invisible to the user except in speed.
 
-use crate::kernel_ir::{BinaryOp, CmpOp, Kernel, Op, ReduceOp, UnaryOp};
+use crate::kernel_ir::{Access, BinaryOp, CmpOp, Kernel, Op, ReduceOp, UnaryOp};
 use lazyxp_runtime::DType;
 
 /// Lanes per step for `k`: 1 for the scalar path.
@@ -18,11 +18,12 @@ pub fn choose_lanes(k: &Kernel, has_fma: bool) -> u32 {
         return 1;
     }
     // Bool outputs of elementwise kernels are packed from lane masks to
-    // bytes as they are stored (skeleton::mask_to_bytes); row kernels'
-    // stores and every bool input (bytes to widen into masks) still take
-    // the scalar path.
+    // bytes as they are stored (skeleton::mask_to_bytes), and a bool read
+    // once (a constant) is splatted as a mask (skeleton::splat); row
+    // kernels' bool stores and bool arrays read per element (bytes to
+    // widen into masks) still take the scalar path.
     let ok = k.insts.iter().enumerate().filter(|(i, _)| in_vectors[*i]).all(|(_, inst)| vector_ok(k, &inst.op, inst.ty, has_fma))
-        && k.inputs.iter().all(|i| !i.dtype.is_bool())
+        && k.inputs.iter().all(|i| !i.dtype.is_bool() || i.access == Access::Scalar)
         && (!k.row_outputs || k.outputs.iter().all(|&v| !k.ty(v).is_bool()));
     if ok {
         16 / size as u32

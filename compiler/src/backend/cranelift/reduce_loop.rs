@@ -9,7 +9,7 @@
 use super::emit::Emitter;
 use super::reduce_columns::{emit_columns, ColumnInput};
 use super::reduce_pass::{emit_pass, Red};
-use super::skeleton::{element_addr, load_input_ahead, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
+use super::skeleton::{element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value as CValue};
@@ -574,20 +574,6 @@ pub(super) fn emit_inner_body(
         vals[i] = Some(v);
     }
     vals
-}
-
-fn splat(fb: &mut FunctionBuilder, vem: &Emitter, ty: DType, s: CValue) -> CValue {
-    if vem.lanes == 1 {
-        return s;
-    }
-    if ty.is_bool() {
-        // A 0/1 byte becomes an all-ones / all-zeros lane mask.
-        let lane = vem.vty(ty).lane_type();
-        let wide = fb.ins().uextend(lane, s);
-        let m = fb.ins().ineg(wide);
-        return fb.ins().splat(vem.vty(ty), m);
-    }
-    fb.ins().splat(vem.vty(ty), s)
 }
 
 /// Reads an outer-space input at outer element `o`.

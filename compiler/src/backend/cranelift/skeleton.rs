@@ -103,7 +103,7 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     let n_in = k.inputs.len();
     for (plan, input) in plans.iter_mut().zip(&k.inputs) {
         if let (InputPlan::Invariant(v), true) = (&*plan, lanes > 1) {
-            *plan = InputPlan::Invariant(fb.ins().splat(em.vty(input.dtype), *v));
+            *plan = InputPlan::Invariant(splat(&mut fb, em, input.dtype, *v));
         }
     }
     fb.ins().jump(head, &[BlockArg::Value(start)]);
@@ -242,6 +242,22 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     fb.ins().return_(&[]);
     fb.seal_all_blocks();
     fb.finalize(target);
+}
+
+/// A value read once for every step, as the step's vector (the value
+/// itself on the scalar path); a 0/1 byte becomes an all-ones or
+/// all-zeros lane mask.
+pub(super) fn splat(fb: &mut FunctionBuilder, vem: &Emitter, ty: lazyxp_runtime::DType, s: CValue) -> CValue {
+    if vem.lanes == 1 {
+        return s;
+    }
+    if ty.is_bool() {
+        let lane = vem.vty(ty).lane_type();
+        let wide = fb.ins().uextend(lane, s);
+        let m = fb.ins().ineg(wide);
+        return fb.ins().splat(vem.vty(ty), m);
+    }
+    fb.ins().splat(vem.vty(ty), s)
 }
 
 /// A vector of lane masks (a bool per lane) as the 0/1 bytes it is in
