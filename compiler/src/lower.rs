@@ -98,7 +98,8 @@ enum Ctx {
 struct Lowering<'s> {
     nodes: &'s [(NodeRef, Inputs)],
     g: &'s Group,
-    index: HashMap<u64, usize>,
+    /// Position in `nodes` by node id (the schedule's own table).
+    index: &'s HashMap<u64, usize>,
     /// Kernel dims before merging: the group shape, then reduced dims.
     dims: Shape,
     outer: usize,
@@ -107,8 +108,9 @@ struct Lowering<'s> {
     values: HashMap<(usize, Ctx, bool), Lv>,
 }
 
-pub fn lower(nodes: &[(NodeRef, Inputs)], g: &Group) -> Result<Lowered, NeedsCopy> {
-    let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id, i)).collect();
+/// `index` is the position in `nodes` of every node id, as the scheduler
+/// has it.
+pub fn lower(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, g: &Group) -> Result<Lowered, NeedsCopy> {
     // A row kernel's outputs have the reduction's input shape: its kept
     // dims are the outer ones, its reduced dims the inner ones, and `out`
     // maps an output's dims onto them.

@@ -354,7 +354,7 @@ impl Plan {
                     lowered.push(None);
                     continue;
                 }
-                match lower(&nodes, g) {
+                match lower(nodes, index, g) {
                     Ok(l) => lowered.push(Some(l)),
                     Err(needs) => copies.push(needs),
                 }

@@ -229,9 +229,14 @@ fn infer_dtype(leaves: &[Leaf]) -> PyResult<DType> {
     })
 }
 
+/// Strings and bytes: they export buffers, but are text, not numbers.
+pub fn is_text(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>()
+}
+
 /// `asarray` of a Python object that is not a lazyxp array.
 pub fn from_python(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResult<Array> {
-    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>() {
+    if is_text(obj) {
         return Err(type_error("asarray: strings and bytes are not array data"));
     }
     if let Some(n) = py_num(obj)? {

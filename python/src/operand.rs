@@ -7,7 +7,7 @@ use crate::dtype::int_range;
 use crate::errors::{guard, overflow_error, type_error};
 use lazyxp::{Array, DType, PyScalar, Scalar};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt};
 
 /// A Python scalar, before it meets an array.
 #[derive(Debug, Clone, Copy)]
@@ -59,8 +59,7 @@ pub fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Operand> {
     // their dtype, so `np.float32(2) * x` and `x + a_numpy_array` give
     // lazy arrays rather than NumPy materializing `x` through `__array__`
     // (`PyArray.__array_priority__` makes NumPy's operators defer to ours).
-    // Bytes and strings are not numbers.
-    if !(obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>()) {
+    if !crate::import::is_text(obj) {
         if let Some((bytes, dtype, shape)) = crate::import::read_buffer(obj)? {
             return Ok(Operand::Array(crate::host::from_bytes(&bytes, dtype, &shape)?));
         }

@@ -79,12 +79,12 @@ pub fn for_each_range(len: usize, grain: usize, align: usize, f: impl Fn(usize, 
 pub fn map_chunks<T: Send>(len: usize, chunk: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
     use rayon::prelude::*;
     let chunk = chunk.max(1);
-    let bounds = |i: usize| (i * chunk, ((i + 1) * chunk).min(len));
+    let run = |i: usize| f(i * chunk, ((i + 1) * chunk).min(len));
     let chunks = len.div_ceil(chunk);
     if num_threads() <= 1 || chunks < 2 {
-        return (0..chunks).map(|i| f(bounds(i).0, bounds(i).1)).collect();
+        return (0..chunks).map(run).collect();
     }
-    pool().install(|| (0..chunks).into_par_iter().with_max_len(1).map(|i| f(bounds(i).0, bounds(i).1)).collect())
+    pool().install(|| (0..chunks).into_par_iter().with_max_len(1).map(run).collect())
 }
 
 #[cfg(test)]

@@ -34,7 +34,9 @@ const ON_STACK: usize = usize::MAX;
 /// allocating a table cost more than the search.
 const LINEAR_UP_TO: usize = 32;
 
-/// Node id -> position (or `ON_STACK`).
+/// Node id -> position (or `ON_STACK`). The short list is inline on
+/// purpose: one walk per eval, and not allocating it is the point.
+#[allow(clippy::large_enum_variant)]
 enum Seen {
     Few(SmallVec<[(u64, usize); 16]>),
     Many(HashMap<u64, usize>),

@@ -24,13 +24,12 @@ pub fn take(x: &Operand, indices: &[Operand], axis: usize, dtype: DType) -> Resu
     let w = dtype.size();
     if count == 1 && inner == 1 {
         // One index array picking single elements (`take(x, i)` of a 1-D
-        // x, or along the last axis): each element is read as it is
-        // checked, with no table of positions and no copy call per element.
-        // Every index is checked first (a min and a max the compiler
-        // vectorizes; the first bad one is named), so the copy loop has no
-        // exits and runs in the element's own width.
+        // x, or along the last axis), with no table of positions and no
+        // copy call per element. Every index is checked first (a min and a
+        // max the compiler vectorizes; the first bad one is named), so the
+        // copy loop has no exits and runs in the element's own width.
         let (lo, hi) = idx[0].iter().fold((0i64, -1i64), |(lo, hi), &i| (lo.min(i), hi.max(i)));
-        if m > 0 && (lo < -(block as i64) || hi >= block as i64) {
+        if lo < -(block as i64) || hi >= block as i64 {
             for &i in idx[0] {
                 wrap_index(i, block, axis)?;
             }

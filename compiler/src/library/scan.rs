@@ -85,8 +85,7 @@ fn scan_arg<T: Elem>(v: &[T], out: &mut [i64], outer: usize, len: usize, inner: 
                     break;
                 }
                 let c = at(j);
-                let better = c.is_nan() || if max { c > bv } else { c < bv };
-                if better {
+                if c.is_nan() || better(max, c, bv) {
                     best = j;
                     bv = c;
                 }
@@ -94,6 +93,13 @@ fn scan_arg<T: Elem>(v: &[T], out: &mut [i64], outer: usize, len: usize, inner: 
             out[a * inner + i] = best as i64;
         }
     }
+}
+
+/// Whether `c` beats `b` for argmax (`max`) or argmin: strictly, so the
+/// first of equal values stays, and false when either is NaN.
+#[inline]
+fn better<T: PartialOrd>(max: bool, c: T, b: T) -> bool {
+    if max { c > b } else { c < b }
 }
 
 /// Elements per chunk of `first_extreme`'s first pass: 64 KiB of f32,
@@ -108,11 +114,10 @@ const EXTREME_CHUNK: usize = 1 << 14;
 /// set does not depend on the order it is read in, so the result is the
 /// scan's, on any number of threads.
 fn first_extreme<T: Elem, const MAX: bool>(row: &[T]) -> usize {
-    let better = |c: T, b: T| if MAX { c > b } else { c < b };
     let summaries = lazyxp_runtime::parallel::map_chunks(row.len(), EXTREME_CHUNK, |a, b| chunk_extreme::<T, MAX>(&row[a..b]));
     let winner = summaries.iter().position(|&(_, nan)| nan).unwrap_or_else(|| {
         // The first chunk holding the row's extreme: strictly better only.
-        (1..summaries.len()).fold(0, |w, i| if better(summaries[i].0, summaries[w].0) { i } else { w })
+        (1..summaries.len()).fold(0, |w, i| if better(MAX, summaries[i].0, summaries[w].0) { i } else { w })
     });
     let (extreme, nan) = summaries[winner];
     let start = winner * EXTREME_CHUNK;
@@ -127,14 +132,13 @@ fn first_extreme<T: Elem, const MAX: bool>(row: &[T]) -> usize {
 /// and whether it holds a NaN. Eight independent lanes, so the compiler
 /// turns the loop into vector compares and blends.
 fn chunk_extreme<T: Elem, const MAX: bool>(c: &[T]) -> (T, bool) {
-    let better = |c: T, b: T| if MAX { c > b } else { c < b };
     let mut lanes = [c[0]; 8];
     let mut nan = [false; 8];
     let mut groups = c.chunks_exact(8);
     for g in &mut groups {
         for l in 0..8 {
             nan[l] |= g[l].is_nan();
-            if better(g[l], lanes[l]) {
+            if better(MAX, g[l], lanes[l]) {
                 lanes[l] = g[l];
             }
         }
@@ -143,7 +147,7 @@ fn chunk_extreme<T: Elem, const MAX: bool>(c: &[T]) -> (T, bool) {
     let mut any_nan = nan.iter().any(|&n| n);
     for &x in groups.remainder().iter().chain(&lanes) {
         any_nan |= x.is_nan();
-        if better(x, extreme) {
+        if better(MAX, x, extreme) {
             extreme = x;
         }
     }

@@ -115,6 +115,14 @@ pub fn sort(x: &Buffer, dtype: DType, shape: &[usize], axis: usize, descending: 
     Ok(out)
 }
 
+/// The radix key that sorts `e` stably in the wanted direction:
+/// descending is ascending in the complemented key, equal values keeping
+/// their order (array_api_strict's reverse, stable sort, reverse).
+#[inline]
+fn radix_order<T: SortKey>(e: &T, descending: bool) -> T::Radix {
+    if descending { !e.radix_key() } else { e.radix_key() }
+}
+
 /// Lanes at least this long are radix sorted where the type allows;
 /// shorter ones are compared (a radix sort pays a histogram per pass).
 const RADIX_FROM: usize = 256;
@@ -128,9 +136,8 @@ fn lanes_sort<T: SortKey>(v: &[T], o: &mut [T], outer: usize, len: usize, inner:
             lane.extend((0..len).map(|j| v[at(j)]));
             let cmp = |p: &T, q: &T| if descending { q.order(p) } else { p.order(q) };
             if T::RADIX && len >= RADIX_FROM {
-                // Stable either way; descending is ascending in the
-                // complemented key, equal values keeping their order.
-                radsort::sort_by_key(&mut lane, |e| if descending { !e.radix_key() } else { e.radix_key() });
+                // Stable either way.
+                radsort::sort_by_key(&mut lane, |e| radix_order(e, descending));
             } else if stable {
                 lane.sort_by(cmp);
             } else {
@@ -153,7 +160,7 @@ fn lanes_argsort<T: SortKey>(v: &[T], o: &mut [i64], outer: usize, len: usize, i
             lane.clear();
             lane.extend((0..len).map(|j| (v[at(j)], j as i64)));
             if T::RADIX && len >= RADIX_FROM {
-                radsort::sort_by_key(&mut lane, |p| if descending { !p.0.radix_key() } else { p.0.radix_key() });
+                radsort::sort_by_key(&mut lane, |p| radix_order(&p.0, descending));
             } else if descending {
                 lane.sort_by(|p, q| q.0.order(&p.0));
             } else {

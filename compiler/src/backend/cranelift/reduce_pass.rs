@@ -281,12 +281,13 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     fb.ins().jump(group, &a);
 
     // group(r, accs...): whole groups of eight elements, unrolled over the
-    // accumulators with plain loads and no masks -- the hot loop, several
-    // groups per trip while they fit (64 bytes of 4-byte elements, 256 of
-    // 8-byte ones): fewer loop instructions per load keep more loads in
-    // flight, which is what streaming from L3 is limited by. Single groups
-    // follow; what is left of the block (fewer than eight) goes to the
-    // masked steps.
+    // accumulators with plain loads and no masks -- the hot loop, two
+    // groups per trip while two fit: fewer loop instructions per load keep
+    // more loads in flight, which is what streaming from L3 is limited by.
+    // (Four groups of 8-byte elements spilled: 16 loads, the accumulators
+    // and the carried totals are more than 16 vector registers.) Single
+    // groups follow; what is left of the block (fewer than eight) goes to
+    // the masked steps.
     let gr = fb.append_block_param(group, types::I64);
     // The flat index `row_base + r` rides along as a second counter: left
     // to Cranelift, the row base's multiply was recomputed on every trip.

@@ -262,7 +262,8 @@ pub(super) fn splat(fb: &mut FunctionBuilder, vem: &Emitter, ty: lazyxp_runtime:
 
 /// A vector of lane masks (a bool per lane) as the 0/1 bytes it is in
 /// memory, lane after lane: one integer of `lanes` bytes to store. The
-/// low byte of each lane, anded with 1, is gathered by one byte shuffle.
+/// low byte of each lane, anded with 1, is gathered by one byte shuffle
+/// (`pick_lanes` over byte lanes).
 fn mask_to_bytes(fb: &mut FunctionBuilder, em: &Emitter, v: CValue) -> CValue {
     let vty = fb.func.dfg.value_type(v);
     let (lanes, size) = (vty.lane_count() as usize, vty.lane_bits() as usize / 8);
@@ -271,13 +272,7 @@ fn mask_to_bytes(fb: &mut FunctionBuilder, em: &Emitter, v: CValue) -> CValue {
     let one = fb.ins().iconst(ity.lane_type(), 1);
     let ones = fb.ins().splat(ity, one);
     let bits = fb.ins().band(v, ones);
-    let bytes = em.as_type(fb, bits, types::I8X16);
-    let mut pick = [0u8; 16];
-    for (l, p) in pick.iter_mut().enumerate().take(lanes) {
-        *p = (l * size) as u8;
-    }
-    let pick = fb.func.dfg.immediates.push(cranelift_codegen::ir::ConstantData::from(&pick[..]));
-    let packed = fb.ins().shuffle(bytes, bytes, pick);
+    let packed = pick_lanes(fb, em, bits, bits, types::I8X16, &|l| if l < lanes { l * size } else { 0 });
     let as_int = match lanes {
         2 => types::I16X8,
         4 => types::I32X4,
