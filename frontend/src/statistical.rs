@@ -5,7 +5,7 @@
 //! per output element in the same kernel.
 
 use crate::array::Array;
-use crate::elementwise::{add, astype, bitwise_and, bitwise_or, divide, maximum, minimum, multiply, not_equal, sqrt, subtract};
+use crate::elementwise::{add, astype, bitwise_and, bitwise_or, copysign, divide, equal, greater, isnan, logical_and, maximum, minimum, multiply, not_equal, sqrt, subtract, where_};
 use crate::manipulation::{index, Index};
 use crate::manipulation::{normalize_axis, reshape};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
@@ -134,9 +134,29 @@ pub fn sum(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
     reduce(&astype(x, accumulation_dtype(x.dtype()))?, ReduceOp::Add, &axes, keepdims)
 }
 
+/// Product of the elements. A float product is exact in sign and zero-ness
+/// whatever the blocked order did: with a zero among finite elements it is
+/// a signed zero, even where the blocked order multiplied that zero by a
+/// partial product that had overflowed to inf (0 * inf = NaN) and NumPy's
+/// running product stayed at 0.
 pub fn prod(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {
     let axes = axes_of(x, axis)?;
-    reduce(&astype(x, accumulation_dtype(x.dtype()))?, ReduceOp::Mul, &axes, keepdims)
+    let x = astype(x, accumulation_dtype(x.dtype()))?;
+    let product = reduce(&x, ReduceOp::Mul, &axes, keepdims)?;
+    if !x.dtype().is_float() {
+        return Ok(product);
+    }
+    // Per element: 1 for a zero, 0 for any other finite value, NaN for inf
+    // or NaN (x - x). Their sum is positive exactly where a zero sits among
+    // finite elements; a NaN product there came from an overflowed partial
+    // times that zero. A real inf or NaN among the elements keeps the NaN.
+    let constant = |v: f64| Ok::<_, Error>(Array { node: crate::elementwise::constant(Scalar::F64(v).cast(x.dtype()))? });
+    let (zero, one) = (constant(0.0)?, constant(1.0)?);
+    let zeros = add(&where_(&equal(&x, &zero)?, &one, &zero)?, &subtract(&x, &x)?)?;
+    let zeros = reduce(&zeros, ReduceOp::Add, &axes, keepdims)?;
+    let sign = reduce(&copysign(&one, &x)?, ReduceOp::Mul, &axes, keepdims)?;
+    let overflowed_zero = logical_and(&isnan(&product)?, &greater(&zeros, &zero)?)?;
+    where_(&overflowed_zero, &copysign(&zero, &sign)?, &product)
 }
 
 fn extremum(x: &Array, op: ReduceOp, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> {

@@ -132,6 +132,42 @@ fn integer_bool_and_special_reductions() {
 }
 
 #[test]
+fn float_products_with_a_zero_are_zero_whatever_overflowed() {
+    // Hypothesis's example: a 0 then 1626s. The blocked order multiplies
+    // the 0 into one accumulator while others overflow to inf; the exact
+    // product is 0, as NumPy's running product gives.
+    let mut v = vec![1626.0f32; 25];
+    v[0] = 0.0;
+    let p = |v: &[f32], shape: &[usize], axis: Option<&[isize]>| {
+        xp::prod(&xp::asarray(v, shape).unwrap(), axis, false).unwrap().to_vec::<f32>().unwrap()
+    };
+    assert_eq!(p(&v, &[25], None)[0].to_bits(), 0f32.to_bits());
+    // The sign is the product of the signs, -0 counted as negative.
+    let mut neg = v.clone();
+    neg[3] = -1626.0;
+    assert_eq!(p(&neg, &[25], None)[0].to_bits(), (-0f32).to_bits());
+    neg[0] = -0.0;
+    assert_eq!(p(&neg, &[25], None)[0].to_bits(), 0f32.to_bits());
+    // A real inf with a zero stays NaN; a NaN stays NaN; no zero keeps inf.
+    let mut inf = v.clone();
+    inf[7] = f32::INFINITY;
+    assert!(p(&inf, &[25], None)[0].is_nan());
+    let mut nan = v.clone();
+    nan[9] = f32::NAN;
+    assert!(p(&nan, &[25], None)[0].is_nan());
+    assert_eq!(p(&vec![1626.0f32; 25], &[25], None), vec![f32::INFINITY]);
+    // Per axis, each output on its own, and past the chunked threshold.
+    let mut rows = [v.clone(), vec![1626.0f32; 25], inf.clone()].concat();
+    rows[25 + 24] = -1626.0;
+    let got = p(&rows, &[3, 25], Some(&[1]));
+    assert_eq!((got[0].to_bits(), got[1], got[2].is_nan()), (0f32.to_bits(), f32::NEG_INFINITY, true));
+    let mut long = vec![3.0f64; 1 << 19];
+    long[5] = 0.0;
+    let got = xp::prod(&xp::asarray(&long, &[1 << 19]).unwrap(), None, false).unwrap().to_vec::<f64>().unwrap();
+    assert_eq!(got[0].to_bits(), 0f64.to_bits());
+}
+
+#[test]
 fn var_and_std_use_the_correction() {
     let v = [1.0f64, 2.0, 3.0, 4.0, 1e8 + 1.0, 1e8 + 2.0];
     let x = xp::asarray(&v, &[3, 2]).unwrap();
