@@ -22,7 +22,7 @@ mod device;
 mod elementwise;
 mod indexing;
 mod joining;
-mod linalg;
+pub mod linalg;
 mod manipulation;
 mod searching;
 mod sets;

@@ -1,11 +1,12 @@
 //! Library kernels: operations that are not loops over an index space
 //! (matrix products, arg-extremes, cumulative scans, concatenation,
-//! gathers and scatters, sorting, the set functions, nonzero; linear
-//! algebra later). The scheduler
+//! gathers and scatters, sorting, the set functions, nonzero, the matrix
+//! decompositions of the linalg extension). The scheduler
 //! makes each one its own step, with its inputs materialized, and the fusion
 //! plan names it; the elementwise work around it fuses on either side.
 
 pub mod concat;
+pub mod decompose;
 mod elements;
 pub mod gather;
 pub mod matmul;
@@ -70,6 +71,9 @@ pub enum LibraryOp {
     /// arrays that follow (over `axes`) selects; the index arrays' dims sit
     /// at `at` in the value's shape: `x[i, ::2, j] = value`.
     SetIndices { region: SmallVec<[(isize, isize); 4]>, axes: SmallVec<[u32; 4]>, at: u32 },
+    /// A matrix decomposition of the linalg extension over the last two
+    /// axes, its results packed per matrix (see `decompose.rs`).
+    Decompose(decompose::Decomposition),
 }
 
 impl LibraryOp {
@@ -96,6 +100,7 @@ impl LibraryOp {
             LibraryOp::SetRegion { region } => format!("setitem{region:?}"),
             LibraryOp::SetMasked => format!("setitem[mask] ({DATA_DEPENDENT})"),
             LibraryOp::SetIndices { region, axes, at } => format!("setitem[integer arrays over axes {axes:?} at {at}, slices {region:?}]"),
+            LibraryOp::Decompose(d) => d.name(),
         }
     }
 }
@@ -138,5 +143,6 @@ pub fn run(op: &LibraryOp, inputs: &[Operand], dtype: DType, shape: &[usize]) ->
         LibraryOp::SetRegion { ref region } => scatter::set_region(&inputs[0], &inputs[1], region, dtype),
         LibraryOp::SetMasked => scatter::set_masked(&inputs[0], &inputs[1], &inputs[2], dtype),
         LibraryOp::SetIndices { ref region, ref axes, at } => scatter::set_indices(&inputs[0], &inputs[1], &inputs[2..], region, axes, at as usize, dtype),
+        LibraryOp::Decompose(d) => decompose::decompose(d, inputs),
     }
 }

@@ -1,5 +1,7 @@
-//! Linear algebra of the standard: matmul (a library GEMM kernel, with the
-//! elementwise work around it fused on either side), tensordot and vecdot.
+//! Products: matmul (a library GEMM kernel, with the elementwise work
+//! around it fused on either side), tensordot and vecdot of the main
+//! namespace; outer and cross of the linalg extension, which are plain
+//! elementwise graphs.
 
 use crate::array::Array;
 use crate::elementwise::{astype, multiply};
@@ -87,4 +89,43 @@ pub fn vecdot(a: &Array, b: &Array, axis: isize) -> Result<Array> {
         return Err(Error::Shape(format!("vecdot: axis {axis} differs between shapes {:?} and {:?}", a.shape(), b.shape())));
     }
     sum(&multiply(&crate::elementwise::conj(a)?, b)?, Some(&[ax as isize]), false)
+}
+
+/// Outer product of two 1-D arrays: `x1[:, None] * x2[None, :]`.
+pub fn outer(x1: &Array, x2: &Array) -> Result<Array> {
+    if x1.ndim() != 1 || x2.ndim() != 1 {
+        return Err(Error::Shape(format!("outer: expected 1-D arrays, got shapes {:?} and {:?}", x1.shape(), x2.shape())));
+    }
+    multiply(&expand_dims(x1, 1)?, &expand_dims(x2, 0)?)
+}
+
+/// Cross product of 3-element vectors along `axis` (negative, counted
+/// from the end, as the standard asks); the other dimensions broadcast.
+pub fn cross(x1: &Array, x2: &Array, axis: isize) -> Result<Array> {
+    use crate::elementwise::subtract;
+    use crate::manipulation::{index, moveaxis, Index};
+    if x1.dtype().is_bool() || x2.dtype().is_bool() {
+        return Err(Error::DType("cross: expected numeric arrays, got bool".into()));
+    }
+    if axis >= 0 {
+        return Err(Error::Value(format!("cross: axis must be negative (counted from the last), got {axis}")));
+    }
+    let shape = broadcast_shapes(x1.shape(), x2.shape()).map_err(|e| Error::Shape(format!("cross: {e}")))?;
+    let ax = normalize_axis(axis, shape.len())?;
+    let along = |x: &Array| {
+        let d = x.ndim() as isize + axis;
+        (d >= 0).then(|| x.shape()[d as usize])
+    };
+    if along(x1) != Some(3) || along(x2) != Some(3) {
+        return Err(Error::Shape(format!("cross: axis {axis} must have size 3 in both operands, got shapes {:?} and {:?}", x1.shape(), x2.shape())));
+    }
+    let dtype = result_type(x1.dtype(), x2.dtype())?;
+    let part = |x: &Array, i: isize| -> Result<Array> {
+        let x = moveaxis(&broadcast_to(&astype(x, dtype)?, &shape)?, &[ax as isize], &[-1])?;
+        index(&x, &[Index::Ellipsis, Index::Int(i)])
+    };
+    let (a, b) = ([part(x1, 0)?, part(x1, 1)?, part(x1, 2)?], [part(x2, 0)?, part(x2, 1)?, part(x2, 2)?]);
+    let term = |i: usize, j: usize| -> Result<Array> { subtract(&multiply(&a[i], &b[j])?, &multiply(&a[j], &b[i])?) };
+    let parts = [term(1, 2)?, term(2, 0)?, term(0, 1)?];
+    crate::joining::stack(&[&parts[0], &parts[1], &parts[2]], ax as isize)
 }
