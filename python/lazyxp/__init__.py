@@ -61,10 +61,13 @@ def unique_inverse(x, /):
     return UniqueInverseResult(*_lazyxp.unique_inverse(x))
 
 
+# The standard's linalg extension (xp.linalg).
+from . import linalg  # noqa: E402
+
 __all__ = sorted(
     {n for n in dir(_lazyxp) if not n.startswith("_")}
     | {
         "__array_api_version__", "__array_namespace_info__", "e", "inf", "nan", "pi", "newaxis",
-        "unique_all", "unique_counts", "unique_inverse",
+        "unique_all", "unique_counts", "unique_inverse", "linalg",
     }
 )

@@ -16,6 +16,7 @@
 //! | `statistical.rs` | sum, prod, min, max, mean, var, std, all, any, count_nonzero |
 //! | `manipulation.rs` | permute_dims, moveaxis, expand_dims, squeeze, flip, reshape, ... |
 //! | `linalg.rs` | matmul, tensordot, vecdot |
+//! | `linalg_extension.rs` | the `linalg` extension (submodule `_linalg`; `lazyxp/linalg.py` wraps it) |
 //! | `joining.rs` | concat, stack, unstack, roll, diff, tile, repeat, meshgrid |
 //! | `sorting.rs` | sort, argsort, searchsorted, unique_* |
 //! | `selecting.rs` | take, take_along_axis, nonzero |
@@ -39,6 +40,7 @@ mod indexing;
 mod info;
 mod joining;
 mod linalg;
+mod linalg_extension;
 mod manipulation;
 mod operand;
 mod operators;
@@ -104,6 +106,7 @@ fn _lazyxp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     statistical::register(m)?;
     manipulation::register(m)?;
     linalg::register(m)?;
+    linalg_extension::register(m)?;
     joining::register(m)?;
     sorting::register(m)?;
     selecting::register(m)?;

@@ -184,10 +184,28 @@ fn run<T: Field>(d: Decomposition, inputs: &[Operand]) -> Result<Buffer> {
     };
     let out = alloc(batch * per, if d.gives_real() { real_dtype } else { a.dtype })?;
     let mut packed = Vec::with_capacity(per);
+    let mut scaled = Vec::with_capacity(m * n);
     for b in 0..batch {
-        let mat = MatRef::from_row_major_slice(&x[b * m * n..(b + 1) * m * n], m, n);
+        // Scaled by a power of two to a largest magnitude in [1, 2): exact,
+        // and it keeps faer's iterations away from subnormals and
+        // overflow (LAPACK scales the same way; faer's SVD and
+        // eigensolver failed or gave wrong vectors on 1e-45 or 1e-252
+        // entries). Cholesky needs an even power (its factor scales by
+        // the square root).
+        let raw = &x[b * m * n..(b + 1) * m * n];
+        let top = raw.iter().map(|v| v.parts()).fold(0.0f64, |t, (re, im)| t.max(re.abs()).max(im.abs()));
+        let mut e = if top.is_finite() && top > 0.0 { top.log2().floor() as i32 } else { 0 };
+        if matches!(d, Decomposition::Cholesky { .. }) {
+            e &= !1;
+        }
+        scaled.clear();
+        scaled.extend(raw.iter().map(|v| {
+            let (re, im) = v.parts();
+            T::from_parts(pow2(re, -e), pow2(im, -e))
+        }));
+        let mat = MatRef::from_row_major_slice(&scaled, m, n);
         packed.clear();
-        one::<T>(d, mat, &rhs[b * n * k..(b + 1) * n * k], k, &mut packed).map_err(|e| match e {
+        one::<T>(d, mat, e, &rhs[b * n * k..(b + 1) * n * k], k, &mut packed).map_err(|e| match e {
             Error::Value(msg) if batch > 1 => Error::Value(format!("{msg} (matrix {b} of the batch)")),
             other => other,
         })?;
@@ -209,6 +227,19 @@ fn run<T: Field>(d: Decomposition, inputs: &[Operand]) -> Result<Buffer> {
         }
     }
     Ok(out)
+}
+
+/// `v * 2^e` for any `e` a scaling can need (2^e itself may not be a
+/// finite f64 past 1023).
+fn pow2(v: f64, e: i32) -> f64 {
+    let half = e / 2;
+    v * 2f64.powi(half) * 2f64.powi(e - half)
+}
+
+/// `v * 2^e`, part by part.
+fn unscale<T: Field>(v: T, e: i32) -> T {
+    let (re, im) = v.parts();
+    T::from_parts(pow2(re, e), pow2(im, e))
 }
 
 /// Row-major elements of `m` appended to `out`.
@@ -236,9 +267,11 @@ fn singular(what: &str) -> Error {
     Error::Value(format!("{what}: the matrix is singular"))
 }
 
-/// One matrix's packed result, appended to `out`.
-fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, rhs: &[T], k: usize, out: &mut Vec<T>) -> Result<()> {
+/// One matrix's packed result, appended to `out`, for the matrix
+/// `a * 2^e` (`a` is the scaled matrix faer sees).
+fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, e: i32, rhs: &[T], k: usize, out: &mut Vec<T>) -> Result<()> {
     let (m, n) = (a.nrows(), a.ncols());
+    let start = out.len();
     match d {
         Decomposition::Cholesky { upper } => {
             if n == 0 {
@@ -264,6 +297,8 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, rhs: &[T], k: usize, out: &
                     out.push(v);
                 }
             }
+            // L(A 2^e) = L(A) 2^(e/2).
+            out[start..].iter_mut().for_each(|v| *v = unscale(*v, e / 2));
         }
         Decomposition::Inverse | Decomposition::Solve => {
             if n == 0 {
@@ -280,9 +315,13 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, rhs: &[T], k: usize, out: &
                 let b = MatRef::from_row_major_slice(rhs, n, k);
                 push_rows(lu.solve(b).as_ref(), out);
             }
+            // (A 2^e)^-1 = A^-1 2^-e.
+            out[start..].iter_mut().for_each(|v| *v = unscale(*v, -e));
         }
         Decomposition::Det | Decomposition::Slogdet => {
             let (sign, logabs) = slogdet(a);
+            // det(A 2^e) = det(A) 2^(n e).
+            let logabs = logabs + (n as f64) * (e as f64) * std::f64::consts::LN_2;
             if d == Decomposition::Det {
                 let mag = logabs.exp();
                 out.push(T::from_parts(sign.0 * mag, sign.1 * mag));
@@ -299,7 +338,7 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, rhs: &[T], k: usize, out: &
             let rows = if complete { m } else { s };
             let r = qr.R();
             for i in 0..rows {
-                out.extend((0..n).map(|j| if j >= i && i < s { r[(i, j)] } else { real(0.0) }));
+                out.extend((0..n).map(|j| if j >= i && i < s { unscale(r[(i, j)], e) } else { real(0.0) }));
             }
         }
         Decomposition::Svd { full } => {
@@ -315,28 +354,28 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, rhs: &[T], k: usize, out: &
             let svd = if full { a.svd() } else { a.thin_svd() }.map_err(|_| Error::Value("svd: did not converge".into()))?;
             push_rows(svd.U(), out);
             let sv = svd.S().column_vector();
-            out.extend((0..s).map(|i| real::<T>(sv[i].parts().0)));
+            out.extend((0..s).map(|i| real::<T>(pow2(sv[i].parts().0, e))));
             push_adjoint_rows(svd.V(), out);
         }
         Decomposition::Svdvals => {
             if m.min(n) > 0 {
                 let sv = a.singular_values().map_err(|_| Error::Value("svdvals: did not converge".into()))?;
-                out.extend(sv.iter().map(|v| real::<T>(T::real_f64(v))));
+                out.extend(sv.iter().map(|v| real::<T>(pow2(T::real_f64(v), e))));
             }
         }
         Decomposition::Eigh => {
             if n == 0 {
                 return Ok(());
             }
-            let e = a.self_adjoint_eigen(Side::Lower).map_err(|_| Error::Value("eigh: did not converge".into()))?;
-            let w = e.S().column_vector();
-            out.extend((0..n).map(|i| real::<T>(w[i].parts().0)));
-            push_rows(e.U(), out);
+            let eig = a.self_adjoint_eigen(Side::Lower).map_err(|_| Error::Value("eigh: did not converge".into()))?;
+            let w = eig.S().column_vector();
+            out.extend((0..n).map(|i| real::<T>(pow2(w[i].parts().0, e))));
+            push_rows(eig.U(), out);
         }
         Decomposition::Eigvalsh => {
             if n > 0 {
                 let w = a.self_adjoint_eigenvalues(Side::Lower).map_err(|_| Error::Value("eigvalsh: did not converge".into()))?;
-                out.extend(w.iter().map(|v| real::<T>(T::real_f64(v))));
+                out.extend(w.iter().map(|v| real::<T>(pow2(T::real_f64(v), e))));
             }
         }
     }
