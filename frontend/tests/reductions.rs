@@ -396,6 +396,10 @@ fn the_column_path_is_compiled_only_for_launches_that_fit() {
     let down = xp::sum(&x, Some(&[0]), false).unwrap();
     let report = down.explain().unwrap();
     assert!(report.contains("lanes, column path"), "{report}");
+    // A float product's extra accumulators (zeros, signs) and the
+    // constants after the fold keep it on the column path too.
+    let report = xp::prod(&x, Some(&[0]), false).unwrap().explain().unwrap();
+    assert!(report.contains("lanes, column path"), "{report}");
     let a = xp::expand_dims(&xp::asarray(&v[..8 * 40], &[8, 40]).unwrap(), 1).unwrap();
     let b = xp::expand_dims(&xp::asarray(&v[..9 * 40], &[9, 40]).unwrap(), 0).unwrap();
     let d = (&a - &b).unwrap();

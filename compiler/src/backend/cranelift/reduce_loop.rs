@@ -262,12 +262,23 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
     if k.row_outputs || passes != 1 || rrank != 1 || rank == 0 || lanes == 1 {
         return None;
     }
-    let uniform = |i: usize| match k.insts[i].op {
-        Op::Const(_) => true,
-        Op::Load(n) => matches!(plans[n as usize], InputPlan::Invariant(_)),
-        _ => false,
-    };
-    let before = (0..k.insts.len()).all(|i| !live[i] || inner[i] || level[i] > 0 || matches!(k.insts[i].op, Op::Reduce(..)) || uniform(i));
+    // Uniform: the same in every lane. Constants, invariant inputs, and
+    // what is computed from them alone (the math library turns
+    // `copysign(1, x)` into bit operations on constants).
+    let mut uniform = vec![false; k.insts.len()];
+    for (i, inst) in k.insts.iter().enumerate() {
+        uniform[i] = match inst.op {
+            Op::Const(_) => true,
+            Op::Load(n) => matches!(plans[n as usize], InputPlan::Invariant(_)),
+            Op::Reduce(..) | Op::ColdBegin(..) | Op::ColdEnd(..) => false,
+            ref op => {
+                let mut all = true;
+                op.for_each_operand(|v| all &= uniform[v.0 as usize]);
+                all
+            }
+        };
+    }
+    let before = (0..k.insts.len()).all(|i| !live[i] || inner[i] || level[i] > 0 || matches!(k.insts[i].op, Op::Reduce(..)) || uniform[i]);
     let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i]).filter_map(|i| Red::of(k, i)).collect();
     let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
     let mut inputs = Vec::new();
