@@ -388,26 +388,34 @@ fn assign(
     outputs.sort_unstable();
     let below = materialized_below(nodes, index, reasons);
     let cost = recompute_cost(nodes, index, reasons);
+    // The group each output assigned so far went to.
+    let mut group_of: HashMap<usize, usize> = HashMap::with_capacity(outputs.len());
     for &o in &outputs {
         if nodes[o].0.op.is_library() {
             groups.push(Group { shape: nodes[o].0.shape.clone(), library: true, reduce: None, row: false, outputs: vec![o], members: vec![o] });
+            group_of.insert(o, groups.len() - 1);
             continue;
         }
+        // The groups `o` reads from: `o` may join none that runs after
+        // one of them (it would read what its own kernel writes later).
+        let sources: Vec<usize> = below[o].iter().filter_map(|p| group_of.get(p).copied()).collect();
         let space = reduce_space_below(nodes, index, reasons, o);
         let shape = &nodes[o].0.shape;
         // An output of the reduction's input shape reads the reduction
         // broadcast back over its rows.
         let row = space.as_ref().is_some_and(|(s, axes)| s == shape && axes.iter().any(|&a| s[a as usize] != 1));
-        // Same index space, and not fed by the group's own outputs (that
-        // would be a kernel reading what it writes).
-        let joinable = |g: &Group| {
-            &g.shape == shape
-                && !g.library
-                && g.row == row
-                && (g.reduce == space || space.is_none() || g.reduce.is_none())
-                && !g.outputs.iter().any(|p| below[o].contains(p))
+        // Same index space, and no path from the groups `o` reads back to
+        // the group (that kernel would read what it writes: directly, or
+        // through kernels between, as when two copies each read what the
+        // other's group writes).
+        let joinable = |(g, grp): (usize, &Group)| {
+            &grp.shape == shape
+                && !grp.library
+                && grp.row == row
+                && (grp.reduce == space || space.is_none() || grp.reduce.is_none())
+                && !runs_after(&sources, g, &groups, &below, &group_of)
         };
-        let g = match groups.iter().position(joinable) {
+        let g = match groups.iter().enumerate().position(joinable) {
             Some(g) => g,
             None => {
                 groups.push(Group { shape: shape.clone(), library: false, reduce: None, row, outputs: vec![], members: vec![] });
@@ -418,6 +426,7 @@ fn assign(
             groups[g].reduce = space;
         }
         groups[g].outputs.push(o);
+        group_of.insert(o, g);
     }
     for (g, group) in groups.iter_mut().enumerate() {
         if group.library {
@@ -473,6 +482,22 @@ fn assign(
     forced.sort_unstable();
     forced.dedup_by_key(|f| f.0);
     (groups, forced)
+}
+
+/// Whether group `target` is among `from` or the groups they read from,
+/// transitively: then a kernel reading `from`'s outputs must run after it.
+fn runs_after(from: &[usize], target: usize, groups: &[Group], below: &[hashbrown::HashSet<usize>], group_of: &HashMap<usize, usize>) -> bool {
+    let mut stack = from.to_vec();
+    let mut seen = hashbrown::HashSet::new();
+    while let Some(h) = stack.pop() {
+        if h == target {
+            return true;
+        }
+        if seen.insert(h) {
+            stack.extend(groups[h].outputs.iter().flat_map(|a| below[*a].iter()).filter_map(|p| group_of.get(p).copied()));
+        }
+    }
+    false
 }
 
 /// Work (in rough instructions per element) below which a node shared by

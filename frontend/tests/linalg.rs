@@ -97,3 +97,18 @@ fn vecdot_is_a_fused_reduction() {
     assert_eq!(xp::vecdot(&a, &b, -1).unwrap().to_vec::<f32>().unwrap(), vec![8.0, 18.5]);
     assert!(xp::vecdot(&a, &b, 0).is_err());
 }
+
+/// A stacked and a sliced product of the same lazy reshapes, compared in
+/// one graph: the scheduler once put the two reshapes' copies in one
+/// kernel with the slice's copy, which reads one of them (a cycle).
+#[test]
+fn products_of_shared_lazy_reshapes_schedule_without_cycles() {
+    let x1 = xp::reshape(&xp::arange(0.0, 8.0, 1.0, xp::DType::Float64).unwrap(), &[2, 2, 2]).unwrap();
+    let x2 = xp::reshape(&(xp::arange(0.0, 4.0, 1.0, xp::DType::Float64).unwrap() + 1.0).unwrap(), &[2, 2]).unwrap();
+    let first = |a: &xp::Array| xp::index(a, &[xp::Index::Int(0)]).unwrap();
+    let stacked = first(&xp::matmul(&x1, &x2).unwrap());
+    let single = xp::matmul(&first(&x1), &x2).unwrap();
+    let same = xp::all(&xp::equal(&stacked, &single).unwrap(), None, false).unwrap();
+    assert_eq!(same.to_vec::<bool>().unwrap(), vec![true]);
+    assert_eq!(single.to_vec::<f64>().unwrap(), vec![3.0, 4.0, 11.0, 16.0]);
+}
