@@ -442,7 +442,11 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
     let lanes = em.lanes as i64;
     let size = dtype.size() as i64;
     let last = dims.len() - 1;
-    let col = fb.ins().urem(i, dims[last]);
+    // One division gives the row and the column (Cranelift emits `udiv`
+    // and `urem` as two divide instructions).
+    let row = fb.ins().udiv(i, dims[last]);
+    let row_start = fb.ins().imul(row, dims[last]);
+    let col = fb.ins().isub(i, row_start);
     let col_end = fb.ins().iadd_imm_s(col, lanes);
     let in_row = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, dims[last]);
     let one_row = fb.create_block();
@@ -452,7 +456,33 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
     fb.ins().brif(in_row, one_row, &[], crossing, &[]);
 
     fb.switch_to_block(one_row);
-    let first = strided_offset(fb, i, dims, strides);
+    let along = fb.ins().imul(col, strides[last]);
+    let above = strided_offset(fb, row, &dims[..last], &strides[..last]);
+    let first = fb.ins().iadd(above, along);
+    // Rows read forwards (a slice of whole rows) or backwards (`x[:, ::-1]`)
+    // are one vector load, reversed by a shuffle for the latter; other
+    // steps gather lane by lane.
+    let vty = em.vty(dtype);
+    let (forwards, not_forwards, backwards, gather) = (fb.create_block(), fb.create_block(), fb.create_block(), fb.create_block());
+    let unit = fb.ins().icmp_imm(IntCC::Equal, strides[last], 1);
+    fb.ins().brif(unit, forwards, &[], not_forwards, &[]);
+    fb.switch_to_block(not_forwards);
+    let back = fb.ins().icmp_imm(IntCC::Equal, strides[last], -1);
+    fb.ins().brif(back, backwards, &[], gather, &[]);
+
+    fb.switch_to_block(forwards);
+    let addr = element_addr(fb, base, first, size);
+    let v = fb.ins().load(vty, mem(), addr, 0);
+    fb.ins().jump(done, &[BlockArg::Value(v)]);
+
+    fb.switch_to_block(backwards);
+    let lowest = fb.ins().iadd_imm_s(first, 1 - lanes);
+    let addr = element_addr(fb, base, lowest, size);
+    let v = fb.ins().load(vty, mem(), addr, 0);
+    let v = pick_lanes(fb, em, v, v, vty, &|l| lanes as usize - 1 - l);
+    fb.ins().jump(done, &[BlockArg::Value(v)]);
+
+    fb.switch_to_block(gather);
     let v = load_lanes(fb, em, dtype, |fb, lane| {
         let step = fb.ins().imul_imm_s(strides[last], lane);
         let off = fb.ins().iadd(first, step);
@@ -473,15 +503,22 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
 }
 
 /// Element offset of flat index `idx`: unravel over `dims` (row-major) and
-/// dot with `strides`.
+/// dot with `strides`. One division per dimension past the first: the
+/// coordinate is what the quotient leaves (a separate `urem` would be a
+/// second divide instruction).
 pub(super) fn strided_offset(fb: &mut FunctionBuilder, idx: CValue, dims: &[CValue], strides: &[CValue]) -> CValue {
     let mut rest = idx;
     let mut off = fb.ins().iconst(types::I64, 0);
     for d in (0..dims.len()).rev() {
-        let coord = if d == 0 { rest } else { fb.ins().urem(rest, dims[d]) };
-        if d > 0 {
-            rest = fb.ins().udiv(rest, dims[d]);
-        }
+        let coord = if d == 0 {
+            rest
+        } else {
+            let q = fb.ins().udiv(rest, dims[d]);
+            let whole = fb.ins().imul(q, dims[d]);
+            let coord = fb.ins().isub(rest, whole);
+            rest = q;
+            coord
+        };
         let term = fb.ins().imul(coord, strides[d]);
         off = fb.ins().iadd(off, term);
     }
