@@ -464,10 +464,10 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
     // steps gather lane by lane.
     let vty = em.vty(dtype);
     let (forwards, not_forwards, backwards, gather) = (fb.create_block(), fb.create_block(), fb.create_block(), fb.create_block());
-    let unit = fb.ins().icmp_imm(IntCC::Equal, strides[last], 1);
+    let unit = fb.ins().icmp_imm_s(IntCC::Equal, strides[last], 1);
     fb.ins().brif(unit, forwards, &[], not_forwards, &[]);
     fb.switch_to_block(not_forwards);
-    let back = fb.ins().icmp_imm(IntCC::Equal, strides[last], -1);
+    let back = fb.ins().icmp_imm_s(IntCC::Equal, strides[last], -1);
     fb.ins().brif(back, backwards, &[], gather, &[]);
 
     fb.switch_to_block(forwards);
