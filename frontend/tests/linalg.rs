@@ -3,19 +3,13 @@
 
 use lazyxp as xp;
 
+mod common;
+
 fn vals(n: usize, seed: f64) -> Vec<f64> {
     (0..n).map(|i| ((i as f64 + 1.0) * seed).sin()).collect()
 }
 
-fn naive(a: &[f64], b: &[f64], n: usize, k: usize, m: usize) -> Vec<f64> {
-    let mut out = vec![0.0; n * m];
-    for i in 0..n {
-        for j in 0..m {
-            out[i * m + j] = (0..k).map(|p| a[i * k + p] * b[p * m + j]).sum();
-        }
-    }
-    out
-}
+use common::matmul_ref as naive;
 
 #[test]
 fn float_matmul_matches_naive_products() {

@@ -5,6 +5,8 @@
 //! the errors.
 
 use lazyxp as xp;
+
+mod common;
 use xp::linalg;
 
 /// Values in [-1, 1] whose matrices have full rank (a sine of a linear
@@ -21,16 +23,7 @@ fn get(a: &xp::Array) -> Vec<f64> {
     xp::astype(a, xp::DType::Float64).unwrap().to_vec::<f64>().unwrap()
 }
 
-/// `a (n x k) @ b (k x m)`, row-major.
-fn mm(a: &[f64], b: &[f64], n: usize, k: usize, m: usize) -> Vec<f64> {
-    let mut out = vec![0.0; n * m];
-    for i in 0..n {
-        for j in 0..m {
-            out[i * m + j] = (0..k).map(|p| a[i * k + p] * b[p * m + j]).sum();
-        }
-    }
-    out
-}
+use common::matmul_ref as mm;
 
 fn t(a: &[f64], n: usize, m: usize) -> Vec<f64> {
     (0..m * n).map(|i| a[(i % n) * m + i / n]).collect()
