@@ -70,7 +70,19 @@ pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array
     byte_size(&[num], dtype)?;
     let div = num.saturating_sub(1).max(1) as f64;
     let step = (stop - start) / div;
-    let value = |i: usize| if num > 1 && i == num - 1 { stop } else { start + i as f64 * step };
+    // Endpoints exactly; between them `start + i * step`, NumPy's values,
+    // unless finite endpoints span more than the float range, where the
+    // weighted form stays finite (NumPy gives NaN and infinities).
+    let overflowed = !step.is_finite() && start.is_finite() && stop.is_finite();
+    let value = |i: usize| match i {
+        0 => start,
+        i if i == num - 1 && num > 1 => stop,
+        i if !overflowed => start + i as f64 * step,
+        i => {
+            let t = i as f64 / div;
+            start * (1.0 - t) + stop * t
+        }
+    };
     match dtype {
         DType::Float32 => asarray(&(0..num).map(|i| value(i) as f32).collect::<Vec<_>>(), &[num]),
         _ => asarray(&(0..num).map(value).collect::<Vec<_>>(), &[num]),

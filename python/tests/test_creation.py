@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lazyxp as xp
-from conftest import REAL_NAMES, assert_same, np_arrays, shapes, xdt
+from conftest import REAL_NAMES, assert_same, np_arrays, shapes, to_np, xdt
 
 
 @given(a=np_arrays(REAL_NAMES))
@@ -151,6 +151,16 @@ def test_arange_dtype_and_errors():
 def test_linspace_matches_numpy_bit_for_bit(start, stop, num, endpoint, name):
     want = np.linspace(start, stop, num, endpoint=endpoint, dtype=name)
     assert_same(xp.linspace(start, stop, num, endpoint=endpoint, dtype=xdt(name)), want)
+
+
+def test_linspace_spans_past_the_float_range_stay_finite():
+    # stop - start overflows to -inf; NumPy then gives NaN (0 * -inf) at
+    # the start and infinities between. The values are all finite.
+    start, stop = 4.1797324951095906e300, -1.7976930930649909e308
+    one = to_np(xp.linspace(start, stop, 1))
+    assert one.tolist() == [start]
+    got = to_np(xp.linspace(start, stop, 5))
+    assert got[0] == start and got[-1] == stop and np.all(np.isfinite(got)) and np.all(np.diff(got) < 0)
 
 
 def test_linspace_errors():
