@@ -293,3 +293,19 @@ fn bad_input_is_a_clear_error() {
     assert!(matches!(linalg::outer(&rect, &rect), Err(xp::Error::Shape(_))));
     assert!(matches!(linalg::matrix_power(&rect, 2), Err(xp::Error::Shape(_))));
 }
+
+#[test]
+fn decompositions_do_not_depend_on_the_thread_count() {
+    // A batch of 48x48 matrices runs one per task with several threads and
+    // one after the other with one; both must give the same bits.
+    let n = 48;
+    let v = vals(3 * n * n, 0.123);
+    let x = arr(&v, &[3, n, n]);
+    let run = || (get(&linalg::svdvals(&x).unwrap()), get(&linalg::eigvalsh(&xp::add(&x, &xp::matrix_transpose(&x).unwrap()).unwrap()).unwrap()));
+    let many = run();
+    lazyxp_runtime::parallel::set_max_threads(1);
+    let one = run();
+    lazyxp_runtime::parallel::set_max_threads(usize::MAX);
+    assert!(many.0.iter().zip(&one.0).all(|(a, b)| a.to_bits() == b.to_bits()), "svdvals");
+    assert!(many.1.iter().zip(&one.1).all(|(a, b)| a.to_bits() == b.to_bits()), "eigvalsh");
+}

@@ -87,6 +87,12 @@ pub fn map_chunks<T: Send>(len: usize, chunk: usize, f: impl Fn(usize, usize) ->
     pool().install(|| (0..chunks).into_par_iter().with_max_len(1).map(run).collect())
 }
 
+/// Runs `f` on the pool, so the rayon parallelism of a crate a library
+/// kernel calls (faer) uses lazyxp's threads, not rayon's global pool.
+pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    pool().install(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

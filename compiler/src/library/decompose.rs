@@ -12,6 +12,10 @@
 //! numbers with a zero imaginary part and the frontend takes their real
 //! part; svdvals and eigvalsh, which have only that part, give the real
 //! dtype directly.
+//!
+//! Large matrices use faer's parallel kernels on lazyxp's thread pool;
+//! batches of small ones run one matrix per task. Either way the results
+//! are the same bits for any number of threads (see `FAER_TASKS`).
 
 use super::elements::alloc;
 use super::Operand;
@@ -236,13 +240,25 @@ fn run<T: Field>(d: Decomposition, inputs: &[Operand]) -> Result<Buffer> {
     // 8x8 inverses ran at a third of NumPy's speed one after the other);
     // large ones one after the other. The first error in batch order is
     // reported, whatever the threads.
-    if batch > 1 && m * n <= SMALL_MATRIX && parallel::num_threads() > 1 {
-        parallel::map_chunks(batch, batch.div_ceil(4 * parallel::num_threads()), matrices).into_iter().collect::<Result<()>>()?;
+    let threads = parallel::num_threads();
+    let across_batch = batch > 1 && m * n <= SMALL_MATRIX && threads > 1;
+    // faer splits its parallel work by the task count it is given, and
+    // the last bits of an SVD or eigensolve depend on that split: a fixed
+    // count (run by however many threads the pool has) keeps results the
+    // same for any LAZYXP_NUM_THREADS. The setting is process-wide, so
+    // every decomposition uses the same one.
+    faer::set_global_parallelism(faer::Par::rayon(FAER_TASKS));
+    if across_batch {
+        parallel::map_chunks(batch, batch.div_ceil(4 * threads), matrices).into_iter().collect::<Result<()>>()?;
     } else {
-        matrices(0, batch)?;
+        // On lazyxp's pool, so faer's parallel kernels use its threads.
+        parallel::install(|| matrices(0, batch))?;
     }
     Ok(out)
 }
+
+/// The task count faer's parallel kernels split a factorization into.
+const FAER_TASKS: usize = 4;
 
 /// Matrices up to this many elements are factored one per thread.
 const SMALL_MATRIX: usize = 64 * 64;
