@@ -353,12 +353,21 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, e: i32, rhs: &[T], k: usize
             out[start..].iter_mut().for_each(|v| *v = unscale(*v, -e));
         }
         Decomposition::Det | Decomposition::Slogdet => {
-            let (sign, logabs) = slogdet(a);
+            let (sign, logabs, product) = slogdet(a);
             // det(A 2^e) = det(A) 2^(n e).
             let logabs = logabs + (n as f64) * (e as f64) * std::f64::consts::LN_2;
             if d == Decomposition::Det {
-                let mag = logabs.exp();
-                out.push(T::from_parts(sign.0 * mag, sign.1 * mag));
+                // The product of the pivots, as NumPy forms it (n roundings
+                // rather than exp of a sum of logs, whose error grows with
+                // |log det|), scaled back one factor 2^e at a time; the
+                // logarithm only where that product over- or underflowed.
+                let (re, im) = (0..n).fold(product, |(re, im), _| (pow2(re, e), pow2(im, e)));
+                if product.0.is_finite() && product.1.is_finite() && re.is_finite() && im.is_finite() && (re, im) != (0.0, 0.0) {
+                    out.push(T::from_parts(re, im));
+                } else {
+                    let mag = logabs.exp();
+                    out.push(T::from_parts(sign.0 * mag, sign.1 * mag));
+                }
             } else {
                 out.push(T::from_parts(sign.0, sign.1));
                 out.push(real(logabs));
@@ -416,13 +425,15 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, e: i32, rhs: &[T], k: usize
     Ok(())
 }
 
-/// `(sign, log|det|)` from the LU factors, in f64: the sign is a unit
-/// (complex for complex input), 0 with log|det| = -inf for a singular
-/// matrix, as NumPy gives. The empty matrix has determinant 1.
-fn slogdet<T: Field>(a: MatRef<'_, T>) -> ((f64, f64), f64) {
+/// `(sign, log|det|, det)` from the LU factors, in f64: the sign is a
+/// unit (complex for complex input), 0 with log|det| = -inf for a singular
+/// matrix, as NumPy gives; `det` is the plain product of the pivots (it
+/// may over- or underflow where the logarithm does not). The empty matrix
+/// has determinant 1.
+fn slogdet<T: Field>(a: MatRef<'_, T>) -> ((f64, f64), f64, (f64, f64)) {
     let n = a.nrows();
     if n == 0 {
-        return ((1.0, 0.0), 0.0);
+        return ((1.0, 0.0), 0.0, (1.0, 0.0));
     }
     let lu = a.partial_piv_lu();
     let (u, perm) = (lu.U(), lu.P());
@@ -443,15 +454,17 @@ fn slogdet<T: Field>(a: MatRef<'_, T>) -> ((f64, f64), f64) {
         }
     }
     let mut logabs = 0.0f64;
+    let mut product = (sign.0, 0.0f64);
     for i in 0..n {
         let (re, im) = u[(i, i)].parts();
         let mag = re.hypot(im);
         if mag == 0.0 {
-            return ((0.0, 0.0), f64::NEG_INFINITY);
+            return ((0.0, 0.0), f64::NEG_INFINITY, (0.0, 0.0));
         }
         logabs += mag.ln();
         let (ur, ui) = (re / mag, im / mag);
         sign = (sign.0 * ur - sign.1 * ui, sign.0 * ui + sign.1 * ur);
+        product = (product.0 * re - product.1 * im, product.0 * im + product.1 * re);
     }
-    (sign, logabs)
+    (sign, logabs, product)
 }
