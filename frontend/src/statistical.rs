@@ -5,7 +5,7 @@
 //! per output element in the same kernel.
 
 use crate::array::Array;
-use crate::elementwise::{add, astype, bitwise_and, bitwise_or, copysign, divide, equal, greater, isnan, logical_and, maximum, minimum, multiply, not_equal, sqrt, subtract, where_};
+use crate::elementwise::{add, astype, bitwise_and, bitwise_or, copysign, divide, equal, greater, isnan, logical_and, maximum, minimum, multiply, not_equal, scalar_like, sqrt, subtract, where_};
 use crate::manipulation::{index, Index};
 use crate::manipulation::{normalize_axis, reshape};
 use lazyxp_compiler::graph::{intern, NodeOp, State};
@@ -150,8 +150,7 @@ pub fn prod(x: &Array, axis: Option<&[isize]>, keepdims: bool) -> Result<Array> 
     // or NaN (x - x). Their sum is positive exactly where a zero sits among
     // finite elements; a NaN product there came from an overflowed partial
     // times that zero. A real inf or NaN among the elements keeps the NaN.
-    let constant = |v: f64| Ok::<_, Error>(Array { node: crate::elementwise::constant(Scalar::F64(v).cast(x.dtype()))? });
-    let (zero, one) = (constant(0.0)?, constant(1.0)?);
+    let (zero, one) = (scalar_like(&x, 0.0)?, scalar_like(&x, 1.0)?);
     let zeros = add(&where_(&equal(&x, &zero)?, &one, &zero)?, &subtract(&x, &x)?)?;
     let zeros = reduce(&zeros, ReduceOp::Add, &axes, keepdims)?;
     let sign = reduce(&copysign(&one, &x)?, ReduceOp::Mul, &axes, keepdims)?;

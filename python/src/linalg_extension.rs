@@ -14,36 +14,52 @@ use crate::errors::{guard, type_error, value_error};
 use crate::operand::{array_arg, py_num, type_name, PyNum};
 use crate::statistical::in_dtype;
 use lazyxp::linalg::{self, MatrixOrder};
-use lazyxp::{Array, DType, Scalar};
+use lazyxp::{Array, Scalar};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyString};
 
-fn wrap(r: lazyxp::Result<Array>) -> PyResult<PyArray> {
-    Ok(PyArray::new(guard(|| r)?))
+/// Runs one call into the Rust crates under `guard` (so a panic in it
+/// becomes an exception) and wraps its array.
+fn wrap(f: impl FnOnce() -> lazyxp::Result<Array>) -> PyResult<PyArray> {
+    Ok(PyArray::new(guard(f)?))
+}
+
+/// A real Python number (int or float, NumPy's included) as f64.
+fn real_number(obj: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+    Ok(match py_num(obj)? {
+        Some(PyNum::Int(i)) => Some(i as f64),
+        Some(PyNum::Float(f)) => Some(f),
+        _ => None,
+    })
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, upper = false))]
 fn cholesky(x: &Bound<'_, PyAny>, upper: bool) -> PyResult<PyArray> {
-    wrap(linalg::cholesky(&array_arg(x, "cholesky")?, upper))
+    let a = array_arg(x, "cholesky")?;
+    wrap(|| linalg::cholesky(&a, upper))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x1, x2, /, *, axis = -1))]
 fn cross(x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>, axis: isize) -> PyResult<PyArray> {
-    wrap(linalg::cross(&array_arg(x1, "cross")?, &array_arg(x2, "cross")?, axis))
+    let a = array_arg(x1, "cross")?;
+    let b = array_arg(x2, "cross")?;
+    wrap(|| linalg::cross(&a, &b, axis))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /))]
 fn det(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    wrap(linalg::det(&array_arg(x, "det")?))
+    let a = array_arg(x, "det")?;
+    wrap(|| linalg::det(&a))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, offset = 0))]
 fn diagonal(x: &Bound<'_, PyAny>, offset: isize) -> PyResult<PyArray> {
-    wrap(linalg::diagonal(&array_arg(x, "diagonal")?, offset))
+    let a = array_arg(x, "diagonal")?;
+    wrap(|| linalg::diagonal(&a, offset))
 }
 
 #[pyfunction]
@@ -57,13 +73,15 @@ fn eigh(x: &Bound<'_, PyAny>) -> PyResult<(PyArray, PyArray)> {
 #[pyfunction]
 #[pyo3(signature = (x, /))]
 fn eigvalsh(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    wrap(linalg::eigvalsh(&array_arg(x, "eigvalsh")?))
+    let a = array_arg(x, "eigvalsh")?;
+    wrap(|| linalg::eigvalsh(&a))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /))]
 fn inv(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    wrap(linalg::inv(&array_arg(x, "inv")?))
+    let a = array_arg(x, "inv")?;
+    wrap(|| linalg::inv(&a))
 }
 
 /// `ord`: "fro", "nuc", or one of 1, -1, 2, -2, inf, -inf.
@@ -75,10 +93,8 @@ fn matrix_order(ord: &Bound<'_, PyAny>) -> PyResult<MatrixOrder> {
             other => Err(value_error(format!("matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf or -inf, got {other:?}"))),
         };
     }
-    let v = match py_num(ord)? {
-        Some(PyNum::Int(i)) => i as f64,
-        Some(PyNum::Float(f)) => f,
-        _ => return Err(type_error(format!("matrix_norm: ord must be a str or a number, got {}", type_name(ord)))),
+    let Some(v) = real_number(ord)? else {
+        return Err(type_error(format!("matrix_norm: ord must be a str or a number, got {}", type_name(ord))));
     };
     Ok(match v {
         1.0 => MatrixOrder::One,
@@ -98,7 +114,8 @@ fn matrix_norm(x: &Bound<'_, PyAny>, keepdims: bool, ord: Option<&Bound<'_, PyAn
         Some(o) if !o.is_none() => matrix_order(o)?,
         _ => MatrixOrder::Fro,
     };
-    wrap(linalg::matrix_norm(&array_arg(x, "matrix_norm")?, keepdims, ord))
+    let a = array_arg(x, "matrix_norm")?;
+    wrap(|| linalg::matrix_norm(&a, keepdims, ord))
 }
 
 #[pyfunction]
@@ -111,20 +128,21 @@ fn matrix_power(x: &Bound<'_, PyAny>, n: &Bound<'_, PyAny>) -> PyResult<PyArray>
         .call_method0("__index__")
         .and_then(|i| i.extract())
         .map_err(|_| type_error(format!("matrix_power: n must be an int, got {}", type_name(n))))?;
-    wrap(linalg::matrix_power(&array_arg(x, "matrix_power")?, n))
+    let a = array_arg(x, "matrix_power")?;
+    wrap(|| linalg::matrix_power(&a, n))
 }
 
 /// `rtol` as an array: a Python number becomes a 0-d array of `x`'s real
 /// dtype; an array is taken as it is.
 fn rtol_arg(rtol: Option<&Bound<'_, PyAny>>, x: &Array, what: &str) -> PyResult<Option<Array>> {
     let Some(r) = rtol.filter(|r| !r.is_none()) else { return Ok(None) };
-    let real = if matches!(x.dtype(), DType::Float32 | DType::Complex64) { DType::Float32 } else { DType::Float64 };
-    match py_num(r)? {
-        Some(PyNum::Int(i)) => Ok(Some(guard(|| lazyxp::scalar(Scalar::F64(i as f64).cast(real)))?)),
-        Some(PyNum::Float(f)) => Ok(Some(guard(|| lazyxp::scalar(Scalar::F64(f).cast(real)))?)),
-        Some(_) => Err(type_error(format!("{what}: rtol must be a real number or array, got {}", type_name(r)))),
-        None => Ok(Some(array_arg(r, what)?)),
+    if let Some(v) = real_number(r)? {
+        return Ok(Some(guard(|| lazyxp::scalar(Scalar::F64(v).cast(x.dtype().real_part())))?));
     }
+    if py_num(r)?.is_some() {
+        return Err(type_error(format!("{what}: rtol must be a real number or array, got {}", type_name(r))));
+    }
+    Ok(Some(array_arg(r, what)?))
 }
 
 #[pyfunction]
@@ -132,13 +150,15 @@ fn rtol_arg(rtol: Option<&Bound<'_, PyAny>>, x: &Array, what: &str) -> PyResult<
 fn matrix_rank(x: &Bound<'_, PyAny>, rtol: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let a = array_arg(x, "matrix_rank")?;
     let rtol = rtol_arg(rtol, &a, "matrix_rank")?;
-    wrap(linalg::matrix_rank(&a, rtol.as_ref()))
+    wrap(|| linalg::matrix_rank(&a, rtol.as_ref()))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x1, x2, /))]
 fn outer(x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    wrap(linalg::outer(&array_arg(x1, "outer")?, &array_arg(x2, "outer")?))
+    let a = array_arg(x1, "outer")?;
+    let b = array_arg(x2, "outer")?;
+    wrap(|| linalg::outer(&a, &b))
 }
 
 #[pyfunction]
@@ -146,7 +166,7 @@ fn outer(x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>) -> PyResult<PyArray> {
 fn pinv(x: &Bound<'_, PyAny>, rtol: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let a = array_arg(x, "pinv")?;
     let rtol = rtol_arg(rtol, &a, "pinv")?;
-    wrap(linalg::pinv(&a, rtol.as_ref()))
+    wrap(|| linalg::pinv(&a, rtol.as_ref()))
 }
 
 #[pyfunction]
@@ -173,7 +193,9 @@ fn slogdet(x: &Bound<'_, PyAny>) -> PyResult<(PyArray, PyArray)> {
 #[pyfunction]
 #[pyo3(signature = (x1, x2, /))]
 fn solve(x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    wrap(linalg::solve(&array_arg(x1, "solve")?, &array_arg(x2, "solve")?))
+    let a = array_arg(x1, "solve")?;
+    let b = array_arg(x2, "solve")?;
+    wrap(|| linalg::solve(&a, &b))
 }
 
 #[pyfunction]
@@ -187,7 +209,8 @@ fn svd(x: &Bound<'_, PyAny>, full_matrices: bool) -> PyResult<(PyArray, PyArray,
 #[pyfunction]
 #[pyo3(signature = (x, /))]
 fn svdvals(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
-    wrap(linalg::svdvals(&array_arg(x, "svdvals")?))
+    let a = array_arg(x, "svdvals")?;
+    wrap(|| linalg::svdvals(&a))
 }
 
 /// `trace(x, /, *, offset=0, dtype=None)`: `dtype` as in `sum`.
@@ -196,7 +219,7 @@ fn svdvals(x: &Bound<'_, PyAny>) -> PyResult<PyArray> {
 fn trace(x: &Bound<'_, PyAny>, offset: isize, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let a = array_arg(x, "trace")?;
     let dt = parse_opt(dtype)?;
-    wrap(in_dtype(&a, dt, |src| linalg::trace(src, offset)))
+    wrap(|| in_dtype(&a, dt, |src| linalg::trace(src, offset)))
 }
 
 #[pyfunction]
@@ -206,13 +229,9 @@ fn vector_norm(x: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>, keepdims: 
     let axes = opt_axes(axis, a.ndim(), "vector_norm")?;
     let ord = match ord.filter(|o| !o.is_none()) {
         None => 2.0,
-        Some(o) => match py_num(o)? {
-            Some(PyNum::Int(i)) => i as f64,
-            Some(PyNum::Float(f)) => f,
-            _ => return Err(type_error(format!("vector_norm: ord must be a real number, got {}", type_name(o)))),
-        },
+        Some(o) => real_number(o)?.ok_or_else(|| type_error(format!("vector_norm: ord must be a real number, got {}", type_name(o))))?,
     };
-    wrap(linalg::vector_norm(&a, axes.as_deref(), keepdims, ord))
+    wrap(|| linalg::vector_norm(&a, axes.as_deref(), keepdims, ord))
 }
 
 pub fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {

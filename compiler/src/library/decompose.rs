@@ -181,11 +181,8 @@ fn run<T: Field>(d: Decomposition, inputs: &[Operand]) -> Result<Buffer> {
     let k = if d == Decomposition::Solve { inputs[1].shape[r - 1] } else { 0 };
     let x = elements::<T>(&a.buffer, batch * m * n)?;
     let rhs = if d == Decomposition::Solve { elements::<T>(&inputs[1].buffer, batch * n * k)? } else { &[] };
-    let per = if d.gives_real() { m.min(n) } else { d.packed_len(m, n, k) };
-    let real_dtype = match a.dtype {
-        DType::Float32 | DType::Complex64 => DType::Float32,
-        _ => DType::Float64,
-    };
+    let per = d.packed_len(m, n, k);
+    let real_dtype = a.dtype.real_part();
     let out = alloc(batch * per, if d.gives_real() { real_dtype } else { a.dtype })?;
     // The output's address as an integer, so the batch's tasks can share it.
     let out_at = out.as_mut_ptr() as usize;
@@ -286,15 +283,17 @@ fn push_rows<T: Field>(m: MatRef<'_, T>, out: &mut Vec<T>) {
 /// Row-major elements of `m`'s conjugate transpose appended to `out`.
 fn push_adjoint_rows<T: Field>(m: MatRef<'_, T>, out: &mut Vec<T>) {
     for j in 0..m.ncols() {
-        out.extend((0..m.nrows()).map(|i| {
-            let (re, im) = m[(i, j)].parts();
-            T::from_parts(re, -im)
-        }));
+        out.extend((0..m.nrows()).map(|i| conj(m[(i, j)])));
     }
 }
 
 fn real<T: Field>(v: f64) -> T {
     T::from_parts(v, 0.0)
+}
+
+fn conj<T: Field>(v: T) -> T {
+    let (re, im) = v.parts();
+    T::from_parts(re, -im)
 }
 
 fn singular(what: &str) -> Error {
@@ -316,17 +315,11 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, e: i32, rhs: &[T], k: usize
             // Only the factor's triangle: faer leaves the other one unspecified.
             for i in 0..n {
                 for j in 0..n {
-                    let v = if upper {
-                        if j >= i {
-                            let (re, im) = l[(j, i)].parts();
-                            T::from_parts(re, -im)
-                        } else {
-                            real(0.0)
-                        }
-                    } else if j <= i {
-                        l[(i, j)]
-                    } else {
-                        real(0.0)
+                    // U = L^H.
+                    let v = match (upper, j >= i, j <= i) {
+                        (true, true, _) => conj(l[(j, i)]),
+                        (false, _, true) => l[(i, j)],
+                        _ => real(0.0),
                     };
                     out.push(v);
                 }
@@ -362,7 +355,7 @@ fn one<T: Field>(d: Decomposition, a: MatRef<'_, T>, e: i32, rhs: &[T], k: usize
                 // |log det|), scaled back one factor 2^e at a time; the
                 // logarithm only where that product over- or underflowed.
                 let (re, im) = (0..n).fold(product, |(re, im), _| (pow2(re, e), pow2(im, e)));
-                if product.0.is_finite() && product.1.is_finite() && re.is_finite() && im.is_finite() && (re, im) != (0.0, 0.0) {
+                if re.is_finite() && im.is_finite() && (re, im) != (0.0, 0.0) {
                     out.push(T::from_parts(re, im));
                 } else {
                     let mag = logabs.exp();

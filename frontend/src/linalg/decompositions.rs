@@ -7,7 +7,7 @@
 
 use super::products::matmul;
 use crate::array::Array;
-use crate::elementwise::{astype, conj, divide, equal, greater, multiply, real, where_};
+use crate::elementwise::{astype, conj, divide, equal, greater, multiply, real, scalar_like, where_};
 use crate::manipulation::{broadcast_to, expand_dims, index, matrix_transpose, reshape, Index};
 use crate::promotion::result_type;
 use crate::statistical::{count_nonzero, max};
@@ -15,7 +15,7 @@ use lazyxp_compiler::graph::{intern, NodeOp, State};
 use lazyxp_compiler::library::decompose::Decomposition;
 use lazyxp_compiler::library::LibraryOp;
 use lazyxp_runtime::shape::{broadcast_shapes, byte_size};
-use lazyxp_runtime::{DType, Error, Result, Scalar, Shape};
+use lazyxp_runtime::{DType, Error, Result, Shape};
 use smallvec::SmallVec;
 
 /// `eigh`'s results: eigenvalues in ascending order, eigenvectors as columns.
@@ -43,14 +43,6 @@ pub struct Svd {
     pub vh: Array,
 }
 
-/// The real dtype of a float or complex dtype's parts.
-pub(super) fn real_dtype(d: DType) -> DType {
-    match d {
-        DType::Float32 | DType::Complex64 => DType::Float32,
-        _ => DType::Float64,
-    }
-}
-
 /// Checks that `x` is a stack of floating-point matrices (square ones when
 /// `square`), naming `what` in the error; returns the matrix shape.
 pub(super) fn matrices(x: &Array, what: &str, square: bool) -> Result<(usize, usize)> {
@@ -69,14 +61,14 @@ pub(super) fn matrices(x: &Array, what: &str, square: bool) -> Result<(usize, us
 }
 
 /// One library node computing `d` over `x`'s matrices (and `rhs`, for
-/// solve, whose batch dimensions equal `x`'s), cut into its parts.
-fn decompose(d: Decomposition, x: &Array, rhs: Option<&Array>) -> Result<Vec<Array>> {
+/// solve, whose batch dimensions equal `x`'s), cut into its `N` parts.
+fn decompose<const N: usize>(d: Decomposition, x: &Array, rhs: Option<&Array>) -> Result<[Array; N]> {
     let r = x.ndim();
     let (m, n) = (x.shape()[r - 2], x.shape()[r - 1]);
     let k = rhs.map_or(0, |b| b.shape()[b.ndim() - 1]);
     let batch = &x.shape()[..r - 2];
     let parts = d.parts(m, n, k);
-    let dtype = if d.gives_real() { real_dtype(x.dtype()) } else { x.dtype() };
+    let dtype = if d.gives_real() { x.dtype().real_part() } else { x.dtype() };
     let shape: Shape = batch.iter().copied().chain([d.packed_len(m, n, k)]).collect();
     byte_size(&shape, dtype)?;
     let mut inputs: SmallVec<[_; 3]> = SmallVec::new();
@@ -84,7 +76,7 @@ fn decompose(d: Decomposition, x: &Array, rhs: Option<&Array>) -> Result<Vec<Arr
     inputs.extend(rhs.map(|b| b.node.clone()));
     let packed = Array::from_node(intern(NodeOp::Library(LibraryOp::Decompose(d)), dtype, shape, inputs, State::Pending))?;
     let mut at = 0;
-    parts
+    let pieces: Vec<Array> = parts
         .iter()
         .map(|p| {
             let len: usize = p.iter().product();
@@ -93,11 +85,9 @@ fn decompose(d: Decomposition, x: &Array, rhs: Option<&Array>) -> Result<Vec<Arr
             let dims: Vec<isize> = batch.iter().chain(p).map(|&d| d as isize).collect();
             reshape(&piece, &dims)
         })
-        .collect()
-}
-
-fn first(mut parts: Vec<Array>) -> Array {
-    parts.swap_remove(0)
+        .collect::<Result<_>>()?;
+    let count = pieces.len();
+    pieces.try_into().map_err(|_| Error::Compile { kernel: d.name(), message: format!("{count} parts, {N} expected") })
 }
 
 /// The Cholesky factor of Hermitian positive-definite matrices: lower
@@ -105,13 +95,15 @@ fn first(mut parts: Vec<Array>) -> Array {
 /// positive definite is an error at evaluation.
 pub fn cholesky(x: &Array, upper: bool) -> Result<Array> {
     matrices(x, "cholesky", true)?;
-    Ok(first(decompose(Decomposition::Cholesky { upper }, x, None)?))
+    let [l] = decompose(Decomposition::Cholesky { upper }, x, None)?;
+    Ok(l)
 }
 
 /// The inverse of each matrix; a singular one is an error at evaluation.
 pub fn inv(x: &Array) -> Result<Array> {
     matrices(x, "inv", true)?;
-    Ok(first(decompose(Decomposition::Inverse, x, None)?))
+    let [inverse] = decompose(Decomposition::Inverse, x, None)?;
+    Ok(inverse)
 }
 
 /// The solution of `x1 @ y = x2`. A 1-D `x2` is one right-hand side for
@@ -133,7 +125,7 @@ pub fn solve(x1: &Array, x2: &Array) -> Result<Array> {
     let batch = if vector { batch_a.into() } else { broadcast_shapes(batch_a, &b.shape()[..b.ndim() - 2]).map_err(|e| Error::Shape(format!("solve: {e}")))? };
     let a = broadcast_to(&astype(x1, dtype)?, &batch.iter().copied().chain([n, n]).collect::<Vec<_>>())?;
     let b = broadcast_to(&astype(&b, dtype)?, &batch.iter().copied().chain([n, k]).collect::<Vec<_>>())?;
-    let y = first(decompose(Decomposition::Solve, &a, Some(&b))?);
+    let [y] = decompose(Decomposition::Solve, &a, Some(&b))?;
     if vector {
         return crate::manipulation::squeeze(&y, &[-1]);
     }
@@ -143,7 +135,8 @@ pub fn solve(x1: &Array, x2: &Array) -> Result<Array> {
 /// The determinant of each matrix (from its LU factors).
 pub fn det(x: &Array) -> Result<Array> {
     matrices(x, "det", true)?;
-    Ok(first(decompose(Decomposition::Det, x, None)?))
+    let [det] = decompose(Decomposition::Det, x, None)?;
+    Ok(det)
 }
 
 /// Sign (a unit complex number for complex input; 0 for a singular matrix)
@@ -151,66 +144,63 @@ pub fn det(x: &Array) -> Result<Array> {
 /// neither overflows nor underflows where the determinant would.
 pub fn slogdet(x: &Array) -> Result<Slogdet> {
     matrices(x, "slogdet", true)?;
-    let mut parts = decompose(Decomposition::Slogdet, x, None)?.into_iter();
-    let sign = parts.next().expect("slogdet has two parts");
-    let logabsdet = real(&parts.next().expect("slogdet has two parts"))?;
-    Ok(Slogdet { sign, logabsdet })
+    let [sign, logabsdet] = decompose(Decomposition::Slogdet, x, None)?;
+    Ok(Slogdet { sign, logabsdet: real(&logabsdet)? })
 }
 
 /// QR factorization: reduced (`complete` false: Q is `(M, K)`, R `(K, N)`,
 /// K = min(M, N)) or complete (Q `(M, M)`, R `(M, N)`).
 pub fn qr(x: &Array, complete: bool) -> Result<Qr> {
     matrices(x, "qr", false)?;
-    let mut parts = decompose(Decomposition::Qr { complete }, x, None)?.into_iter();
-    Ok(Qr { q: parts.next().expect("qr has two parts"), r: parts.next().expect("qr has two parts") })
+    let [q, r] = decompose(Decomposition::Qr { complete }, x, None)?;
+    Ok(Qr { q, r })
 }
 
 /// Singular value decomposition, full or reduced (`full_matrices`).
 pub fn svd(x: &Array, full_matrices: bool) -> Result<Svd> {
     matrices(x, "svd", false)?;
-    let mut parts = decompose(Decomposition::Svd { full: full_matrices }, x, None)?.into_iter();
-    let u = parts.next().expect("svd has three parts");
-    let s = real(&parts.next().expect("svd has three parts"))?;
-    Ok(Svd { u, s, vh: parts.next().expect("svd has three parts") })
+    let [u, s, vh] = decompose(Decomposition::Svd { full: full_matrices }, x, None)?;
+    Ok(Svd { u, s: real(&s)?, vh })
 }
 
 /// Singular values, descending, in the real dtype of `x`.
 pub fn svdvals(x: &Array) -> Result<Array> {
     matrices(x, "svdvals", false)?;
-    Ok(first(decompose(Decomposition::Svdvals, x, None)?))
+    let [s] = decompose(Decomposition::Svdvals, x, None)?;
+    Ok(s)
 }
 
 /// Eigenvalues (ascending, real) and eigenvectors of Hermitian matrices,
 /// read from their lower triangle.
 pub fn eigh(x: &Array) -> Result<Eigh> {
     matrices(x, "eigh", true)?;
-    let mut parts = decompose(Decomposition::Eigh, x, None)?.into_iter();
-    let eigenvalues = real(&parts.next().expect("eigh has two parts"))?;
-    Ok(Eigh { eigenvalues, eigenvectors: parts.next().expect("eigh has two parts") })
+    let [eigenvalues, eigenvectors] = decompose(Decomposition::Eigh, x, None)?;
+    Ok(Eigh { eigenvalues: real(&eigenvalues)?, eigenvectors })
 }
 
 /// Eigenvalues of Hermitian matrices, ascending, in the real dtype of `x`.
 pub fn eigvalsh(x: &Array) -> Result<Array> {
     matrices(x, "eigvalsh", true)?;
-    Ok(first(decompose(Decomposition::Eigvalsh, x, None)?))
+    let [w] = decompose(Decomposition::Eigvalsh, x, None)?;
+    Ok(w)
 }
 
 /// The cutoff below which singular values count as zero: `rtol` (default
 /// max(M, N) times the dtype's epsilon, the standard's choice) times the
-/// largest singular value, shaped `(.., 1)` against `s` of shape `(.., K)`.
-fn cutoff(s: &Array, x_dtype: DType, m: usize, n: usize, rtol: Option<&Array>) -> Result<Array> {
-    let real = real_dtype(x_dtype);
+/// largest singular value, shaped `(.., 1)` against `s` (the real singular
+/// values) of shape `(.., K)`.
+fn cutoff(s: &Array, m: usize, n: usize, rtol: Option<&Array>) -> Result<Array> {
     let largest = max(s, Some(&[-1]), true)?;
     let rtol = match rtol {
         Some(r) => {
             if !r.dtype().is_float() {
                 return Err(Error::DType(format!("rtol must be a real floating-point array, got {}", r.dtype())));
             }
-            expand_dims(&astype(r, result_type(real, r.dtype())?)?, -1)?
+            expand_dims(&astype(r, result_type(s.dtype(), r.dtype())?)?, -1)?
         }
         None => {
-            let eps = if real == DType::Float32 { f32::EPSILON as f64 } else { f64::EPSILON };
-            crate::creation::scalar(Scalar::F64(m.max(n) as f64 * eps).cast(real))?
+            let eps = if s.dtype() == DType::Float32 { f32::EPSILON as f64 } else { f64::EPSILON };
+            scalar_like(s, m.max(n) as f64 * eps)?
         }
     };
     multiply(&largest, &rtol)
@@ -224,7 +214,7 @@ pub fn matrix_rank(x: &Array, rtol: Option<&Array>) -> Result<Array> {
         return crate::creation::full(batch, 0.0, DType::Int64);
     }
     let s = svdvals(x)?;
-    count_nonzero(&greater(&s, &cutoff(&s, x.dtype(), m, n, rtol)?)?, Some(&[-1]), false)
+    count_nonzero(&greater(&s, &cutoff(&s, m, n, rtol)?)?, Some(&[-1]), false)
 }
 
 /// The Moore-Penrose pseudo-inverse, from the reduced SVD: singular values
@@ -234,15 +224,13 @@ pub fn pinv(x: &Array, rtol: Option<&Array>) -> Result<Array> {
     let batch = &x.shape()[..x.ndim() - 2];
     if m.min(n) == 0 {
         let shape: Vec<usize> = batch.iter().copied().chain([n, m]).collect();
-        return astype(&crate::creation::full(&shape, 0.0, real_dtype(x.dtype()))?, x.dtype());
+        return crate::creation::full(&shape, 0.0, x.dtype());
     }
     let Svd { u, s, vh } = svd(x, false)?;
-    let zero = crate::creation::scalar(Scalar::F64(0.0).cast(s.dtype()))?;
-    let kept = greater(&s, &cutoff(&s, x.dtype(), m, n, rtol)?)?;
-    let one = crate::creation::scalar(Scalar::F64(1.0).cast(s.dtype()))?;
-    let inverse = where_(&kept, &divide(&one, &s)?, &zero)?;
+    let kept = greater(&s, &cutoff(&s, m, n, rtol)?)?;
+    let inverse = where_(&kept, &divide(&scalar_like(&s, 1.0)?, &s)?, &scalar_like(&s, 0.0)?)?;
     let scaled = multiply(&matrix_transpose(&conj(&vh)?)?, &expand_dims(&inverse, -2)?)?;
-    astype(&matmul(&scaled, &matrix_transpose(&conj(&u)?)?)?, x.dtype())
+    matmul(&scaled, &matrix_transpose(&conj(&u)?)?)
 }
 
 /// `x` multiplied by itself `n` times (by repeated squaring); `n = 0` gives

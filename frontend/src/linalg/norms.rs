@@ -2,12 +2,12 @@
 //! produced `x`), or of the singular values for the nuclear and 2-norms.
 //! They are in the real dtype of `x`.
 
-use super::decompositions::{matrices, real_dtype, svdvals};
+use super::decompositions::{matrices, svdvals};
 use crate::array::Array;
-use crate::elementwise::{abs, astype, multiply, not_equal, pow, sqrt};
+use crate::elementwise::{abs, astype, multiply, not_equal, pow, scalar_like, sqrt};
 use crate::manipulation::expand_dims;
 use crate::statistical::{max, min, sum};
-use lazyxp_runtime::{Error, Result, Scalar};
+use lazyxp_runtime::{Error, Result};
 
 /// The standard's `ord` values for `matrix_norm`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +27,6 @@ pub enum MatrixOrder {
     MinusInf,
 }
 
-fn constant(like: &Array, v: f64) -> Result<Array> {
-    crate::creation::scalar(Scalar::F64(v).cast(like.dtype()))
-}
-
 /// The `ord`-norm over `axis` (all axes when `None`): `inf` and `-inf` the
 /// largest and smallest magnitude, 0 the count of non-zeros, otherwise
 /// `sum(|x|^ord)^(1/ord)`.
@@ -41,7 +37,7 @@ pub fn vector_norm(x: &Array, axis: Option<&[isize]>, keepdims: bool, ord: f64) 
     if ord.is_nan() {
         return Err(Error::Value("vector_norm: ord must not be NaN".into()));
     }
-    let a = astype(&abs(x)?, real_dtype(x.dtype()))?;
+    let a = astype(&abs(x)?, x.dtype().real_part())?;
     if ord == f64::INFINITY {
         return max(&a, axis, keepdims);
     }
@@ -49,7 +45,7 @@ pub fn vector_norm(x: &Array, axis: Option<&[isize]>, keepdims: bool, ord: f64) 
         return min(&a, axis, keepdims);
     }
     if ord == 0.0 {
-        let nonzero = astype(&not_equal(&a, &constant(&a, 0.0)?)?, a.dtype())?;
+        let nonzero = astype(&not_equal(&a, &scalar_like(&a, 0.0)?)?, a.dtype())?;
         return sum(&nonzero, axis, keepdims);
     }
     if ord == 1.0 {
@@ -58,8 +54,8 @@ pub fn vector_norm(x: &Array, axis: Option<&[isize]>, keepdims: bool, ord: f64) 
     if ord == 2.0 {
         return sqrt(&sum(&multiply(&a, &a)?, axis, keepdims)?);
     }
-    let powered = sum(&pow(&a, &constant(&a, ord)?)?, axis, keepdims)?;
-    pow(&powered, &constant(&a, 1.0 / ord)?)
+    let powered = sum(&pow(&a, &scalar_like(&a, ord)?)?, axis, keepdims)?;
+    pow(&powered, &scalar_like(&a, 1.0 / ord)?)
 }
 
 /// The `ord`-norm of each matrix (the last two axes), shape `(..)`, or
@@ -67,7 +63,7 @@ pub fn vector_norm(x: &Array, axis: Option<&[isize]>, keepdims: bool, ord: f64) 
 pub fn matrix_norm(x: &Array, keepdims: bool, ord: MatrixOrder) -> Result<Array> {
     matrices(x, "matrix_norm", false)?;
     let keep = |r: Array| if keepdims { expand_dims(&expand_dims(&r, -1)?, -1) } else { Ok(r) };
-    let a = || astype(&abs(x)?, real_dtype(x.dtype()));
+    let a = || astype(&abs(x)?, x.dtype().real_part());
     // Sums along `along`, then the extreme along the other matrix axis.
     let sums = |along: isize, largest: bool| -> Result<Array> {
         let s = sum(&a()?, Some(&[along]), true)?;
