@@ -385,6 +385,36 @@ fn column_reductions_match_the_interpreter() {
     }
 }
 
+/// Reductions over functions with a cold region (sin/cos/tan's exact
+/// reduction of huge arguments) along rows and columns, huge arguments
+/// included so the region runs: compiled bits equal the interpreter's.
+/// The region's constants once counted as per-row values, and every such
+/// row kernel panicked while compiling.
+#[test]
+fn reductions_over_cold_regions_match_the_interpreter() {
+    for &(r, c) in &[(64usize, 64usize), (3, 5), (1000, 8), (8, 1000)] {
+        let mut v: Vec<f32> = common::data_in(r * c, 7, -50.0, 50.0).into_iter().map(|x| x as f32).collect();
+        v[1] = 1e30;
+        v[r * c - 2] = -3e37;
+        let build = || -> Vec<xp::Array> {
+            let x = xp::asarray(&v, &[r, c]).unwrap();
+            vec![
+                xp::sum(&xp::sin(&x).unwrap(), Some(&[1]), false).unwrap(),
+                xp::sum(&xp::cos(&x).unwrap(), Some(&[0]), false).unwrap(),
+                xp::max(&xp::tan(&x).unwrap(), Some(&[1]), true).unwrap(),
+                (&xp::sin(&x).unwrap() - &xp::mean(&xp::cos(&x).unwrap(), Some(&[1]), true).unwrap()).unwrap(),
+            ]
+        };
+        let (want, got) = (build(), build());
+        xp::eval_with(&want.iter().collect::<Vec<_>>(), xp::Engine::Interpreter).unwrap();
+        xp::eval_with(&got.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
+        for (k, (w, g)) in want.iter().zip(&got).enumerate() {
+            let bits = |z: &xp::Array| z.to_vec::<f32>().unwrap().into_iter().map(f32::to_bits).collect::<Vec<_>>();
+            assert_eq!(bits(g), bits(w), "case {k} over {r}x{c}");
+        }
+    }
+}
+
 /// The column path is a variant compiled when a launch's strides fit it:
 /// a sum over the leading axis of a contiguous array runs it, a
 /// pairwise-style sum over broadcast rows (adjacent outputs are not

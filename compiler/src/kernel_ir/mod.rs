@@ -160,19 +160,29 @@ impl Kernel {
 
     /// Which instructions run once per inner element (true) rather than
     /// once per output element: those that depend on an inner load without
-    /// a reduction in between.
+    /// a reduction in between. Everything inside a cold region that opens
+    /// per inner element is inner too, constants included: the region runs
+    /// (or is called, when outlined) under that element's condition, so
+    /// none of it can be computed once per row.
     pub fn inner_insts(&self) -> Vec<bool> {
         let mut inner = vec![false; self.insts.len()];
+        let mut in_inner_region = false;
         for (i, inst) in self.insts.iter().enumerate() {
-            inner[i] = match inst.op {
-                Op::Load(n) => self.inputs[n as usize].space == Space::Inner,
-                Op::Reduce(..) => false,
-                _ => {
-                    let mut any = false;
-                    inst.op.for_each_operand(|v| any |= inner[v.0 as usize]);
-                    any
-                }
-            };
+            inner[i] = in_inner_region
+                || match inst.op {
+                    Op::Load(n) => self.inputs[n as usize].space == Space::Inner,
+                    Op::Reduce(..) => false,
+                    _ => {
+                        let mut any = false;
+                        inst.op.for_each_operand(|v| any |= inner[v.0 as usize]);
+                        any
+                    }
+                };
+            match inst.op {
+                Op::ColdBegin(..) => in_inner_region = inner[i],
+                Op::ColdEnd(..) => in_inner_region = false,
+                _ => {}
+            }
         }
         inner
     }
