@@ -53,8 +53,15 @@ def main():
     copy = device_ms(lambda: cp.cuda.runtime.memcpy(dst.data.ptr, x.data.ptr, 4 * n, cp.cuda.runtime.memcpyDeviceToDevice))
     copy_gbps = 8 * n / copy / 1e6
 
-    saxpy_fused = cp.fuse(lambda x, y: x * cp.float32(2.5) + y)
-    log_sin_fused = cp.fuse(lambda x: cp.log(cp.sin(x) + cp.float32(5)))
+    # cupy.fuse names its kernel after the function: a lambda's name is
+    # not a C identifier.
+    def saxpy(x, y):
+        return x * cp.float32(2.5) + y
+
+    def log_sin(x):
+        return cp.log(cp.sin(x) + cp.float32(5))
+
+    saxpy_fused, log_sin_fused = cp.fuse(saxpy), cp.fuse(log_sin)
     cases = {
         "a*x+y": (lambda: x * cp.float32(2.5) + y, lambda: saxpy_fused(x, y)),
         "log(sin(x)+5)": (lambda: cp.log(cp.sin(x) + cp.float32(5)), lambda: log_sin_fused(x)),

@@ -111,7 +111,8 @@ fn mul_then_add_is_not_contracted() {
 
 /// sin's huge-argument reduction (a cold region) is a branch on the GPU:
 /// threads whose arguments are ordinary skip it instead of computing it
-/// and selecting the fast value, and it is emitted once.
+/// and selecting the fast value, and it is emitted once (such kernels are
+/// not unrolled).
 #[test]
 fn cold_regions_are_branches() {
     let k = corpus::chains().into_iter().find(|k| k.name == "fused_sin_add_log_f32").unwrap();
@@ -125,6 +126,23 @@ fn cold_regions_are_branches() {
     let axpy = ptx::compile(&corpus::chains().into_iter().find(|k| k.name == "axpy_f32").unwrap()).unwrap();
     let branches = |ptx: &str| opcodes(ptx).filter(|o| o.starts_with("bra")).count();
     assert!(branches(&p.ptx) > branches(&axpy.ptx), "{}", p.ptx);
+}
+
+/// Streaming kernels without strided loads or cold regions handle four
+/// elements a trip, all loads first, then finish with a one-element loop;
+/// strided kernels keep one element a trip.
+#[test]
+fn streaming_kernels_issue_their_loads_together() {
+    let chains = corpus::chains();
+    let axpy = ptx::compile(&chains.iter().find(|k| k.name == "axpy_f32").unwrap().clone()).unwrap();
+    let body: Vec<&str> = axpy.mlir_before.lines().skip_while(|l| !l.contains("iter_args")).take_while(|l| !l.contains("scf.yield")).collect();
+    let first_store = body.iter().position(|l| l.contains("llvm.store")).expect("the unrolled loop stores");
+    let loads = body.iter().filter(|l| l.contains("= llvm.load")).count();
+    assert_eq!(loads, 8, "two inputs, four elements:\n{}", axpy.mlir_before);
+    assert!(body.iter().rposition(|l| l.contains("= llvm.load")).unwrap() < first_store, "{}", axpy.mlir_before);
+    assert_eq!(body.iter().filter(|l| l.contains("llvm.store")).count(), 4, "{}", axpy.mlir_before);
+    let strided = chains.iter().find(|k| k.inputs.iter().any(|i| i.access == lazyxp_compiler::kernel_ir::Access::Strided)).expect("the corpus has a strided kernel");
+    assert!(!ptx::compile(strided).unwrap().mlir_before.contains("iter_args"), "{}", strided.name);
 }
 
 /// The stages `explain()` and `LAZYXP_DUMP` show are all kept.

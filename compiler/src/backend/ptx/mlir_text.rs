@@ -88,88 +88,76 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
             }
         }
     }
-    // (result, fast value) of each cold region being emitted.
-    let mut open_regions: Vec<(String, String)> = Vec::new();
-    b.line("scf.for %i = %lb to %end step %step : i64 {");
-    b.indent += 1;
-    if strided {
-        unravel(&mut b, rank);
-    }
-    for (i, inst) in k.insts.iter().enumerate() {
-        if !live[i] {
-            continue;
+    let cold = k.insts.iter().any(|inst| matches!(inst.op, Op::ColdBegin(..)));
+    if strided || cold {
+        // One element a trip. Strided loads unravel `%i` into shared
+        // names; kernels with cold regions (sin's huge-argument reduction)
+        // spend their time computing, not waiting on memory, and copies
+        // of the region would multiply their size and compile time.
+        b.line("scf.for %i = %lb to %end step %step : i64 {");
+        b.indent += 1;
+        if strided {
+            unravel(&mut b, rank);
         }
-        match inst.op {
-            Op::Load(n) => match k.inputs[n as usize].access {
-                Access::Scalar => {}
-                Access::Contiguous => b.load(i, n, "%i"),
-                Access::Interleaved { part } => {
-                    let (two, p, t, e) = (b.fresh(), b.fresh(), b.fresh(), b.fresh());
-                    b.line(&format!("{two} = arith.constant 2 : i64"));
-                    b.line(&format!("{p} = arith.constant {part} : i64"));
-                    b.line(&format!("{t} = arith.muli %i, {two} : i64"));
-                    b.line(&format!("{e} = arith.addi {t}, {p} : i64"));
-                    b.load(i, n, &e);
-                }
-                Access::Strided => {
-                    let elem = strided_offset(&mut b, n, rank);
-                    b.load(i, n, &elem);
-                }
-            },
-            // A cold region runs only in the threads whose condition holds
-            // (`kernel_ir/cold.rs`: its values never escape, so it can be
-            // an `scf.if` region); the others take the fast value.
-            Op::ColdBegin(cond, fast) => {
-                let (result, t) = (b.fresh(), mlir_ty(inst.ty));
-                b.line(&format!("{result} = scf.if {} -> ({t}) {{", b.name(cond.0 as usize)));
-                b.indent += 1;
-                let fast = b.name(fast.0 as usize).to_string();
-                b.names[i] = fast.clone();
-                open_regions.push((result, fast));
-            }
-            Op::ColdEnd(_, v) => {
-                let (result, fast) = open_regions.pop().expect("cold regions are balanced (verify)");
-                let t = mlir_ty(inst.ty);
-                b.line(&format!("scf.yield {} : {t}", b.name(v.0 as usize)));
-                b.indent -= 1;
-                b.line("} else {");
-                b.indent += 1;
-                b.line(&format!("scf.yield {fast} : {t}"));
-                b.indent -= 1;
-                b.line("}");
-                b.names[i] = result;
-            }
-            _ => b.inst(i)?,
+        emit_element(&mut b, k, &live, rank, "%i", Part::Loads)?;
+        emit_element(&mut b, k, &live, rank, "%i", Part::Rest)?;
+        b.indent -= 1;
+        b.line("}");
+    } else {
+        // UNROLL elements a trip, all their loads first: each thread has
+        // UNROLL times the bytes in flight, which a streaming kernel needs
+        // to approach the copy bandwidth (one 4-byte load per thread at a
+        // time left a*x+y at 75% of it on an H200). The elements of a trip
+        // are a grid stride apart, so each load instruction of a warp still
+        // reads consecutive addresses. The trips stop UNROLL - 1 strides
+        // before the end; a plain loop finishes the rest.
+        // Each copy names its own values; broadcast scalars, read once
+        // before the loop, keep their one name.
+        let copies: Vec<Vec<String>> = (0..UNROLL)
+            .map(|u| {
+                k.insts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, inst)| match inst.op {
+                        Op::Load(n) if k.inputs[n as usize].access == Access::Scalar => b.names[i].clone(),
+                        _ => format!("%v{i}_{u}"),
+                    })
+                    .collect()
+            })
+            .collect();
+        b.line(&format!("%unroll = arith.constant {UNROLL} : i64"));
+        b.line(&format!("%last = arith.constant {} : i64", UNROLL - 1));
+        b.line("%trip = arith.muli %step, %unroll : i64");
+        b.line("%lastoff = arith.muli %step, %last : i64");
+        b.line("%mend = arith.subi %end, %lastoff : i64");
+        b.line("%rest = scf.for %j = %lb to %mend step %trip iter_args(%nx = %lb) -> (i64) : i64 {");
+        b.indent += 1;
+        for u in 0..UNROLL {
+            b.line(&format!("%off{u} = arith.constant {u} : i64"));
+            b.line(&format!("%d{u} = arith.muli %step, %off{u} : i64"));
+            b.line(&format!("%i{u} = arith.addi %j, %d{u} : i64"));
         }
-    }
-    for (o, v) in k.outputs.iter().enumerate() {
-        let ty = k.ty(*v);
-        let val = b.name(v.0 as usize).to_string();
-        let val = if ty == DType::Bool {
-            let t = b.fresh();
-            b.line(&format!("{t} = arith.extui {val} : i1 to i8"));
-            t
-        } else {
-            val
-        };
-        let at = match k.output_step(o) {
-            1 => "%i".to_string(),
-            step => {
-                let (c, t) = (b.fresh(), b.fresh());
-                b.line(&format!("{c} = arith.constant {step} : i64"));
-                b.line(&format!("{t} = arith.muli %i, {c} : i64"));
-                t
+        let saved = std::mem::take(&mut b.names);
+        let mut names = copies;
+        for part in [Part::Loads, Part::Rest] {
+            for (u, n) in names.iter_mut().enumerate() {
+                b.names = std::mem::take(n);
+                emit_element(&mut b, k, &live, rank, &format!("%i{u}"), part)?;
+                *n = std::mem::take(&mut b.names);
             }
-        };
-        let p = b.fresh();
-        b.line(&format!(
-            "{p} = llvm.getelementptr %out{o}[{at}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, {}",
-            mem_ty(ty)
-        ));
-        b.line(&format!("llvm.store {val}, {p} {{alignment = {} : i64}} : {}, !llvm.ptr<1>", ty.size(), mem_ty(ty)));
+        }
+        b.names = saved;
+        b.line("%nj = arith.addi %j, %trip : i64");
+        b.line("scf.yield %nj : i64");
+        b.indent -= 1;
+        b.line("}");
+        b.line("scf.for %i = %rest to %end step %step : i64 {");
+        b.indent += 1;
+        emit_element(&mut b, k, &live, rank, "%i", Part::Loads)?;
+        emit_element(&mut b, k, &live, rank, "%i", Part::Rest)?;
+        b.indent -= 1;
+        b.line("}");
     }
-    b.indent -= 1;
-    b.line("}");
     b.line("gpu.return");
 
     let mut m = String::new();
@@ -182,6 +170,106 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
     let _ = writeln!(m, "  }}");
     let _ = writeln!(m, "}}");
     Ok(m)
+}
+
+/// Elements each trip of the main loop handles (see `emit_module`).
+const UNROLL: usize = 4;
+
+/// One element's loads, or everything after them (its arithmetic, cold
+/// regions and stores).
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Loads,
+    Rest,
+}
+
+/// Emits `part` of the work of flat element `index` (an i64 SSA name),
+/// naming values by `b.names`.
+fn emit_element(b: &mut Body, k: &Kernel, live: &[bool], rank: usize, index: &str, part: Part) -> Result<()> {
+    // (result, fast value) of each cold region being emitted.
+    let mut open_regions: Vec<(String, String)> = Vec::new();
+    for (i, inst) in k.insts.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        match (&inst.op, part) {
+            (Op::Load(n), Part::Loads) => match k.inputs[*n as usize].access {
+                Access::Scalar => {}
+                Access::Contiguous => b.load(i, *n, index),
+                Access::Interleaved { part } => {
+                    let (two, p, t, e) = (b.fresh(), b.fresh(), b.fresh(), b.fresh());
+                    b.line(&format!("{two} = arith.constant 2 : i64"));
+                    b.line(&format!("{p} = arith.constant {part} : i64"));
+                    b.line(&format!("{t} = arith.muli {index}, {two} : i64"));
+                    b.line(&format!("{e} = arith.addi {t}, {p} : i64"));
+                    b.load(i, *n, &e);
+                }
+                Access::Strided => {
+                    let elem = strided_offset(b, *n, rank);
+                    b.load(i, *n, &elem);
+                }
+            },
+            (Op::Load(_), Part::Rest) | (_, Part::Loads) => {}
+            // A cold region runs only in the threads whose condition holds
+            // (`kernel_ir/cold.rs`: its values never escape, so it can be
+            // an `scf.if` region); the others take the fast value.
+            (Op::ColdBegin(cond, fast), Part::Rest) => {
+                let (result, t) = (b.fresh(), mlir_ty(inst.ty));
+                b.line(&format!("{result} = scf.if {} -> ({t}) {{", b.name(cond.0 as usize)));
+                b.indent += 1;
+                let fast = b.name(fast.0 as usize).to_string();
+                b.names[i] = fast.clone();
+                open_regions.push((result, fast));
+            }
+            (Op::ColdEnd(_, v), Part::Rest) => {
+                let (result, fast) = open_regions.pop().expect("cold regions are balanced (verify)");
+                let t = mlir_ty(inst.ty);
+                b.line(&format!("scf.yield {} : {t}", b.name(v.0 as usize)));
+                b.indent -= 1;
+                b.line("} else {");
+                b.indent += 1;
+                b.line(&format!("scf.yield {fast} : {t}"));
+                b.indent -= 1;
+                b.line("}");
+                b.names[i] = result;
+            }
+            (_, Part::Rest) => b.inst(i)?,
+        }
+    }
+    if part == Part::Rest {
+        store_outputs(b, k, index);
+    }
+    Ok(())
+}
+
+/// Stores every output of element `index`.
+fn store_outputs(b: &mut Body, k: &Kernel, index: &str) {
+    for (o, v) in k.outputs.iter().enumerate() {
+        let ty = k.ty(*v);
+        let val = b.name(v.0 as usize).to_string();
+        let val = if ty == DType::Bool {
+            let t = b.fresh();
+            b.line(&format!("{t} = arith.extui {val} : i1 to i8"));
+            t
+        } else {
+            val
+        };
+        let at = match k.output_step(o) {
+            1 => index.to_string(),
+            step => {
+                let (c, t) = (b.fresh(), b.fresh());
+                b.line(&format!("{c} = arith.constant {step} : i64"));
+                b.line(&format!("{t} = arith.muli {index}, {c} : i64"));
+                t
+            }
+        };
+        let p = b.fresh();
+        b.line(&format!(
+            "{p} = llvm.getelementptr %out{o}[{at}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, {}",
+            mem_ty(ty)
+        ));
+        b.line(&format!("llvm.store {val}, {p} {{alignment = {} : i64}} : {}, !llvm.ptr<1>", ty.size(), mem_ty(ty)));
+    }
 }
 
 /// Row-major unravel of `%i` into `%ix0..`, last dimension fastest, as
