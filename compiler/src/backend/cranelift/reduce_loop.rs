@@ -429,7 +429,13 @@ fn emit_outer(
     vector_vals: &mut [Option<CValue>],
 ) {
     let k = vem.kernel;
+    let mut in_cold_region = false;
     for (i, inst) in k.insts.iter().enumerate() {
+        match inst.op {
+            Op::ColdBegin(..) => in_cold_region = true,
+            Op::ColdEnd(..) => in_cold_region = false,
+            _ => {}
+        }
         if !wanted(i) {
             continue;
         }
@@ -440,7 +446,11 @@ fn emit_outer(
         scalar_vals[i] = Some(sv);
         // Per-row values of another element size than the vectors' are
         // never used by the inner loops (`lanes::vector_part`).
-        let fits = vem.lanes == 1 || inst.ty.is_bool() || inst.ty.size() * vem.lanes as usize == 16;
+        // Nor are a per-row cold region's values, which never leave it
+        // (`kernel_ir/cold.rs`): splatted where they are made, in the
+        // region's block or as its join's parameter, the splat would sit
+        // where the join does not dominate it.
+        let fits = !in_cold_region && (vem.lanes == 1 || inst.ty.is_bool() || inst.ty.size() * vem.lanes as usize == 16);
         vector_vals[i] = fits.then(|| splat(fb, vem, inst.ty, sv));
     }
 }
