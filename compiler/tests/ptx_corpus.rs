@@ -62,7 +62,8 @@ fn known_unsupported(k: &Kernel) -> bool {
 #[test]
 fn every_corpus_kernel_assembles_for_sm_90() {
     let ptxas = require_ptxas();
-    let kernels = corpus::all();
+    let mut kernels = corpus::all();
+    kernels.extend(corpus::reductions());
     let (mut failures, mut compiled, mut skipped) = (Vec::new(), 0, Vec::new());
     let (mut t_mlir, mut t_ptxas) = (Duration::ZERO, Duration::ZERO);
     for k in &kernels {

@@ -130,8 +130,9 @@ fn gpu_views_broadcasts_and_casts_equal_the_cpu() {
     assert_eq!(g(&gi).unwrap().to_vec::<i32>().unwrap(), g(&ci).unwrap().to_vec::<i32>().unwrap());
 }
 
-/// Reductions, float remainder and library kernels have no GPU code yet:
-/// they run on the CPU inside a GPU eval, say so, and agree with the CPU.
+/// Row kernels (a reduction broadcast back), float remainder and library
+/// kernels have no GPU code yet: they run on the CPU inside a GPU eval,
+/// say so, and agree with the CPU.
 #[test]
 fn gpu_evals_fall_back_to_the_cpu_explicitly() {
     if !gpu() {
@@ -140,19 +141,81 @@ fn gpu_evals_fall_back_to_the_cpu_explicitly() {
     let d = f32_data(4096);
     let c = xp::asarray(&d, &[64, 64]).unwrap();
     let g = c.to_device(&GPU).unwrap();
-    let red = |a: &Array| -> xp::Result<Array> { xp::sum(&xp::sin(a)?, Some(&[1]), false) };
-    let (want, got) = (red(&c).unwrap(), red(&g).unwrap());
+    let centered = |a: &Array| -> xp::Result<Array> { &xp::sin(a)? - &xp::mean(a, Some(&[1]), true)? };
+    let (want, got) = (centered(&c).unwrap(), centered(&g).unwrap());
     assert_eq!(got.device(), GPU);
-    let (w, v) = (want.to_vec::<f32>().unwrap(), got.to_vec::<f32>().unwrap());
-    for (a, b) in w.iter().zip(&v) {
-        assert!((a - b).abs() <= 1e-5 * a.abs().max(1.0), "{a} vs {b}");
-    }
+    assert_eq!(bits32(&got), bits32(&want));
     let text = got.explain().unwrap();
     assert!(text.contains("ran on the CPU, not cuda:0"), "{text}");
     let mm = xp::matmul(&g, &g).unwrap();
     assert_eq!(mm.device(), GPU);
     assert_eq!(bits32(&mm), bits32(&xp::matmul(&c, &c).unwrap()));
     assert!(mm.explain().unwrap().contains("library kernel"));
+}
+
+/// Single-pass reductions run on the GPU in the one accumulation order of
+/// `kernel_ir::reduce`: the CPU's bits, for sums (f64 running totals and
+/// Neumaier compensation included), products, min/max with NaNs, integer
+/// and bool reductions, over rows, columns (strided), everything, empty
+/// rows, and rows of many blocks.
+#[test]
+fn gpu_reductions_equal_the_cpu_bit_for_bit() {
+    if !gpu() {
+        return;
+    }
+    type F = fn(&Array) -> xp::Result<Array>;
+    let cases: [(&str, F); 8] = [
+        ("sum rows", |a| xp::sum(a, Some(&[1]), false)),
+        ("sum(x*x) all", |a| xp::sum(&(a * a)?, None, false)),
+        ("max columns", |a| xp::max(a, Some(&[0]), true)),
+        ("min(sin) rows", |a| xp::min(&xp::sin(a)?, Some(&[1]), false)),
+        ("prod columns", |a| xp::prod(&((a * 0.001)? + 1.0)?, Some(&[0]), false)),
+        ("mean rows", |a| xp::mean(a, Some(&[-1]), false)),
+        ("sum of a transpose", |a| xp::sum(&xp::permute_dims(a, &[1, 0])?, Some(&[1]), false)),
+        ("var rows", |a| xp::var(a, Some(&[1]), 1.0, false)),
+    ];
+    for &(r, c) in &[(64usize, 64usize), (3, 5000), (2000, 3), (1, 1), (2, 2049)] {
+        let mut d = f32_data(r * c);
+        if r * c > 100 {
+            d[37] = f32::NAN;
+        }
+        let (cpu, dev) = (xp::asarray(&d, &[r, c]).unwrap(), xp::asarray_on(&d, &[r, c], &GPU).unwrap());
+        for (what, f) in cases {
+            let (want, got) = (f(&cpu).unwrap(), f(&dev).unwrap());
+            assert_eq!(got.device(), GPU, "{what}");
+            let (w, g) = (want.to_vec::<f32>().unwrap(), got.to_vec::<f32>().unwrap());
+            let same = w.iter().zip(&g).all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+            assert!(same && w.len() == g.len(), "{what} over {r}x{c}: {w:?} vs {g:?}");
+            let text = got.explain().unwrap();
+            if what != "var rows" {
+                assert!(!text.contains("ran on the CPU"), "{what}: {text}");
+            }
+        }
+    }
+    // One long row: many blocks, the f64 running total.
+    let n = 10_000_019;
+    let big: Vec<f32> = (0..n).map(|i| ((i % 1000) as f32 - 499.5) * 1e-3).collect();
+    let s = |a: &Array| xp::sum(a, None, false).unwrap();
+    let (w, g) = (s(&xp::asarray(&big, &[n]).unwrap()), s(&xp::asarray_on(&big, &[n], &GPU).unwrap()));
+    assert_eq!(bits32(&g), bits32(&w));
+    // f64 sums (compensated), integers, bools, empty rows.
+    let d64: Vec<f64> = (0..30_000).map(|i| ((i * 7919 % 10007) as f64 - 5000.0) * 1.000001e10f64.powi(i % 3)).collect();
+    let f64sum = |a: &Array| xp::sum(a, Some(&[1]), false).unwrap();
+    let (w, g) = (f64sum(&xp::asarray(&d64, &[3, 10_000]).unwrap()), f64sum(&xp::asarray_on(&d64, &[3, 10_000], &GPU).unwrap()));
+    assert_eq!(bits64(&g), bits64(&w));
+    let ints: Vec<i32> = (0..9000).map(|i| i * 7919 % 2001 - 1000).collect();
+    let (ci, gi) = (xp::asarray(&ints, &[9, 1000]).unwrap(), xp::asarray_on(&ints, &[9, 1000], &GPU).unwrap());
+    for f in [|a: &Array| xp::sum(a, Some(&[1]), false), |a: &Array| xp::max(a, Some(&[0]), false), |a: &Array| xp::min(a, None, false)] {
+        assert_eq!(f(&gi).unwrap().to_vec::<i64>().ok(), f(&ci).unwrap().to_vec::<i64>().ok());
+        assert_eq!(f(&gi).unwrap().to_vec::<i32>().ok(), f(&ci).unwrap().to_vec::<i32>().ok());
+    }
+    let pos = |a: &Array| xp::greater(a, &xp::scalar_like(a, 0i64).unwrap()).unwrap();
+    for f in [|a: &Array| xp::any(a, Some(&[1]), false), |a: &Array| xp::all(a, Some(&[0]), false)] {
+        assert_eq!(f(&pos(&gi)).unwrap().to_vec::<bool>().unwrap(), f(&pos(&ci)).unwrap().to_vec::<bool>().unwrap());
+    }
+    let empty = xp::asarray_on::<f32>(&[], &[4, 0], &GPU).unwrap();
+    assert_eq!(xp::sum(&empty, Some(&[1]), false).unwrap().to_vec::<f32>().unwrap(), vec![0.0; 4]);
+    assert_eq!(xp::prod(&empty, Some(&[1]), false).unwrap().to_vec::<f32>().unwrap(), vec![1.0; 4]);
 }
 
 #[test]
@@ -231,7 +294,11 @@ fn executor_and_ptx_agree_on_launch_words_for_scheduled_kernels() {
         ("int ops", vec![xp::bitwise_xor(&(&ints * &ints).unwrap(), &xp::floor_divide(&ints, &(&(&ints * 0i64).unwrap() + 7i64).unwrap()).unwrap()).unwrap()], true),
         ("two outputs", vec![xp::sin(&x).unwrap(), xp::cos(&x).unwrap()], true),
         ("reshape of a transpose", vec![xp::exp(&xp::reshape(&t, &[2400]).unwrap()).unwrap()], false),
-        ("reduction", vec![(&x - &xp::mean(&x, Some(&[1]), true).unwrap()).unwrap()], false),
+        ("row kernel", vec![(&x - &xp::mean(&x, Some(&[1]), true).unwrap()).unwrap()], false),
+        ("sum rows", vec![xp::sum(&xp::sin(&x).unwrap(), Some(&[1]), false).unwrap()], true),
+        ("max of a transpose", vec![xp::max(&t, Some(&[1]), true).unwrap()], true),
+        ("int sum of all", vec![xp::sum(&ints, None, false).unwrap()], true),
+        ("any", vec![xp::any(&xp::greater(&x, &y).unwrap(), Some(&[0]), false).unwrap()], true),
         ("matmul", vec![xp::matmul(&x, &t).unwrap()], false),
     ];
     for (what, arrays, all_ptx) in cases {

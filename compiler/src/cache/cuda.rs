@@ -4,11 +4,11 @@
 //! chip, which is part of the displayed key).
 //!
 //! Refusals are cached too: a kernel the PTX backend does not support
-//! (`Error::Unsupported`: reductions, float remainder) is refused once, and
+//! (`Error::Unsupported`: multi-pass and row reductions, float remainder) is refused once, and
 //! every later eval falls back to the CPU without running MLIR again.
 
 use crate::backend::ptx::{self, PtxKernel};
-use crate::kernel_ir::Kernel;
+use crate::kernel_ir::{Kernel, REDUCE_BLOCK, REDUCE_LANES};
 use hashbrown::HashMap;
 use lazyxp_runtime::cuda::{CudaDevice, CudaFunction};
 use lazyxp_runtime::{Error, Result};
@@ -25,6 +25,43 @@ pub struct GpuEntry {
     /// `explain()` and `LAZYXP_DUMP`.
     pub ptx: PtxKernel,
     pub function: CudaFunction,
+    /// A reduction's first entry, which folds the lanes of every block
+    /// (`backend::ptx::reduce_text`); `function` then finishes each row.
+    pub lanes: Option<CudaFunction>,
+}
+
+impl GpuEntry {
+    /// Launches the kernel over `n` outputs with `words` (the CPU ABI's
+    /// words after `start, end`, with device addresses); `inner` is the
+    /// length of each output's row of reduced elements (1 for elementwise
+    /// kernels). A reduction first runs its lanes entry over every
+    /// (row, block, lane) into a scratch buffer, freed in stream order.
+    ///
+    /// # Safety
+    /// As `CudaDevice::launch`: the words must describe live buffers on
+    /// `dev` large enough for every element they reach.
+    pub unsafe fn launch(&self, dev: &CudaDevice, n: u64, inner: u64, words: &[u64]) -> Result<()> {
+        let Some(lanes) = &self.lanes else {
+            // SAFETY: the caller vouches for the words.
+            return unsafe { dev.launch(&self.function, 0, n, words) };
+        };
+        let blocks = inner.div_ceil(REDUCE_BLOCK as u64);
+        let threads = n
+            .checked_mul(blocks * REDUCE_LANES as u64)
+            .ok_or_else(|| Error::Value(format!("{}: {n} rows of {inner} elements overflow the lane count", self.kernel.name)))?;
+        let slots = ptx::slots_per_lane(&self.kernel) as u64;
+        let scratch = dev.alloc((threads * slots).max(1) as usize * ptx::SLOT_BYTES)?;
+        let mut all = words.to_vec();
+        all.push(scratch.device_ptr());
+        // SAFETY: the scratch buffer holds a slot per reduction for every
+        // lane thread; the rest as the caller vouches. Both launches are
+        // queued before `scratch` is dropped, and its free follows them
+        // on the device's one stream.
+        unsafe {
+            dev.launch(lanes, 0, threads, &all)?;
+            dev.launch(&self.function, 0, n, &all)
+        }
+    }
 }
 
 impl std::fmt::Debug for GpuEntry {
@@ -64,12 +101,15 @@ pub fn get_or_compile(k: &Kernel, dev: &CudaDevice) -> Result<(Arc<GpuEntry>, bo
 fn compile(k: &Kernel, dev: &CudaDevice) -> Result<Arc<GpuEntry>> {
     let chip = dev.chip();
     let ptx = ptx::compile_for(k, &chip)?;
-    let function = dev.load(&ptx.ptx, &ptx.name, ptx::launch_word_count(k))?;
+    let words = ptx::launch_word_count(k);
+    let function = dev.load(&ptx.ptx, &ptx.name, words)?;
+    let lanes = if k.is_reduction() { Some(dev.load(&ptx.ptx, &ptx::lanes_entry(&ptx.name), words)?) } else { None };
     Ok(Arc::new(GpuEntry {
         kernel: k.clone(),
         key: super::key_for(k, &format!("cuda-ptx-{chip}")),
         ordinal: dev.ordinal(),
         ptx,
         function,
+        lanes,
     }))
 }

@@ -4,7 +4,7 @@
 //! Results stay in the device's memory (`State::OnDevice`); inputs that
 //! live on the host (constants, data no device owns) are uploaded, constants
 //! once per value and device. Kernels the PTX backend refuses
-//! (`Error::Unsupported`: reductions, float remainder) and library kernels
+//! (`Error::Unsupported`: multi-pass and row reductions, float remainder) and library kernels
 //! (matmul, scans) do not disappear and do not fail the eval: they run on
 //! the CPU with their inputs downloaded and their outputs uploaded, and the
 //! eval's record says so for each (`explain()` and the eval dump show it
@@ -99,7 +99,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
             Some(low) => {
                 let code = match cache::cuda::get_or_compile(&low.kernel, dev) {
                     Ok((entry, hit)) => {
-                        launch(dev, &s, g, low, n, &entry.function, &mut on_dev)?;
+                        launch(dev, &s, g, low, n, &entry, &mut on_dev)?;
                         DeviceCode::Ptx { entry, hit }
                     }
                     Err(Error::Unsupported(why)) => {
@@ -130,7 +130,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
 /// Allocates the outputs of one lowered kernel and launches its PTX over
 /// `n` elements, reading inputs from `on_dev` (this eval's results and
 /// uploads so far) or the realized nodes.
-fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, f: &rt::CudaFunction, on_dev: &mut HashMap<usize, DevBuf>) -> Result<()> {
+fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, entry: &cache::cuda::GpuEntry, on_dev: &mut HashMap<usize, DevBuf>) -> Result<()> {
     let outputs = low
         .outputs
         .iter()
@@ -145,7 +145,8 @@ fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, f:
     // against its device buffer's length; the outputs hold `n` elements of
     // their dtype; every buffer is kept alive (and freed in stream order,
     // after the launch) by `on_dev` or the nodes.
-    unsafe { dev.launch(f, 0, n as u64, &args.words)? };
+    let inner: usize = low.dims[low.outer_rank..].iter().product();
+    unsafe { entry.launch(dev, n as u64, inner as u64, &args.words)? };
     for (&o, b) in low.outputs.iter().zip(outputs) {
         on_dev.insert(o, b);
     }
@@ -258,11 +259,14 @@ pub fn dry_run(roots: &[NodeRef], chip: &str) -> Result<Vec<String>> {
             Ok((FAKE_BASE, len))
         };
         let args = bind_launch_args(low, input, low.output_addresses(|_| FAKE_BASE))?;
+        // A reduction's scratch buffer is the one word the executor does
+        // not bind (`GpuEntry::launch` adds it).
+        let bound = args.words.len() + usize::from(low.kernel.is_reduction());
         let want = crate::backend::ptx::launch_word_count(&low.kernel);
-        if args.words.len() != want {
+        if bound != want {
             return Err(Error::Compile {
                 kernel: low.kernel.name.clone(),
-                message: format!("the executor binds {} launch words, the PTX entry takes {want}", args.words.len()),
+                message: format!("the executor binds {bound} launch words, the PTX entry takes {want}"),
             });
         }
         lines.push(format!("{}: ptx, {want} words", low.kernel.name));

@@ -111,13 +111,13 @@ impl<'k> Body<'k> {
     }
 
     /// Emits `rhs` into a new temporary and returns its name.
-    fn emit(&mut self, rhs: String) -> String {
+    pub(super) fn emit(&mut self, rhs: String) -> String {
         let t = self.fresh();
         self.line(&format!("{t} = {rhs}"));
         t
     }
 
-    fn konst(&mut self, ty: DType, bits: u128) -> String {
+    pub(super) fn konst(&mut self, ty: DType, bits: u128) -> String {
         self.emit(const_op(ty, bits))
     }
 
@@ -211,7 +211,7 @@ impl<'k> Body<'k> {
         format!("arith.bitcast {r} : {it} to {}", mlir_ty(ty))
     }
 
-    fn unary(&mut self, u: UnaryOp, ty: DType, a: &str) -> Result<Option<String>> {
+    pub(super) fn unary(&mut self, u: UnaryOp, ty: DType, a: &str) -> Result<Option<String>> {
         let t = mlir_ty(ty);
         let intrinsic = |name: &str| format!("llvm.call_intrinsic \"llvm.{name}.{t}\"({a}) : ({t}) -> {t}");
         Ok(Some(match u {
@@ -241,7 +241,7 @@ impl<'k> Body<'k> {
         }))
     }
 
-    fn binary(&mut self, o: BinaryOp, ty: DType, a: &str, b: &str) -> Result<String> {
+    pub(super) fn binary(&mut self, o: BinaryOp, ty: DType, a: &str, b: &str) -> Result<String> {
         let t = mlir_ty(ty);
         let simple = |op: &str| Ok(format!("arith.{op} {a}, {b} : {t}"));
         if ty.is_float() {

@@ -186,34 +186,39 @@ enum Part {
 /// Emits `part` of the work of flat element `index` (an i64 SSA name),
 /// naming values by `b.names`.
 fn emit_element(b: &mut Body, k: &Kernel, live: &[bool], rank: usize, index: &str, part: Part) -> Result<()> {
+    let is_load = |i: usize| matches!(k.insts[i].op, Op::Load(_));
+    let scalar = |i: usize| matches!(k.insts[i].op, Op::Load(n) if k.inputs[n as usize].access == Access::Scalar);
+    let wanted = |i: usize| live[i] && !scalar(i) && is_load(i) == (part == Part::Loads);
+    emit_insts(b, k, &wanted, &mut |b: &mut Body, n: u32| match k.inputs[n as usize].access {
+        Access::Scalar => "%c0".to_string(),
+        Access::Contiguous => index.to_string(),
+        Access::Interleaved { part } => interleaved(b, index, part),
+        Access::Strided => strided_offset(b, n, rank),
+    })?;
+    if part == Part::Rest {
+        store_outputs(b, k, index);
+    }
+    Ok(())
+}
+
+/// Emits the instructions `wanted` picks, in kernel order: loads from the
+/// element `elem` gives for their input, cold regions as `scf.if` (one
+/// runs only in the threads whose condition holds; `kernel_ir/cold.rs`:
+/// its values never escape, so it can be a region), the rest through
+/// `Body::inst`.
+pub(super) fn emit_insts(b: &mut Body, k: &Kernel, wanted: &dyn Fn(usize) -> bool, elem: &mut dyn FnMut(&mut Body, u32) -> String) -> Result<()> {
     // (result, fast value) of each cold region being emitted.
     let mut open_regions: Vec<(String, String)> = Vec::new();
     for (i, inst) in k.insts.iter().enumerate() {
-        if !live[i] {
+        if !wanted(i) {
             continue;
         }
-        match (&inst.op, part) {
-            (Op::Load(n), Part::Loads) => match k.inputs[*n as usize].access {
-                Access::Scalar => {}
-                Access::Contiguous => b.load(i, *n, index),
-                Access::Interleaved { part } => {
-                    let (two, p, t, e) = (b.fresh(), b.fresh(), b.fresh(), b.fresh());
-                    b.line(&format!("{two} = arith.constant 2 : i64"));
-                    b.line(&format!("{p} = arith.constant {part} : i64"));
-                    b.line(&format!("{t} = arith.muli {index}, {two} : i64"));
-                    b.line(&format!("{e} = arith.addi {t}, {p} : i64"));
-                    b.load(i, *n, &e);
-                }
-                Access::Strided => {
-                    let elem = strided_offset(b, *n, rank);
-                    b.load(i, *n, &elem);
-                }
-            },
-            (Op::Load(_), Part::Rest) | (_, Part::Loads) => {}
-            // A cold region runs only in the threads whose condition holds
-            // (`kernel_ir/cold.rs`: its values never escape, so it can be
-            // an `scf.if` region); the others take the fast value.
-            (Op::ColdBegin(cond, fast), Part::Rest) => {
+        match inst.op {
+            Op::Load(n) => {
+                let at = elem(b, n);
+                b.load(i, n, &at);
+            }
+            Op::ColdBegin(cond, fast) => {
                 let (result, t) = (b.fresh(), mlir_ty(inst.ty));
                 b.line(&format!("{result} = scf.if {} -> ({t}) {{", b.name(cond.0 as usize)));
                 b.indent += 1;
@@ -221,7 +226,7 @@ fn emit_element(b: &mut Body, k: &Kernel, live: &[bool], rank: usize, index: &st
                 b.names[i] = fast.clone();
                 open_regions.push((result, fast));
             }
-            (Op::ColdEnd(_, v), Part::Rest) => {
+            Op::ColdEnd(_, v) => {
                 let (result, fast) = open_regions.pop().expect("cold regions are balanced (verify)");
                 let t = mlir_ty(inst.ty);
                 b.line(&format!("scf.yield {} : {t}", b.name(v.0 as usize)));
@@ -233,17 +238,24 @@ fn emit_element(b: &mut Body, k: &Kernel, live: &[bool], rank: usize, index: &st
                 b.line("}");
                 b.names[i] = result;
             }
-            (_, Part::Rest) => b.inst(i)?,
+            _ => b.inst(i)?,
         }
-    }
-    if part == Part::Rest {
-        store_outputs(b, k, index);
     }
     Ok(())
 }
 
+/// Element `2 * index + part` (one half of an interleaved complex value).
+pub(super) fn interleaved(b: &mut Body, index: &str, part: u8) -> String {
+    let (two, p, t, e) = (b.fresh(), b.fresh(), b.fresh(), b.fresh());
+    b.line(&format!("{two} = arith.constant 2 : i64"));
+    b.line(&format!("{p} = arith.constant {part} : i64"));
+    b.line(&format!("{t} = arith.muli {index}, {two} : i64"));
+    b.line(&format!("{e} = arith.addi {t}, {p} : i64"));
+    e
+}
+
 /// Stores every output of element `index`.
-fn store_outputs(b: &mut Body, k: &Kernel, index: &str) {
+pub(super) fn store_outputs(b: &mut Body, k: &Kernel, index: &str) {
     for (o, v) in k.outputs.iter().enumerate() {
         let ty = k.ty(*v);
         let val = b.name(v.0 as usize).to_string();

@@ -27,6 +27,7 @@
 mod lower_inst;
 mod mlir_text;
 mod pipeline;
+mod reduce_text;
 
 use crate::kernel_ir::{verify, Kernel};
 use crate::math;
@@ -34,6 +35,7 @@ use lazyxp_runtime::Result;
 use std::time::{Duration, Instant};
 
 pub use mlir_text::entry_name;
+pub use reduce_text::{lanes_entry, slots_per_lane, SLOT_BYTES};
 
 /// The GPU generation PTX is generated for when the caller does not say:
 /// Hopper (H100/H200). PTX for it does not load on older GPUs; pass the
@@ -78,7 +80,7 @@ pub fn compile_for(k: &Kernel, chip: &str) -> Result<PtxKernel> {
         k
     };
     let name = entry_name(&k.name);
-    let mlir_before = mlir_text::emit_module(k, &name)?;
+    let mlir_before = if k.is_reduction() { reduce_text::emit_module(k, &name)? } else { mlir_text::emit_module(k, &name)? };
     let lowered = pipeline::lower(&mlir_before, chip, &k.name)?;
     Ok(PtxKernel {
         name,
@@ -91,8 +93,10 @@ pub fn compile_for(k: &Kernel, chip: &str) -> Result<PtxKernel> {
 }
 
 /// Number of launch words after `start, end` for `k`: buffers, dims,
-/// strides (see the module documentation).
+/// strides (see the module documentation), and for a reduction the
+/// scratch buffer's address (`reduce_text.rs`).
 pub fn launch_word_count(k: &Kernel) -> usize {
-    let rank = k.rank as usize;
-    k.inputs.len() + k.outputs.len() + rank + rank * k.strided_inputs().count()
+    let dims = (k.rank + k.reduce_rank) as usize;
+    let strides: usize = k.strided_inputs().map(|i| k.input_rank(i) as usize).sum();
+    k.inputs.len() + k.outputs.len() + dims + strides + usize::from(k.is_reduction())
 }
