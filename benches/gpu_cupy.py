@@ -61,10 +61,22 @@ def main():
     def log_sin(x):
         return cp.log(cp.sin(x) + cp.float32(5))
 
+    def sum_squares(x):
+        return cp.sum(x * x)
+
+    side = int(round(n**0.5))
+    xm = x.reshape(side, side) if side * side == n else None
+
+    def row_sums(x):
+        return cp.sum(x, axis=1)
+
     saxpy_fused, log_sin_fused = cp.fuse(saxpy), cp.fuse(log_sin)
+    sum_squares_fused, row_sums_fused = cp.fuse(sum_squares), cp.fuse(row_sums)
     cases = {
         "a*x+y": (lambda: x * cp.float32(2.5) + y, lambda: saxpy_fused(x, y)),
         "log(sin(x)+5)": (lambda: cp.log(cp.sin(x) + cp.float32(5)), lambda: log_sin_fused(x)),
+        "sum(x*x)": (lambda: cp.sum(x * x), lambda: sum_squares_fused(x)),
+        "sum(X, axis=1)": (lambda: cp.sum(xm, axis=1), lambda: row_sums_fused(xm)),
     }
     lines = [
         f"GPU: {cp.cuda.runtime.getDeviceProperties(0)['name'].decode()}, n = {n} float32, CuPy {cp.__version__}",

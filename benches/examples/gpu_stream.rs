@@ -1,6 +1,8 @@
 //! Issue 6's GPU figures: `a*x+y` and `log(sin(x)+5)` over n = 100M
 //! float32 on cuda:0, against the device's own copy bandwidth (a
-//! device-to-device memcpy of the same size) measured in the same run.
+//! device-to-device memcpy of the same size) measured in the same run; and
+//! two reductions over the same data, `sum(x*x)` (one row) and the row
+//! sums of it as a 10000x10000 matrix.
 //!
 //!     cargo run --release -p lazyxp-benches --features cuda --example gpu_stream -- [n] [--json FILE] [--explain FILE]
 //!
@@ -34,8 +36,19 @@ fn log_sin(a: &[xp::Array]) -> xp::Result<xp::Array> {
     xp::log(&(xp::sin(&a[0])? + 5.0)?)
 }
 
-/// The cases: name, expression, arrays read, bytes moved per element.
-const CASES: [(&str, Expr, usize, usize); 2] = [("a*x+y", saxpy, 2, 12), ("log(sin(x)+5)", log_sin, 1, 8)];
+fn sum_squares(a: &[xp::Array]) -> xp::Result<xp::Array> {
+    xp::sum(&(&a[0] * &a[0])?, None, false)
+}
+/// Row sums of the data as a square matrix (n must be a square).
+fn row_sums(a: &[xp::Array]) -> xp::Result<xp::Array> {
+    let side = (a[0].size() as f64).sqrt() as isize;
+    xp::sum(&xp::reshape(&a[0], &[side, side])?, Some(&[1]), false)
+}
+
+/// The cases: name, expression, arrays read, bytes moved per element
+/// (a reduction's output is negligible).
+const CASES: [(&str, Expr, usize, usize); 4] =
+    [("a*x+y", saxpy, 2, 12), ("log(sin(x)+5)", log_sin, 1, 8), ("sum(x*x)", sum_squares, 1, 4), ("sum(X, axis=1)", row_sums, 1, 4)];
 
 /// Deterministic uniform f32 values in [lo, hi).
 fn uniform(n: usize, lo: f32, hi: f32, seed: u64) -> Vec<f32> {
