@@ -1,9 +1,11 @@
 //! CUDA backend: kernel IR -> MLIR (gpu, arith, scf, llvm dialects) ->
 //! NVVM -> PTX, all in process through melior (feature `cuda`).
 //!
-//! The kernel runs one thread per element with a grid-stride loop, so any
-//! grid covers any length, and it is shape-polymorphic like the CPU
-//! kernels: sizes and strides are launch parameters, never constants.
+//! An elementwise kernel runs one thread per element with a grid-stride
+//! loop, so any grid covers any length, and it is shape-polymorphic like
+//! the CPU kernels: sizes and strides are launch parameters, never
+//! constants. A single-pass reduction is two entries that follow the CPU's
+//! accumulation order, so its bits are the CPU's (`reduce_text.rs`).
 //!
 //! # Launch parameters
 //!
