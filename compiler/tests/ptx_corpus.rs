@@ -184,19 +184,32 @@ fn names_become_ptx_identifiers() {
     assert_eq!(ptx::entry_name("0k"), "k_0k");
 }
 
-/// Reductions are not lowered to PTX yet: a clean `Unsupported`, so the
-/// executor can fall back or report it.
+/// A single-pass reduction is two PTX entries (lanes, then rows); one with
+/// several passes (a reduction of values computed from another, as
+/// variance) is a clean `Unsupported`, so the executor can fall back and
+/// report it.
 #[test]
-fn reductions_are_refused_cleanly() {
-    use lazyxp_compiler::kernel_ir::{ReduceOp, Space};
+fn reductions_are_two_entries_or_refused_cleanly() {
+    use lazyxp_compiler::kernel_ir::{BinaryOp, ReduceOp, Space};
     let mut b = KernelBuilder::new("sum_f32", 1);
     b.set_reduce_rank(1);
     let i = b.input_in(DType::Float32, Access::Strided, Space::Inner);
     let x = b.load(i);
     let r = b.reduce(ReduceOp::Add, x);
     b.store(r);
+    let p = ptx::compile(&b.finish()).unwrap();
+    assert!(p.ptx.contains(".entry sum_f32_lanes(") && p.ptx.contains(".entry sum_f32("), "{}", p.ptx);
+
+    let mut b = KernelBuilder::new("sum_dev_f32", 1);
+    b.set_reduce_rank(1);
+    let i = b.input_in(DType::Float32, Access::Contiguous, Space::Inner);
+    let x = b.load(i);
+    let s = b.reduce(ReduceOp::Add, x);
+    let d = b.binary(BinaryOp::Sub, x, s);
+    let r = b.reduce(ReduceOp::Add, d);
+    b.store(r);
     match ptx::compile(&b.finish()) {
-        Err(Error::Unsupported(m)) => assert!(m.contains("reduction"), "{m}"),
+        Err(Error::Unsupported(m)) => assert!(m.contains("several passes"), "{m}"),
         other => panic!("expected Unsupported, got {other:?}"),
     }
 }
