@@ -33,9 +33,6 @@ pub fn lanes_entry(entry: &str) -> String {
     format!("{entry}_lanes")
 }
 
-/// Elements of a lane folded per trip of the lane loop (loads first).
-const UNROLL: usize = 4;
-
 /// Bytes of one scratch slot.
 pub const SLOT_BYTES: usize = 8;
 
@@ -168,12 +165,12 @@ fn dot(b: &mut Body, k: &Kernel, n: u32, prefix: &str) -> String {
 
 /// Where input `n` is read for row `%o` (outer inputs) or for inner element
 /// `flat` (inner inputs), with the row's coordinates in `%ox..` and the
-/// element's in `%<inner_prefix>..`.
-fn element_of(b: &mut Body, k: &Kernel, n: u32, flat: &str, inner_prefix: &str) -> String {
+/// element's in `%ix..`.
+fn element_of(b: &mut Body, k: &Kernel, n: u32, flat: &str) -> String {
     let input = k.inputs[n as usize];
     let (index, prefix) = match input.space {
         Space::Outer => ("%o", "ox"),
-        Space::Inner => (flat, inner_prefix),
+        Space::Inner => (flat, "ix"),
     };
     match input.access {
         Access::Scalar => "%c0".to_string(),
@@ -188,7 +185,7 @@ fn element_of(b: &mut Body, k: &Kernel, n: u32, flat: &str, inner_prefix: &str) 
 fn per_row(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> {
     let (inner, levels) = (k.inner_insts(), k.levels());
     let wanted = |i: usize| live[i] && !inner[i] && levels[i] == level && !matches!(k.insts[i].op, Op::Reduce(..));
-    emit_insts(b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%o", "ix"))
+    emit_insts(b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%o"))
 }
 
 /// Address of scratch slot `slot` (an i64 name).
@@ -229,68 +226,18 @@ fn lanes_body(k: &Kernel, live: &[bool]) -> Result<String> {
     for (q, id) in ids.iter().enumerate() {
         b.line(&format!("%id{q} = {id}"));
     }
-    let tys: Vec<&str> = reds.iter().map(|r| mlir_ty(r.3)).collect();
-    let strided_inner = k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner);
-    let cold = k.insts.iter().enumerate().any(|(i, inst)| inner[i] && matches!(inst.op, Op::ColdBegin(..)));
-    // UNROLL elements a trip with all their loads first, as elementwise
-    // kernels do (`mlir_text.rs`): each lane's fold is a chain in element
-    // order, but its loads need not wait for it. Not for folded values with
-    // a cold region, which would be copied UNROLL times.
-    let unroll = if cold { 1 } else { UNROLL };
-    b.line(&format!("%cunroll = arith.constant {unroll} : i64"));
-    b.line("%trips = arith.divui %count, %cunroll : i64");
-    b.line("%count_main = arith.muli %trips, %cunroll : i64");
-    let (saved, mut copies) = (b.names.clone(), Vec::new());
-    for u in 0..unroll {
-        // Per-row values keep their names; each copy names its own.
-        copies.push((0..k.insts.len()).map(|i| if inner[i] { format!("%v{i}_{u}") } else { saved[i].clone() }).collect::<Vec<_>>());
-    }
     let accs: Vec<String> = (0..reds.len()).map(|q| format!("%acc{q} = %id{q}")).collect();
-    b.line(&format!("%main:{} = scf.for %mm = %c0 to %count_main step %cunroll iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
-    b.indent += 1;
-    let mut acc: Vec<String> = (0..reds.len()).map(|q| format!("%acc{q}")).collect();
-    for loads in [true, false] {
-        for (u, names) in copies.iter_mut().enumerate() {
-            b.names = std::mem::take(names);
-            let flat = format!("%flat{u}");
-            if loads {
-                b.line(&format!("%mu{u} = arith.addi %mm, {} : i64", b_const(u)));
-                b.line(&format!("%m8_{u} = arith.muli %mu{u}, %clanes : i64"));
-                b.line(&format!("%r{u} = arith.addi %first, %m8_{u} : i64"));
-                b.line(&format!("{flat} = arith.addi %rowstart, %r{u} : i64"));
-                if strided_inner {
-                    unravel(&mut b, &flat, dims, &format!("ix{u}_"));
-                }
-            }
-            let prefix = format!("ix{u}_");
-            let wanted = |i: usize| live[i] && inner[i] && matches!(k.insts[i].op, Op::Load(_)) == loads;
-            emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, &flat, &prefix))?;
-            if !loads {
-                for (q, &(_, op, a, ty)) in reds.iter().enumerate() {
-                    let v = b.name(a).to_string();
-                    let rhs = b.binary(op.binary(), ty, &acc[q], &v)?;
-                    acc[q] = b.emit(rhs);
-                }
-            }
-            *names = std::mem::take(&mut b.names);
-        }
-    }
-    b.names = saved;
-    b.line(&format!("scf.yield {} : {}", acc.join(", "), tys.join(", ")));
-    b.indent -= 1;
-    b.line("}");
-    // The rest of the lane's elements, one a trip.
-    let accs: Vec<String> = (0..reds.len()).map(|q| format!("%acc{q} = %main#{q}")).collect();
-    b.line(&format!("%lanev:{} = scf.for %m = %count_main to %count step %c1 iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
+    let tys: Vec<&str> = reds.iter().map(|r| mlir_ty(r.3)).collect();
+    b.line(&format!("%lanev:{} = scf.for %m = %c0 to %count step %c1 iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
     b.indent += 1;
     b.line("%m8 = arith.muli %m, %clanes : i64");
     b.line("%r = arith.addi %first, %m8 : i64");
     b.line("%flat = arith.addi %rowstart, %r : i64");
-    if strided_inner {
+    if k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner) {
         unravel(&mut b, "%flat", dims, "ix");
     }
     let wanted = |i: usize| live[i] && inner[i];
-    emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat", "ix"))?;
+    emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat"))?;
     let mut next = Vec::new();
     for (q, &(_, op, a, ty)) in reds.iter().enumerate() {
         let v = b.name(a).to_string();
