@@ -9,7 +9,7 @@
 //! Arguments that are not numbers name the cases to run (default: all).
 
 use lazyxp as xp;
-use lazyxp_benches::measure;
+use lazyxp_benches::{measure, uniform};
 use std::time::Duration;
 
 type Expr = fn(&[xp::Array]) -> xp::Result<xp::Array>;
@@ -31,17 +31,6 @@ fn chain_tanh(a: &[xp::Array]) -> xp::Result<xp::Array> {
     let p = ((((x * 1.1)? + 0.3)? * x)? - 0.7)?;
     let p = ((&p * x)? + 2.0)?;
     xp::exp(&xp::negative(&xp::abs(&xp::tanh(&p)?)?)?)
-}
-
-/// Deterministic uniform values in [lo, hi) (the distribution of peers.py).
-fn uniform(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            lo + (hi - lo) * ((s >> 11) as f64 / (1u64 << 53) as f64)
-        })
-        .collect()
 }
 
 fn array(v: &[f64], dt: xp::DType) -> xp::Array {

@@ -52,13 +52,7 @@ const CASES: [(&str, Expr, usize, usize); 4] =
 
 /// Deterministic uniform f32 values in [lo, hi).
 fn uniform(n: usize, lo: f32, hi: f32, seed: u64) -> Vec<f32> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            lo + (hi - lo) * ((s >> 40) as f32 / (1u64 << 24) as f32)
-        })
-        .collect()
+    lazyxp_benches::uniform(n, lo.into(), hi.into(), seed).into_iter().map(|v| v as f32).collect()
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -1,4 +1,4 @@
-//! Timing helpers shared by the benchmarks: robust statistics over repeated
+//! Timing helpers and input data shared by the benchmarks: robust statistics over repeated
 //! runs, printed as one table row each.
 
 use std::time::{Duration, Instant};
@@ -35,4 +35,16 @@ pub fn fmt_duration(d: Duration) -> String {
 pub fn print_row(name: &str, f: impl FnMut()) {
     let (med, min) = measure(2, 15, f);
     println!("| {name} | {} | {} |", fmt_duration(med), fmt_duration(min));
+}
+
+/// Deterministic uniform values in [lo, hi) (the distribution of
+/// ../shared/bench/peers.py), the same for every run and every program.
+pub fn uniform(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            lo + (hi - lo) * ((s >> 11) as f64 / (1u64 << 53) as f64)
+        })
+        .collect()
 }

@@ -33,11 +33,11 @@ pub fn entry_name(name: &str) -> String {
     s
 }
 
-/// Emits the MLIR module for `k`, whose math must already be expanded.
+/// Emits the MLIR module for elementwise kernel `k`, whose math must
+/// already be expanded (reductions: `reduce_text.rs`).
 pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
-    let unsupported = |m: &str| Error::Unsupported(format!("CUDA backend, kernel {}: {m}", k.name));
-    if k.reduce_rank > 0 {
-        return Err(unsupported("reduction kernels are not lowered to PTX yet"));
+    if k.is_reduction() {
+        return Err(Error::Compile { kernel: k.name.clone(), message: "a reduction kernel reached the elementwise PTX emitter".into() });
     }
     let rank = k.rank as usize;
     let live = k.live();
