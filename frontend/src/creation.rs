@@ -62,31 +62,50 @@ pub fn ones(shape: &[usize], dtype: DType) -> Result<Array> {
 }
 
 /// `num` evenly spaced values from `start` to `stop` inclusive, computed
-/// in f64 as NumPy does (`start + i * step`, last value exactly `stop`).
+/// in f64 as NumPy does (see [`linspace_values`]).
 pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
     if !dtype.is_float() {
         return Err(Error::DType(format!("linspace needs a floating-point dtype, got {dtype}")));
     }
     byte_size(&[num], dtype)?;
-    let div = num.saturating_sub(1).max(1) as f64;
-    let step = (stop - start) / div;
-    // Endpoints exactly; between them `start + i * step`, NumPy's values,
-    // unless finite endpoints span more than the float range, where the
-    // weighted form stays finite (NumPy gives NaN and infinities).
-    let overflowed = !step.is_finite() && start.is_finite() && stop.is_finite();
-    let value = |i: usize| match i {
-        0 => start,
-        i if i == num - 1 && num > 1 => stop,
-        i if !overflowed => start + i as f64 * step,
-        i => {
-            let t = i as f64 / div;
-            start * (1.0 - t) + stop * t
-        }
-    };
+    let values = linspace_values(start, stop, num, true);
     match dtype {
-        DType::Float32 => asarray(&(0..num).map(|i| value(i) as f32).collect::<Vec<_>>(), &[num]),
-        _ => asarray(&(0..num).map(value).collect::<Vec<_>>(), &[num]),
+        DType::Float32 => asarray(&values.iter().map(|&v| v as f32).collect::<Vec<_>>(), &[num]),
+        _ => asarray(&values, &[num]),
     }
+}
+
+/// linspace's values in f64, NumPy's arithmetic: `i * step + start`, or
+/// `(i / div) * delta + start` when the step underflows to zero; the first
+/// value exactly `start` and, with `endpoint`, the last exactly `stop`.
+/// Where finite endpoints span more than the float range (the difference
+/// overflows), the weighted form keeps the values finite (NumPy gives NaN
+/// and infinities). The Python package computes each part of a complex
+/// linspace with it too.
+pub fn linspace_values(start: f64, stop: f64, num: usize, endpoint: bool) -> Vec<f64> {
+    let div = if endpoint { num.saturating_sub(1) } else { num } as f64;
+    let delta = stop - start;
+    let step = delta / div;
+    let overflowed = !delta.is_finite() && start.is_finite() && stop.is_finite();
+    let mut values: Vec<f64> = (0..num)
+        .map(|i| {
+            let x = i as f64;
+            if i == 0 {
+                start
+            } else if overflowed {
+                let t = x / div;
+                start * (1.0 - t) + stop * t
+            } else if step == 0.0 {
+                x / div * delta + start
+            } else {
+                x * step + start
+            }
+        })
+        .collect();
+    if endpoint && num > 1 {
+        values[num - 1] = stop;
+    }
+    values
 }
 
 /// Values `start, start + step, ...` below `stop` (above, for a negative
@@ -111,5 +130,37 @@ impl Array {
     pub(crate) fn eval_into(self) -> Result<Array> {
         self.eval()?;
         Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod linspace_tests {
+    use super::linspace_values;
+
+    #[test]
+    fn endpoints_are_exact_and_steps_numpys() {
+        assert_eq!(linspace_values(0.0, 1.0, 5, true), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(linspace_values(0.0, 1.0, 4, false), vec![0.0, 0.25, 0.5, 0.75]);
+        assert_eq!(linspace_values(2.5, 7.0, 1, true), vec![2.5]);
+        assert!(linspace_values(1.0, 2.0, 0, true).is_empty());
+        let v = linspace_values(0.1, 0.7, 7, true);
+        assert_eq!((v[0], v[6]), (0.1, 0.7));
+        for (i, x) in v.iter().enumerate() {
+            assert_eq!(*x, i as f64 * ((0.7 - 0.1) / 6.0) + 0.1, "{i}");
+        }
+    }
+
+    /// A span past the float range stays finite (NumPy: NaN and inf); a
+    /// step that underflows to zero still spreads the values.
+    #[test]
+    fn overflowing_spans_and_underflowing_steps() {
+        let v = linspace_values(4.2e300, -1.7e308, 5, true);
+        assert!(v.iter().all(|x| x.is_finite()), "{v:?}");
+        assert_eq!((v[0], v[4]), (4.2e300, -1.7e308));
+        assert!(v.windows(2).all(|w| w[1] <= w[0]), "{v:?}");
+        let tiny = f64::from_bits(1);
+        let u = linspace_values(0.0, tiny, 10, true);
+        assert_eq!((u[0], u[9]), (0.0, tiny));
+        assert!(u[8] > 0.0 && u.windows(2).all(|w| w[1] >= w[0]), "{u:?}");
     }
 }

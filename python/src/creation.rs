@@ -283,35 +283,10 @@ pub fn linspace(
     if any_complex && !dt.is_complex() {
         return Err(type_error(format!("linspace: complex endpoints need a complex dtype, got {dt}")));
     }
-    // NumPy's arithmetic, part by part: y = i * step + start, or
-    // (i / div) * delta when the step underflows to zero; the first value
-    // is exactly `start` and the endpoint exactly `stop`. Where finite
-    // endpoints span more than the float range (delta overflows), the
-    // weighted form keeps the values finite (NumPy gives NaN and infinities).
-    let div = if endpoint { num.saturating_sub(1) } else { num } as f64;
+    // NumPy's arithmetic, part by part (`lazyxp::linspace_values`).
     let part = |a: f64, b: f64| -> PyResult<Vec<f64>> {
-        let delta = b - a;
-        let step = delta / div;
-        let overflowed = !delta.is_finite() && a.is_finite() && b.is_finite();
-        let mut values = reserve(num)?;
-        for i in 0..num {
-            let x = i as f64;
-            let v = if i == 0 {
-                a
-            } else if overflowed {
-                let t = x / div;
-                a * (1.0 - t) + b * t
-            } else if div > 0.0 {
-                if step == 0.0 { x / div * delta + a } else { x * step + a }
-            } else {
-                x * delta + a
-            };
-            values.push(v);
-        }
-        if endpoint && num > 1 {
-            values[num - 1] = b;
-        }
-        Ok(values)
+        reserve::<f64>(num)?;
+        Ok(lazyxp::linspace_values(a, b, num, endpoint))
     };
     let re = part(a.0, b.0)?;
     let scalars: Vec<Scalar> = if dt.is_complex() {
