@@ -57,20 +57,7 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
     }
 
     let mut b = Body::new(k);
-    // The global thread index and the grid's size, in 64 bits so launches
-    // past 2^32 elements index correctly.
-    b.line("%tid = gpu.thread_id x");
-    b.line("%bid = gpu.block_id x");
-    b.line("%bdim = gpu.block_dim x");
-    b.line("%gdim = gpu.grid_dim x");
-    for n in ["tid", "bid", "bdim", "gdim"] {
-        b.line(&format!("%{n}64 = arith.index_cast %{n} : index to i64"));
-    }
-    b.line("%base = arith.muli %bid64, %bdim64 : i64");
-    b.line("%gid = arith.addi %base, %tid64 : i64");
-    b.line("%lb = arith.addi %start, %gid : i64");
-    b.line("%step = arith.muli %gdim64, %bdim64 : i64");
-    b.line("%c0 = arith.constant 0 : i64");
+    grid_stride_bounds(&mut b);
     let strided = live_load(Access::Strided);
     if strided {
         // Divisors for the unravel, never zero (a zero dimension means an
@@ -97,7 +84,7 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
         b.line("scf.for %i = %lb to %end step %step : i64 {");
         b.indent += 1;
         if strided {
-            unravel(&mut b, rank);
+            unravel(&mut b, "%i", rank, "ix");
         }
         emit_element(&mut b, k, &live, rank, "%i", Part::Loads)?;
         emit_element(&mut b, k, &live, rank, "%i", Part::Rest)?;
@@ -193,7 +180,7 @@ fn emit_element(b: &mut Body, k: &Kernel, live: &[bool], rank: usize, index: &st
         Access::Scalar => "%c0".to_string(),
         Access::Contiguous => index.to_string(),
         Access::Interleaved { part } => interleaved(b, index, part),
-        Access::Strided => strided_offset(b, n, rank),
+        Access::Strided => strided_offset(b, n, rank, "ix"),
     })?;
     if part == Part::Rest {
         store_outputs(b, k, index);
@@ -284,26 +271,47 @@ pub(super) fn store_outputs(b: &mut Body, k: &Kernel, index: &str) {
     }
 }
 
-/// Row-major unravel of `%i` into `%ix0..`, last dimension fastest, as
-/// `interp::unravel` does.
-fn unravel(b: &mut Body, rank: usize) {
-    let mut rest = "%i".to_string();
-    for d in (1..rank).rev() {
-        b.line(&format!("%ix{d} = arith.remui {rest}, %dm{d} : i64"));
+/// The grid-stride loop's bounds for this thread (`%lb`, `%step`) and
+/// the i64 zero `%c0`. The thread index and the grid's size are 64-bit, so
+/// launches past 2^32 elements index correctly.
+pub(super) fn grid_stride_bounds(b: &mut Body) {
+    b.line("%tid = gpu.thread_id x");
+    b.line("%bid = gpu.block_id x");
+    b.line("%bdim = gpu.block_dim x");
+    b.line("%gdim = gpu.grid_dim x");
+    for n in ["tid", "bid", "bdim", "gdim"] {
+        b.line(&format!("%{n}64 = arith.index_cast %{n} : index to i64"));
+    }
+    b.line("%base = arith.muli %bid64, %bdim64 : i64");
+    b.line("%gid = arith.addi %base, %tid64 : i64");
+    b.line("%lb = arith.addi %start, %gid : i64");
+    b.line("%step = arith.muli %gdim64, %bdim64 : i64");
+    b.line("%c0 = arith.constant 0 : i64");
+}
+
+/// Row-major unravel of `flat` over dims `0..dims` (divisors `%dm<d>`)
+/// into `%<prefix><d>`, last dimension fastest, as `interp::unravel` does.
+pub(super) fn unravel(b: &mut Body, flat: &str, dims: usize, prefix: &str) {
+    let mut rest = flat.to_string();
+    for d in (1..dims).rev() {
+        b.line(&format!("%{prefix}{d} = arith.remui {rest}, %dm{d} : i64"));
         let q = b.fresh();
         b.line(&format!("{q} = arith.divui {rest}, %dm{d} : i64"));
         rest = q;
     }
-    b.line(&format!("%ix0 = arith.remui {rest}, %dm0 : i64"));
+    if dims > 0 {
+        b.line(&format!("%{prefix}0 = arith.remui {rest}, %dm0 : i64"));
+    }
 }
 
-/// The element offset of strided input `n`: the index dotted with its
-/// strides, wrapping like the interpreter's i64 arithmetic.
-fn strided_offset(b: &mut Body, n: u32, rank: usize) -> String {
+/// The element offset of strided input `n` over `dims` dims: the index
+/// `%<prefix>0..` dotted with its strides, wrapping like the interpreter's
+/// i64 arithmetic (`%c0` over no dims).
+pub(super) fn strided_offset(b: &mut Body, n: u32, dims: usize, prefix: &str) -> String {
     let mut acc: Option<String> = None;
-    for d in 0..rank {
+    for d in 0..dims {
         let t = b.fresh();
-        b.line(&format!("{t} = arith.muli %ix{d}, %st{n}_{d} : i64"));
+        b.line(&format!("{t} = arith.muli %{prefix}{d}, %st{n}_{d} : i64"));
         acc = Some(match acc {
             None => t,
             Some(a) => {
@@ -313,5 +321,5 @@ fn strided_offset(b: &mut Body, n: u32, rank: usize) -> String {
             }
         });
     }
-    acc.expect("strided inputs have rank >= 1 (verified)")
+    acc.unwrap_or_else(|| "%c0".to_string())
 }

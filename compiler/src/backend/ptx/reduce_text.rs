@@ -23,7 +23,7 @@
 //! (softmax's max then sum) or row outputs are not lowered yet.
 
 use super::lower_inst::{const_op, mem_ty, mlir_ty, Body};
-use super::mlir_text::{emit_insts, interleaved, store_outputs, GPU_MODULE};
+use super::mlir_text::{emit_insts, grid_stride_bounds, interleaved, store_outputs, strided_offset, unravel, GPU_MODULE};
 use crate::kernel_ir::{Access, Kernel, Op, ReduceOp, Space, REDUCE_BLOCK, REDUCE_LANES};
 use lazyxp_runtime::{DType, Error, Result};
 use std::fmt::Write;
@@ -100,24 +100,8 @@ fn params(k: &Kernel) -> Vec<String> {
 /// The grid-stride loop's bounds, the row length, the blocks per row and
 /// nonzero divisors for unravelling.
 fn prelude(b: &mut Body, k: &Kernel) {
-    for line in [
-        "%tid = gpu.thread_id x",
-        "%bid = gpu.block_id x",
-        "%bdim = gpu.block_dim x",
-        "%gdim = gpu.grid_dim x",
-        "%tid64 = arith.index_cast %tid : index to i64",
-        "%bid64 = arith.index_cast %bid : index to i64",
-        "%bdim64 = arith.index_cast %bdim : index to i64",
-        "%gdim64 = arith.index_cast %gdim : index to i64",
-        "%base = arith.muli %bid64, %bdim64 : i64",
-        "%gid = arith.addi %base, %tid64 : i64",
-        "%lb = arith.addi %start, %gid : i64",
-        "%step = arith.muli %gdim64, %bdim64 : i64",
-        "%c0 = arith.constant 0 : i64",
-        "%c1 = arith.constant 1 : i64",
-    ] {
-        b.line(line);
-    }
+    grid_stride_bounds(b);
+    b.line("%c1 = arith.constant 1 : i64");
     b.line(&format!("%clanes = arith.constant {REDUCE_LANES} : i64"));
     b.line(&format!("%cblock = arith.constant {REDUCE_BLOCK} : i64"));
     b.line(&format!("%cblockm1 = arith.constant {} : i64", REDUCE_BLOCK - 1));
@@ -136,33 +120,6 @@ fn prelude(b: &mut Body, k: &Kernel) {
     }
 }
 
-/// Row-major unravel of `flat` over dims `0..dims` into `%{prefix}{d}`.
-fn unravel(b: &mut Body, flat: &str, dims: usize, prefix: &str) {
-    let mut rest = flat.to_string();
-    for d in (1..dims).rev() {
-        b.line(&format!("%{prefix}{d} = arith.remui {rest}, %dm{d} : i64"));
-        let q = b.fresh();
-        b.line(&format!("{q} = arith.divui {rest}, %dm{d} : i64"));
-        rest = q;
-    }
-    if dims > 0 {
-        b.line(&format!("%{prefix}0 = arith.remui {rest}, %dm0 : i64"));
-    }
-}
-
-/// Input `n`'s strides dotted with `%{prefix}0..`, wrapping like the
-/// interpreter's i64 arithmetic.
-fn dot(b: &mut Body, k: &Kernel, n: u32, prefix: &str) -> String {
-    let mut acc = "%c0".to_string();
-    for d in 0..k.input_rank(n as usize) {
-        let (t, s) = (b.fresh(), b.fresh());
-        b.line(&format!("{t} = arith.muli %{prefix}{d}, %st{n}_{d} : i64"));
-        b.line(&format!("{s} = arith.addi {acc}, {t} : i64"));
-        acc = s;
-    }
-    acc
-}
-
 /// Where input `n` is read for row `%o` (outer inputs) or for inner element
 /// `flat` (inner inputs), with the row's coordinates in `%ox..` and the
 /// element's in `%ix..`.
@@ -176,7 +133,7 @@ fn element_of(b: &mut Body, k: &Kernel, n: u32, flat: &str) -> String {
         Access::Scalar => "%c0".to_string(),
         Access::Contiguous => index.to_string(),
         Access::Interleaved { part } => interleaved(b, index, part),
-        Access::Strided => dot(b, k, n, prefix),
+        Access::Strided => strided_offset(b, n, k.input_rank(n as usize) as usize, prefix),
     }
 }
 
