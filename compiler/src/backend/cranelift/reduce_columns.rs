@@ -186,7 +186,7 @@ pub(super) fn emit_columns(
             let per_acc: Vec<Vec<CValue>> = (0..REDUCE_LANES)
                 .map(|u| {
                     let a = base + (u * groups + g) * w;
-                    r.lane_values(fb, vem, sem, &next[a..a + w])
+                    r.lane_values(fb, vem, &next[a..a + w])
                 })
                 .collect();
             for l in 0..lanes {

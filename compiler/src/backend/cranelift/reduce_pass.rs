@@ -52,19 +52,22 @@ impl Red {
     }
 
     /// Float min/max split their exact fold (NaN from either side, -0 < +0:
-    /// a dozen instructions on the accumulator's dependency chain) into
-    /// three cheap running values per accumulator: the ordered extreme
-    /// (`minps`/`maxps`, which skip NaN elements), whether the preferred
-    /// zero (+0 for max, -0 for min) was seen, and the elements up to the
-    /// first NaN (which then sticks). `lane_values` turns them back into
-    /// exactly what the element-by-element fold gives.
+    /// a dozen instructions on the accumulator's dependency chain) into two
+    /// running values per accumulator: the extreme, and the elements up
+    /// to the first NaN (which then sticks). The extreme is `minps(v, m) |
+    /// minps(m, v)` (`maxps` and `&` for max): the two orders agree except
+    /// on equal zeros, where each returns a different operand and the
+    /// bitwise or (and) picks -0 (+0), the preferred zero. Past a NaN
+    /// element the extreme is garbage, but the first NaN decides the
+    /// result then. `lane_values` turns them back into exactly what the
+    /// element-by-element fold gives.
     fn split(&self) -> bool {
         self.ty.is_float() && matches!(self.op, ReduceOp::Min | ReduceOp::Max)
     }
 
     /// Values per accumulator.
     pub(super) fn width(&self) -> usize {
-        if self.split() { 3 } else { 1 }
+        if self.split() { 2 } else { 1 }
     }
 
     /// Values of the running total: total and compensation, or the total.
@@ -74,66 +77,72 @@ impl Red {
 
     pub(super) fn state_types(&self, em: &Emitter) -> Vec<Type> {
         let t = em.vty(self.ty);
-        if self.split() {
-            let seen = if em.lanes > 1 { t.as_int() } else { types::I8 };
-            vec![t, seen, t]
-        } else {
-            vec![t]
-        }
+        if self.split() { vec![t, t] } else { vec![t] }
     }
 
     pub(super) fn initial_state(&self, fb: &mut FunctionBuilder, em: &Emitter) -> Vec<CValue> {
         let id = em.constant(fb, self.op.identity(self.ty));
-        if self.split() {
-            let t = self.state_types(em)[1];
-            let none = if em.lanes > 1 {
-                let z = fb.ins().iconst(t.lane_type(), 0);
-                fb.ins().splat(t, z)
-            } else {
-                fb.ins().iconst(types::I8, 0)
-            };
-            vec![id, none, id]
-        } else {
-            vec![id]
-        }
+        if self.split() { vec![id, id] } else { vec![id] }
     }
 
     /// Folds `v` into one accumulator's state.
     pub(super) fn fold_in(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue], v: CValue) -> Vec<CValue> {
+        self.fold_in_all(fb, em, state, &[v])
+    }
+
+    /// Folds `vs`, in order, into one accumulator's state. A split
+    /// min/max combines the values' extremes first, off the accumulator's
+    /// dependency chain (exact in any order), so the chain has one step
+    /// per call instead of one per value.
+    pub(super) fn fold_in_all(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue], vs: &[CValue]) -> Vec<CValue> {
         if !self.split() {
-            return vec![em.binary(fb, self.op.binary(), self.ty, state[0], v)];
+            return vec![vs.iter().fold(state[0], |acc, &v| em.binary(fb, self.op.binary(), self.ty, acc, v))];
         }
-        let (m, seen, first) = (state[0], state[1], state[2]);
-        let t = fb.func.dfg.value_type(m);
-        let pick = |fb: &mut FunctionBuilder, c: CValue, a: CValue, b: CValue| {
-            if em.lanes > 1 {
-                let c = em.as_type(fb, c, t);
-                fb.ins().bitselect(c, a, b)
-            } else {
-                fb.ins().select(c, a, b)
-            }
-        };
-        // `m < v ? v : m` and `v < m ? v : m`: maxps(v, m) / minps(v, m).
-        let better = if self.op == ReduceOp::Max { fb.ins().fcmp(FloatCC::LessThan, m, v) } else { fb.ins().fcmp(FloatCC::LessThan, v, m) };
-        let m = pick(fb, better, v, m);
-        let it = if em.lanes > 1 { t.as_int() } else { Type::int(t.bits() as u16).expect("f32 or f64") };
-        let bits = em.as_type(fb, v, it);
-        let zero_bits: i64 = if self.op == ReduceOp::Max { 0 } else { i64::MIN >> (64 - it.lane_bits()) };
-        let want = if em.lanes > 1 {
-            let c = fb.ins().iconst(it.lane_type(), zero_bits & (u64::MAX >> (64 - it.lane_bits())) as i64);
-            fb.ins().splat(it, c)
-        } else {
-            fb.ins().iconst(it, zero_bits & (u64::MAX >> (64 - it.lane_bits())) as i64)
-        };
-        let is_zero = fb.ins().icmp(IntCC::Equal, bits, want);
-        let seen = fb.ins().bor(seen, is_zero);
+        // The first NaN among `vs`, else the last of them, then the first
+        // NaN so far, else that: one step on `first`'s chain per call.
+        let last = *vs.last().expect("values to fold");
+        let w = vs.iter().rev().skip(1).fold(last, |w, &v| {
+            let nan = fb.ins().fcmp(FloatCC::Unordered, v, v);
+            self.pick(fb, em, nan, v, w)
+        });
+        let first = state[1];
         let nan = fb.ins().fcmp(FloatCC::Unordered, first, first);
-        let first = pick(fb, nan, first, v);
-        vec![m, seen, first]
+        let first = self.pick(fb, em, nan, first, w);
+        let values = vs[1..].iter().fold(vs[0], |e, &v| self.extreme(fb, em, e, v));
+        vec![self.extreme(fb, em, state[0], values), first]
+    }
+
+    /// `c ? a : b` lane by lane, `c` an fcmp result.
+    fn pick(&self, fb: &mut FunctionBuilder, em: &Emitter, c: CValue, a: CValue, b: CValue) -> CValue {
+        if em.lanes > 1 {
+            let t = fb.func.dfg.value_type(a);
+            let c = em.as_type(fb, c, t);
+            fb.ins().bitselect(c, a, b)
+        } else {
+            fb.ins().select(c, a, b)
+        }
+    }
+
+    /// The min (max) of `m` and `v` with -0 < +0, four instructions: `a <
+    /// b ? a : b` is minps(a, b) and `b < a ? a : b` is maxps(a, b); a NaN
+    /// operand gives garbage.
+    fn extreme(&self, fb: &mut FunctionBuilder, em: &Emitter, m: CValue, v: CValue) -> CValue {
+        let t = fb.func.dfg.value_type(m);
+        let v_lt_m = fb.ins().fcmp(FloatCC::LessThan, v, m);
+        let m_lt_v = fb.ins().fcmp(FloatCC::LessThan, m, v);
+        let it = if em.lanes > 1 { t.as_int() } else { Type::int(t.bits() as u16).expect("f32 or f64") };
+        let (a, b) = if self.op == ReduceOp::Max {
+            (self.pick(fb, em, m_lt_v, v, m), self.pick(fb, em, v_lt_m, m, v))
+        } else {
+            (self.pick(fb, em, v_lt_m, v, m), self.pick(fb, em, m_lt_v, m, v))
+        };
+        let (a, b) = (em.as_type(fb, a, it), em.as_type(fb, b, it));
+        let both = if self.op == ReduceOp::Max { fb.ins().band(a, b) } else { fb.ins().bor(a, b) };
+        em.as_type(fb, both, t)
     }
 
     /// Each lane's exact value (scalar form) from an accumulator's state.
-    pub(super) fn lane_values(&self, fb: &mut FunctionBuilder, em: &Emitter, sem: &Emitter, state: &[CValue]) -> Vec<CValue> {
+    pub(super) fn lane_values(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue]) -> Vec<CValue> {
         let lanes = em.lanes as usize;
         let lane = |fb: &mut FunctionBuilder, v: CValue, l: usize| if lanes > 1 { fb.ins().extractlane(v, l as u8) } else { v };
         (0..lanes)
@@ -142,18 +151,10 @@ impl Red {
                 if !self.split() {
                     return scalar_of(fb, self.ty, e, lanes > 1);
                 }
-                let seen = lane(fb, state[1], l);
-                let first = lane(fb, state[2], l);
+                let first = lane(fb, state[1], l);
                 // The first NaN, quieted as the exact fold's `acc + v` does.
                 let nan = fb.ins().fcmp(FloatCC::Unordered, first, first);
                 let quiet = fb.ins().fadd(first, first);
-                // A zero extreme is the preferred zero if one was seen.
-                let zero = sem.zero(fb, self.ty);
-                let is_zero = fb.ins().fcmp(FloatCC::Equal, e, zero);
-                let seen = fb.ins().icmp_imm_s(IntCC::NotEqual, seen, 0);
-                let fix = fb.ins().band(is_zero, seen);
-                let preferred = em_zero(fb, sem, self.ty, self.op == ReduceOp::Min);
-                let e = fb.ins().select(fix, preferred, e);
                 fb.ins().select(nan, quiet, e)
             })
             .collect()
@@ -193,12 +194,6 @@ impl Red {
         }
         Some(fb.ins().extractlane(level[0], 0))
     }
-}
-
-/// +0 or -0 of a float type, scalar.
-fn em_zero(fb: &mut FunctionBuilder, sem: &Emitter, ty: DType, negative: bool) -> CValue {
-    let v = if negative { -0.0 } else { 0.0 };
-    sem.constant(fb, if ty == DType::Float32 { Scalar::F32(v as f32) } else { Scalar::F64(v) })
 }
 
 /// Flattened accumulator state: slot `u` of reduction `ri` starts at
@@ -319,14 +314,22 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     fb.ins().jump(step, &a);
     let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
         let mut next = group_accs.clone();
+        // reduced[ri][u]: reduction ri's operand for vector u of the trip.
+        let mut reduced = vec![Vec::new(); reds.len()];
         for u in 0..unroll * count {
             let flat_u = fb.ins().iadd_imm_s(flat, u * lanes);
             let loaded = row.load_inner_at(fb, vem, &inner_inputs, gr, flat, u * lanes, None);
             let vals = emit_inner_body(fb, vem, row.plans, needed, outer_vals, &inner_inputs, &loaded);
             store_stash(fb, row, stash, &vals, flat_u);
             for (ri, r) in reds.iter().enumerate() {
-                let at = offsets[ri] + (u % unroll) as usize * r.width();
-                let folded = r.fold_in(fb, vem, &next[at..at + r.width()], vals[r.operand(k).0 as usize].unwrap());
+                reduced[ri].push(vals[r.operand(k).0 as usize].unwrap());
+            }
+        }
+        for (ri, r) in reds.iter().enumerate() {
+            for slot in 0..unroll as usize {
+                let at = offsets[ri] + slot * r.width();
+                let vs: Vec<CValue> = reduced[ri].iter().skip(slot).step_by(unroll as usize).copied().collect();
+                let folded = r.fold_in_all(fb, vem, &next[at..at + r.width()], &vs);
                 next[at..at + r.width()].copy_from_slice(&folded);
             }
         }
@@ -417,7 +420,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
             None => {
                 let mut lane_vals = Vec::with_capacity(REDUCE_LANES);
                 for u in 0..unroll as usize {
-                    lane_vals.extend(r.lane_values(fb, vem, sem, &fold_accs[at + u * w..at + (u + 1) * w]));
+                    lane_vals.extend(r.lane_values(fb, vem, &fold_accs[at + u * w..at + (u + 1) * w]));
                 }
                 pairwise_lanes(fb, sem, r, &lane_vals)
             }
