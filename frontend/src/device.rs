@@ -44,6 +44,29 @@ impl Array {
     }
 }
 
+/// The devices this build can use on this machine: the CPU first, then
+/// every CUDA device the driver reports (none without the cargo feature
+/// `cuda` or without a driver).
+pub fn devices() -> Vec<Device> {
+    let cpu = std::iter::once(Device::Cpu);
+    #[cfg(feature = "cuda")]
+    let cpu = cpu.chain((0..lazyxp_runtime::cuda::CudaDevice::count().unwrap_or(0)).map(Device::Cuda));
+    cpu.collect()
+}
+
+/// Whether arrays can be placed on `device`: `Error::Device` saying why
+/// not (no CUDA support in this build, no driver, no such ordinal).
+pub fn check_device(device: &Device) -> Result<()> {
+    match *device {
+        Device::Cpu => Ok(()),
+        Device::Cuda(ordinal) => check_cuda(ordinal).map_err(|e| match e {
+            // A driver's own message need not name the device asked for.
+            lazyxp_runtime::Error::Device(m) if !m.contains(&device.to_string()) => lazyxp_runtime::Error::Device(format!("{device}: {m}")),
+            e => e,
+        }),
+    }
+}
+
 /// Opens (once per process) CUDA device `ordinal`: the error a user gets
 /// for a device this build or this machine does not have.
 #[cfg(feature = "cuda")]
@@ -90,6 +113,20 @@ mod tests {
             Err(Error::Device(m)) => m,
             other => panic!("expected Error::Device, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_cpu_is_always_listed_first_and_unlisted_devices_are_refused() {
+        let all = devices();
+        assert_eq!(all[0], Device::Cpu);
+        assert!(check_device(&Device::Cpu).is_ok());
+        let missing = Device::Cuda(all.len() + 7);
+        assert!(!all.contains(&missing));
+        let m = match check_device(&missing) {
+            Err(Error::Device(m)) => m,
+            other => panic!("expected Error::Device, got {other:?}"),
+        };
+        assert!(m.contains(&missing.to_string()), "{m}");
     }
 
     #[test]

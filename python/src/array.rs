@@ -79,7 +79,7 @@ impl PyArray {
     }
     #[getter]
     fn device(&self) -> PyDevice {
-        PyDevice::cpu()
+        PyDevice { device: self.inner.device() }
     }
     #[getter]
     fn ndim(&self) -> usize {
@@ -133,8 +133,13 @@ impl PyArray {
     #[pyo3(signature = (device, /, *, stream = None))]
     fn to_device<'py>(slf: Bound<'py, Self>, device: &Bound<'py, PyAny>, stream: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
         let _ = stream;
-        parse_device(Some(device))?;
-        Ok(slf)
+        let Some(device) = parse_device(Some(device))? else { return Err(value_error("to_device: device must not be None")) };
+        let a = slf.borrow().inner.clone();
+        if a.device() == device {
+            return Ok(slf);
+        }
+        let moved = crate::info::place(slf.py(), a, Some(device))?;
+        Bound::new(slf.py(), PyArray::new(moved))
     }
 
     fn __bool__(&self, py: Python<'_>) -> PyResult<bool> {

@@ -10,7 +10,7 @@ use crate::dtype::parse_opt;
 use crate::errors::{guard, type_error, value_error};
 use crate::host::from_scalars;
 use crate::import::from_python;
-use crate::info::parse_device;
+use crate::info::{parse_device, place};
 use crate::operand::{array_arg, default_dtype, num_to_scalar, py_num, PyNum};
 use lazyxp::{Array, DType, Scalar};
 use pyo3::prelude::*;
@@ -61,104 +61,117 @@ pub fn asarray<'py>(
     device: Option<&Bound<'py, PyAny>>,
     copy: Option<bool>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    parse_device(device)?;
+    let device = parse_device(device)?;
     let dtype = parse_opt(dtype)?;
     let py = obj.py();
     if let Ok(a) = obj.cast::<PyArray>() {
         let inner = a.borrow().inner.clone();
+        let moves = device.is_some_and(|d| d != inner.device());
+        if moves && copy == Some(false) {
+            return Err(value_error(format!("asarray: copy=False, but moving the array from {} needs a copy", inner.device())));
+        }
         return match dtype {
             Some(t) if t != inner.dtype() => {
                 if copy == Some(false) {
                     return Err(value_error("asarray: copy=False, but converting the dtype needs a copy"));
                 }
-                Ok(Bound::new(py, PyArray::new(guard(|| lazyxp::astype(&inner, t))?))?.into_any())
+                let converted = guard(|| lazyxp::astype(&inner, t))?;
+                Ok(Bound::new(py, PyArray::new(place(py, converted, device)?))?.into_any())
             }
             // Arrays are immutable, so a copy is a new handle on the same data.
-            _ if copy == Some(true) => Ok(Bound::new(py, PyArray::new(inner))?.into_any()),
+            _ if copy == Some(true) || moves => Ok(Bound::new(py, PyArray::new(place(py, inner, device)?))?.into_any()),
             _ => Ok(obj.clone()),
         };
     }
     if copy == Some(false) {
         return Err(value_error("asarray: copy=False, but lazyxp cannot share memory with a non-lazyxp object"));
     }
-    Ok(Bound::new(py, PyArray::new(from_python(obj, dtype)?))?.into_any())
+    Ok(Bound::new(py, PyArray::new(place(py, from_python(obj, dtype)?, device)?))?.into_any())
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, *, dtype = None, device = None))]
-pub fn zeros(shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    parse_device(device)?;
+pub fn zeros(
+    py: Python<'_>,
+    shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let device = parse_device(device)?;
     let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
-    Ok(PyArray::new(filled(&parse_shape(shape)?, Scalar::Bool(false).cast(dt))?))
+    Ok(PyArray::new(place(py, filled(&parse_shape(shape)?, Scalar::Bool(false).cast(dt))?, device)?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, *, dtype = None, device = None))]
-pub fn ones(shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    parse_device(device)?;
+pub fn ones(
+    py: Python<'_>,
+    shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let device = parse_device(device)?;
     let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
-    Ok(PyArray::new(filled(&parse_shape(shape)?, Scalar::Bool(true).cast(dt))?))
+    Ok(PyArray::new(place(py, filled(&parse_shape(shape)?, Scalar::Bool(true).cast(dt))?, device)?))
 }
 
 /// Uninitialized memory would be visible garbage; a lazy zero constant
 /// costs nothing until used, so `empty` is `zeros`.
 #[pyfunction]
 #[pyo3(signature = (shape, *, dtype = None, device = None))]
-pub fn empty(shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    zeros(shape, dtype, device)
+pub fn empty(py: Python<'_>, shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    zeros(py, shape, dtype, device)
 }
 
 #[pyfunction]
 #[pyo3(signature = (shape, fill_value, *, dtype = None, device = None))]
 pub fn full(
+    py: Python<'_>,
     shape: &Bound<'_, PyAny>,
     fill_value: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyArray> {
-    parse_device(device)?;
+    let device = parse_device(device)?;
     let n = num_arg(fill_value, "full")?;
     let dt = parse_opt(dtype)?.unwrap_or_else(|| default_dtype(n));
-    Ok(PyArray::new(filled(&parse_shape(shape)?, num_to_scalar(n, dt)?)?))
+    Ok(PyArray::new(place(py, filled(&parse_shape(shape)?, num_to_scalar(n, dt)?)?, device)?))
 }
 
-fn like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<(Vec<usize>, DType)> {
-    parse_device(device)?;
+/// Shape, dtype and device of a `*_like` result: the standard's defaults
+/// are `x`'s own dtype and device.
+fn like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<(Vec<usize>, DType, Option<lazyxp::Device>)> {
     let a = array_arg(x, what)?;
-    Ok((a.shape().to_vec(), parse_opt(dtype)?.unwrap_or(a.dtype())))
+    let device = parse_device(device)?.unwrap_or(a.device());
+    Ok((a.shape().to_vec(), parse_opt(dtype)?.unwrap_or(a.dtype()), Some(device)))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, dtype = None, device = None))]
-pub fn zeros_like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    let (shape, dt) = like(x, dtype, device, "zeros_like")?;
-    Ok(PyArray::new(filled(&shape, Scalar::Bool(false).cast(dt))?))
+pub fn zeros_like(py: Python<'_>, x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let (shape, dt, device) = like(x, dtype, device, "zeros_like")?;
+    Ok(PyArray::new(place(py, filled(&shape, Scalar::Bool(false).cast(dt))?, device)?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, dtype = None, device = None))]
-pub fn ones_like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    let (shape, dt) = like(x, dtype, device, "ones_like")?;
-    Ok(PyArray::new(filled(&shape, Scalar::Bool(true).cast(dt))?))
+pub fn ones_like(py: Python<'_>, x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    let (shape, dt, device) = like(x, dtype, device, "ones_like")?;
+    Ok(PyArray::new(place(py, filled(&shape, Scalar::Bool(true).cast(dt))?, device)?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, dtype = None, device = None))]
-pub fn empty_like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
-    zeros_like(x, dtype, device)
+pub fn empty_like(py: Python<'_>, x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+    zeros_like(py, x, dtype, device)
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, fill_value, *, dtype = None, device = None))]
 pub fn full_like(
+    py: Python<'_>,
     x: &Bound<'_, PyAny>,
     fill_value: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyArray> {
-    let (shape, dt) = like(x, dtype, device, "full_like")?;
+    let (shape, dt, device) = like(x, dtype, device, "full_like")?;
     let n = num_arg(fill_value, "full_like")?;
-    Ok(PyArray::new(filled(&shape, num_to_scalar(n, dt)?)?))
+    Ok(PyArray::new(place(py, filled(&shape, num_to_scalar(n, dt)?)?, device)?))
 }
 
 /// Element counts above this are refused before any host allocation.
@@ -173,13 +186,14 @@ fn reserve<T>(n: usize) -> PyResult<Vec<T>> {
 #[pyfunction]
 #[pyo3(signature = (start, /, stop = None, step = None, *, dtype = None, device = None))]
 pub fn arange(
+    py: Python<'_>,
     start: &Bound<'_, PyAny>,
     stop: Option<&Bound<'_, PyAny>>,
     step: Option<&Bound<'_, PyAny>>,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyArray> {
-    parse_device(device)?;
+    let device = parse_device(device)?;
     let dtype = parse_opt(dtype)?;
     let a = num_arg(start, "arange")?;
     let b = match stop.filter(|s| !s.is_none()) {
@@ -222,7 +236,7 @@ pub fn arange(
         for i in 0..n {
             values.push(num_to_scalar(PyNum::Int(s + i * d), dt)?);
         }
-        return Ok(PyArray::new(from_scalars(&values, dt, &[n as usize])?));
+        return Ok(PyArray::new(place(py, from_scalars(&values, dt, &[n as usize])?, device)?));
     }
     let (s, e, d) = (as_float(start)?, as_float(stop)?, as_float(step)?);
     if d == 0.0 || !d.is_finite() || !s.is_finite() || !e.is_finite() {
@@ -246,12 +260,13 @@ pub fn arange(
     for i in 0..n {
         values.push(Scalar::F64(s + i as f64 * delta).cast(dt));
     }
-    Ok(PyArray::new(from_scalars(&values, dt, &[n])?))
+    Ok(PyArray::new(place(py, from_scalars(&values, dt, &[n])?, device)?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, stop, /, num, *, dtype = None, device = None, endpoint = true))]
 pub fn linspace(
+    py: Python<'_>,
     start: &Bound<'_, PyAny>,
     stop: &Bound<'_, PyAny>,
     num: &Bound<'_, PyAny>,
@@ -259,7 +274,7 @@ pub fn linspace(
     device: Option<&Bound<'_, PyAny>>,
     endpoint: bool,
 ) -> PyResult<PyArray> {
-    parse_device(device)?;
+    let device = parse_device(device)?;
     let num: i64 = num.extract().map_err(|_| type_error("linspace: num must be an int"))?;
     let num = usize::try_from(num).map_err(|_| value_error(format!("linspace: num must be non-negative, got {num}")))?;
     if num as u128 > MAX_HOST_ELEMENTS {
@@ -295,7 +310,7 @@ pub fn linspace(
     } else {
         re.into_iter().map(|v| Scalar::F64(v).cast(dt)).collect()
     };
-    Ok(PyArray::new(from_scalars(&scalars, dt, &[num])?))
+    Ok(PyArray::new(place(py, from_scalars(&scalars, dt, &[num])?, device)?))
 }
 
 /// A diagonal offset `k`: a Python int of any size (an offset past the
@@ -321,13 +336,14 @@ impl<'a, 'py> FromPyObject<'a, 'py> for DiagonalOffset {
 #[pyfunction]
 #[pyo3(signature = (n_rows, n_cols = None, /, *, k = DiagonalOffset(0), dtype = None, device = None), text_signature = "(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)")]
 pub fn eye(
+    py: Python<'_>,
     n_rows: i64,
     n_cols: Option<i64>,
     k: DiagonalOffset,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyArray> {
-    parse_device(device)?;
+    let device = parse_device(device)?;
     let k = k.0;
     let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
     let rows = usize::try_from(n_rows).map_err(|_| value_error("eye: n_rows must be non-negative"))?;
@@ -343,7 +359,7 @@ pub fn eye(
             values.push(if j - i == k { one } else { zero });
         }
     }
-    Ok(PyArray::new(from_scalars(&values, dt, &[rows, cols])?))
+    Ok(PyArray::new(place(py, from_scalars(&values, dt, &[rows, cols])?, device)?))
 }
 
 /// `where(mask, x, 0)` with a host-made mask over the last two axes, so the

@@ -157,9 +157,21 @@ impl PyArray {
             }
         }
         let a = self.inner.clone();
+        // Only host memory is exported: an array on a GPU goes out as a host
+        // copy, and only when the consumer asks for the CPU.
+        let on_host = a.device() == lazyxp::Device::Cpu;
+        if !on_host && dl_device.is_none() {
+            return Err(PyBufferError::new_err(format!(
+                "lazyxp exports only host memory; pass dl_device=(1, 0) for a host copy of this {} array, or call to_device(\"cpu\")",
+                a.device()
+            )));
+        }
+        if !on_host && copy == Some(false) {
+            return Err(PyBufferError::new_err(format!("a host export of a {} array is a copy: copy=False cannot be honoured", a.device())));
+        }
         let dt = a.dtype();
         let versioned = max_version.is_some_and(|v| v.0 >= 1);
-        let must_copy = copy == Some(true) || (!versioned && copy != Some(false));
+        let must_copy = copy == Some(true) || !on_host || (!versioned && copy != Some(false));
         let buffer = py.detach(|| {
             guard(|| {
                 a.eval()?;
@@ -246,7 +258,13 @@ unsafe fn import_tensor(t: &DLTensor) -> PyResult<lazyxp::Array> {
 #[pyfunction]
 #[pyo3(signature = (x, /, *, device = None, copy = None))]
 pub fn from_dlpack(x: &Bound<'_, PyAny>, device: Option<&Bound<'_, PyAny>>, copy: Option<bool>) -> PyResult<PyArray> {
-    crate::info::parse_device(device)?;
+    let device = crate::info::parse_device(device)?;
+    let imported = from_dlpack_host(x, copy)?;
+    Ok(PyArray::new(crate::info::place(x.py(), imported.inner, device)?))
+}
+
+/// `from_dlpack` before placing the result on the requested device.
+fn from_dlpack_host(x: &Bound<'_, PyAny>, copy: Option<bool>) -> PyResult<PyArray> {
     if copy == Some(false) {
         return Err(PyBufferError::new_err("from_dlpack: lazyxp always copies foreign data (copy=False cannot be honoured)"));
     }

@@ -111,17 +111,18 @@ fn clip_bound(n: crate::operand::PyNum, x: &Array) -> PyResult<Array> {
 #[pyfunction]
 #[pyo3(signature = (x, dtype, /, *, copy = true, device = None))]
 pub fn astype<'py>(x: &Bound<'py, PyAny>, dtype: &Bound<'py, PyAny>, copy: bool, device: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-    crate::info::parse_device(device)?;
+    let device = crate::info::parse_device(device)?;
     let a = array_arg(x, "astype")?;
     let dt = parse(dtype)?;
-    if !copy && dt == a.dtype() {
+    if !copy && dt == a.dtype() && device.is_none_or(|d| d == a.device()) {
         // The standard: the input array itself, so a later setitem on it
         // shows through both names.
         return Ok(x.clone());
     }
     // A new array object; its node may be the input's (nodes are
     // immutable, and setitem on either object rebinds only that object).
-    Ok(Bound::new(x.py(), PyArray::new(guard(|| lazyxp::astype(&a, dt))?))?.into_any())
+    let converted = guard(|| lazyxp::astype(&a, dt))?;
+    Ok(Bound::new(x.py(), PyArray::new(crate::info::place(x.py(), converted, device)?))?.into_any())
 }
 
 #[pyfunction]

@@ -126,7 +126,11 @@ impl PyArray {
     }
 
     /// `(kDLCPU, 0)`: the data lives in host memory.
+    /// DLPack's (device type, ordinal): kDLCPU = 1, kDLCUDA = 2.
     fn __dlpack_device__(&self) -> (i32, i32) {
-        (1, 0)
+        match self.inner.device() {
+            lazyxp::Device::Cpu => (1, 0),
+            lazyxp::Device::Cuda(ordinal) => (2, ordinal as i32),
+        }
     }
 }

@@ -2,45 +2,69 @@
 
 use crate::dtype::{wrap, PyDType};
 use crate::errors::value_error;
-use lazyxp::DType;
+use crate::errors::guard;
+use lazyxp::{Array, DType, Device};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-/// A device. Only the CPU exists today; the CUDA backend will add one.
+/// A device: `cpu`, or `cuda:N` in a build with the cargo feature `cuda`
+/// on a machine with that GPU.
 #[pyclass(module = "lazyxp", name = "Device", frozen, eq, hash, from_py_object)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyDevice {
-    name: &'static str,
+    pub device: Device,
 }
 
 impl PyDevice {
     pub fn cpu() -> Self {
-        PyDevice { name: "cpu" }
+        PyDevice { device: Device::Cpu }
     }
 }
 
 #[pymethods]
 impl PyDevice {
     fn __repr__(&self) -> String {
-        format!("Device('{}')", self.name)
+        format!("Device('{}')", self.device)
     }
-    fn __str__(&self) -> &'static str {
-        self.name
+    fn __str__(&self) -> String {
+        self.device.to_string()
     }
 }
 
-/// Checks a `device=` argument: None, a lazyxp device, or the string "cpu".
-pub fn parse_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-    let Some(obj) = obj else { return Ok(()) };
-    if obj.is_none() || obj.cast::<PyDevice>().is_ok() {
-        return Ok(());
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        if s.to_string() == "cpu" {
-            return Ok(());
+/// Reads a `device=` argument: None (the default placement), a lazyxp
+/// device, or its name (`"cpu"`, `"cuda"`, `"cuda:1"`). A device this
+/// build or machine lacks is a ValueError saying why.
+pub fn parse_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Device>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(None) };
+    let device = if let Ok(d) = obj.cast::<PyDevice>() {
+        d.get().device
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        let name = s.to_string();
+        match name.as_str() {
+            "cpu" => Device::Cpu,
+            "cuda" => Device::Cuda(0),
+            _ => match name.strip_prefix("cuda:").and_then(|n| n.parse::<usize>().ok()) {
+                Some(ordinal) => Device::Cuda(ordinal),
+                None => return Err(value_error(format!("lazyxp has no device {name:?} (devices are \"cpu\" and \"cuda:N\")"))),
+            },
         }
+    } else {
+        return Err(value_error(format!("lazyxp has no device {}", obj.repr().map(|r| r.to_string()).unwrap_or_default())));
+    };
+    match lazyxp::check_device(&device) {
+        Ok(()) => Ok(Some(device)),
+        Err(lazyxp::Error::Device(m)) => Err(value_error(format!("cannot use this device: {m}"))),
+        Err(e) => Err(crate::errors::to_py(e)),
     }
-    Err(value_error(format!("lazyxp has no device {}", obj.repr().map(|r| r.to_string()).unwrap_or_default())))
+}
+
+/// `a` on `device` (copied there, evaluating it first, with the GIL
+/// released); `a` itself when no device was asked for or it is there.
+pub fn place(py: Python<'_>, a: Array, device: Option<Device>) -> PyResult<Array> {
+    match device {
+        Some(d) if d != a.device() => py.detach(|| guard(|| a.to_device(&d))),
+        _ => Ok(a),
+    }
 }
 
 /// Dtypes that computations accept: all thirteen of the standard.
@@ -95,9 +119,8 @@ impl Info {
         Ok(d)
     }
 
-    fn devices<'py>(&self, py: Python<'py>) -> PyResult<Vec<PyDevice>> {
-        let _ = py;
-        Ok(vec![PyDevice::cpu()])
+    fn devices(&self) -> Vec<PyDevice> {
+        lazyxp::devices().into_iter().map(|device| PyDevice { device }).collect()
     }
 }
 
