@@ -25,9 +25,16 @@ pub struct GpuEntry {
     /// `explain()` and `LAZYXP_DUMP`.
     pub ptx: PtxKernel,
     pub function: CudaFunction,
-    /// A reduction's first entry, which folds the lanes of every block
-    /// (`backend::ptx::reduce_text`); `function` then finishes each row.
-    pub lanes: Option<CudaFunction>,
+    pub lanes: Option<LanesEntry>,
+}
+
+/// A reduction's first entry, which folds the lanes of every block into
+/// scratch slots (`backend::ptx::reduce_text`); `GpuEntry::function` then
+/// finishes each row.
+pub struct LanesEntry {
+    pub function: CudaFunction,
+    /// Scratch slots per lane thread: the kernel's live reductions.
+    pub slots: u64,
 }
 
 impl GpuEntry {
@@ -49,8 +56,7 @@ impl GpuEntry {
         let threads = n
             .checked_mul(blocks * REDUCE_LANES as u64)
             .ok_or_else(|| Error::Value(format!("{}: {n} rows of {inner} elements overflow the lane count", self.kernel.name)))?;
-        let slots = ptx::slots_per_lane(&self.kernel) as u64;
-        let scratch = dev.alloc((threads * slots).max(1) as usize * ptx::SLOT_BYTES)?;
+        let scratch = dev.alloc((threads * lanes.slots).max(1) as usize * ptx::SLOT_BYTES)?;
         let mut all = words.to_vec();
         all.push(scratch.device_ptr());
         // SAFETY: the scratch buffer holds a slot per reduction for every
@@ -58,7 +64,7 @@ impl GpuEntry {
         // queued before `scratch` is dropped, and its free follows them
         // on the device's one stream.
         unsafe {
-            dev.launch(lanes, 0, threads, &all)?;
+            dev.launch(&lanes.function, 0, threads, &all)?;
             dev.launch(&self.function, 0, n, &all)
         }
     }
@@ -103,7 +109,11 @@ fn compile(k: &Kernel, dev: &CudaDevice) -> Result<Arc<GpuEntry>> {
     let ptx = ptx::compile_for(k, &chip)?;
     let words = ptx::launch_word_count(k);
     let function = dev.load(&ptx.ptx, &ptx.name, words)?;
-    let lanes = if k.is_reduction() { Some(dev.load(&ptx.ptx, &ptx::lanes_entry(&ptx.name), words)?) } else { None };
+    let lanes = if k.is_reduction() {
+        Some(LanesEntry { function: dev.load(&ptx.ptx, &ptx::lanes_entry(&ptx.name), words)?, slots: ptx::slots_per_lane(k) as u64 })
+    } else {
+        None
+    };
     Ok(Arc::new(GpuEntry {
         kernel: k.clone(),
         key: super::key_for(k, &format!("cuda-ptx-{chip}")),

@@ -259,9 +259,7 @@ pub fn dry_run(roots: &[NodeRef], chip: &str) -> Result<Vec<String>> {
             Ok((FAKE_BASE, len))
         };
         let args = bind_launch_args(low, input, low.output_addresses(|_| FAKE_BASE))?;
-        // A reduction's scratch buffer is the one word the executor does
-        // not bind (`GpuEntry::launch` adds it).
-        let bound = args.words.len() + usize::from(low.kernel.is_reduction());
+        let bound = args.words.len() + crate::backend::ptx::scratch_words(&low.kernel);
         let want = crate::backend::ptx::launch_word_count(&low.kernel);
         if bound != want {
             return Err(Error::Compile {

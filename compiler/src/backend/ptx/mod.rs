@@ -100,5 +100,11 @@ pub fn compile_for(k: &Kernel, chip: &str) -> Result<PtxKernel> {
 pub fn launch_word_count(k: &Kernel) -> usize {
     let dims = (k.rank + k.reduce_rank) as usize;
     let strides: usize = k.strided_inputs().map(|i| k.input_rank(i) as usize).sum();
-    k.inputs.len() + k.outputs.len() + dims + strides + usize::from(k.is_reduction())
+    k.inputs.len() + k.outputs.len() + dims + strides + scratch_words(k)
+}
+
+/// The launch words the executor does not bind: a reduction's scratch
+/// buffer address, last, which `GpuEntry::launch` appends.
+pub fn scratch_words(k: &Kernel) -> usize {
+    usize::from(k.is_reduction())
 }
