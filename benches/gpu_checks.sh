@@ -26,15 +26,21 @@ if [ "$mode" = pack ]; then
     cp "$(exe build -p lazyxp-benches --features cuda --example gpu_stream)" "$dir/bin/gpu_stream"
     # The Python package with the CUDA backend, for the GPU machine's Python
     # (3.12 on the lent ones; PYO3_CROSS builds for it without that
-    # interpreter here, as an extension needs no libpython to link).
+    # interpreter here, as an extension needs no libpython to link). A
+    # cdylib has no "executable" in cargo's messages: its path is in
+    # "filenames".
     pyver=${GPU_PYTHON:-3.12}
-    so="$(PYO3_BUILD_EXTENSION_MODULE=1 PYO3_CROSS=1 PYO3_CROSS_PYTHON_VERSION=$pyver exe build -p lazyxp-python --features cuda)"
-    so=${so:-target/release/lib_lazyxp.so}
+    set -o pipefail
+    so="$(PYO3_BUILD_EXTENSION_MODULE=1 PYO3_CROSS=1 PYO3_CROSS_PYTHON_VERSION=$pyver \
+        cargo build --release -p lazyxp-python --features cuda --message-format=json 2>/dev/null |
+        sed -n 's/.*"filenames":\["\([^"]*lib_lazyxp\.so\)".*/\1/p' | tail -1)"
+    [ -n "$so" ] || { echo "gpu_checks: the Python extension did not build" >&2; exit 1; }
     mkdir -p "$dir/bin/python/lazyxp"
     cp python/lazyxp/*.py "$dir/bin/python/lazyxp/"
     cp "$so" "$dir/bin/python/lazyxp/_lazyxp.cpython-${pyver/./}-x86_64-linux-gnu.so"
     cp python/tests/test_devices.py "$dir/bin/python/"
-    strip "$dir"/bin/* "$dir"/bin/python/lazyxp/*.so 2>/dev/null || true
+    echo "$pyver" > "$dir/bin/python/version"
+    strip "$dir"/bin/runtime "$dir"/bin/ptx_gpu "$dir"/bin/device "$dir"/bin/gpu_stream "$dir"/bin/python/lazyxp/*.so
     (cd "$dir" && tar cf - bin | xz -T2 -6 --lzma2=dict=512MiB > gpu.tar.xz && rm -rf bin)
     ls -la "$dir/gpu.tar.xz"
     exit 0
@@ -52,18 +58,21 @@ step() {
     local t0=$SECONDS
     "$@" >"$out/$name.log" 2>&1
     local rc=$?
-    summary+=("$name: rc=$rc in $((SECONDS - t0)) s; $(grep -E '^test result|GPU runs|skipping| passed| failed' "$out/$name.log" | sort | uniq -c | tr '\n' ' ')")
+    summary+=("$name: rc=$rc in $((SECONDS - t0)) s; $(grep -E '^test result|GPU runs|skipping|[0-9]+ (passed|failed|errors?)' "$out/$name.log" | sort | uniq -c | tr '\n' ' ')")
 }
 step runtime "$bin/runtime" cuda:: --test-threads=1 --nocapture
 step ptx_gpu "$bin/ptx_gpu" --test-threads=1 --nocapture
 step device "$bin/device" --test-threads=1 --nocapture
 step stream "$bin/gpu_stream" --json "$out/ours.json" --explain "$out/explain.txt"
-if python3 -c 'import pytest, numpy' 2>/dev/null; then
-    step python env PYTHONPATH="$bin/python" python3 -m pytest -q -p no:cacheprovider "$bin/python/test_devices.py" -rs
+pyver=$(cat "$bin/python/version" 2>/dev/null)
+if [ "$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$pyver" ]; then
+    summary+=("python: skipped (the package was built for Python $pyver; GPU_PYTHON=x.y at pack time)")
+elif python3 -c 'import pytest, numpy' 2>/dev/null; then
+    step python env PYTHONPATH="$bin/python" python3 -m pytest -q -p no:cacheprovider -rfEs "$bin/python/test_devices.py"
 else
     summary+=("python: skipped (no pytest or NumPy for python3 on this machine)")
 fi
 step cupy python3 benches/gpu_cupy.py --lazyxp "$out/ours.json" --md "$out/table.md"
-for name in runtime ptx_gpu device python; do grep -E "FAILED|panicked|failures:" "$out/$name.log" | head -20; done
+for name in runtime ptx_gpu device python; do [ -f "$out/$name.log" ] && grep -E "FAILED|ERROR|panicked|failures:" "$out/$name.log" | head -20; done
 cat "$out/stream.log" "$out/cupy.log" 2>/dev/null | tail -20
 printf '%s\n' "${summary[@]}"

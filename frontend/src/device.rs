@@ -45,12 +45,14 @@ impl Array {
 }
 
 /// The devices this build can use on this machine: the CPU first, then
-/// every CUDA device the driver reports (none without the cargo feature
-/// `cuda` or without a driver).
+/// every CUDA device the driver reports and whose context opens (none
+/// without the cargo feature `cuda` or without a driver).
 pub fn devices() -> Vec<Device> {
     let cpu = std::iter::once(Device::Cpu);
     #[cfg(feature = "cuda")]
-    let cpu = cpu.chain((0..lazyxp_runtime::cuda::CudaDevice::count().unwrap_or(0)).map(Device::Cuda));
+    let cpu = cpu.chain(
+        (0..lazyxp_runtime::cuda::CudaDevice::count().unwrap_or(0)).filter(|&n| lazyxp_runtime::cuda::device(n).is_ok()).map(Device::Cuda),
+    );
     cpu.collect()
 }
 

@@ -91,9 +91,7 @@ pub fn asarray<'py>(
 
 #[pyfunction]
 #[pyo3(signature = (shape, *, dtype = None, device = None))]
-pub fn zeros(
-    py: Python<'_>,
-    shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+pub fn zeros(py: Python<'_>, shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let device = parse_device(device)?;
     let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
     Ok(PyArray::new(place(py, filled(&parse_shape(shape)?, Scalar::Bool(false).cast(dt))?, device)?))
@@ -101,9 +99,7 @@ pub fn zeros(
 
 #[pyfunction]
 #[pyo3(signature = (shape, *, dtype = None, device = None))]
-pub fn ones(
-    py: Python<'_>,
-    shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
+pub fn ones(py: Python<'_>, shape: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let device = parse_device(device)?;
     let dt = parse_opt(dtype)?.unwrap_or(DType::Float64);
     Ok(PyArray::new(place(py, filled(&parse_shape(shape)?, Scalar::Bool(true).cast(dt))?, device)?))
@@ -134,24 +130,24 @@ pub fn full(
 
 /// Shape, dtype and device of a `*_like` result: the standard's defaults
 /// are `x`'s own dtype and device.
-fn like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<(Vec<usize>, DType, Option<lazyxp::Device>)> {
+fn like(x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<(Vec<usize>, DType, lazyxp::Device)> {
     let a = array_arg(x, what)?;
     let device = parse_device(device)?.unwrap_or(a.device());
-    Ok((a.shape().to_vec(), parse_opt(dtype)?.unwrap_or(a.dtype()), Some(device)))
+    Ok((a.shape().to_vec(), parse_opt(dtype)?.unwrap_or(a.dtype()), device))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, dtype = None, device = None))]
 pub fn zeros_like(py: Python<'_>, x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let (shape, dt, device) = like(x, dtype, device, "zeros_like")?;
-    Ok(PyArray::new(place(py, filled(&shape, Scalar::Bool(false).cast(dt))?, device)?))
+    Ok(PyArray::new(place(py, filled(&shape, Scalar::Bool(false).cast(dt))?, Some(device))?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (x, /, *, dtype = None, device = None))]
 pub fn ones_like(py: Python<'_>, x: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyArray> {
     let (shape, dt, device) = like(x, dtype, device, "ones_like")?;
-    Ok(PyArray::new(place(py, filled(&shape, Scalar::Bool(true).cast(dt))?, device)?))
+    Ok(PyArray::new(place(py, filled(&shape, Scalar::Bool(true).cast(dt))?, Some(device))?))
 }
 
 #[pyfunction]
@@ -171,7 +167,7 @@ pub fn full_like(
 ) -> PyResult<PyArray> {
     let (shape, dt, device) = like(x, dtype, device, "full_like")?;
     let n = num_arg(fill_value, "full_like")?;
-    Ok(PyArray::new(place(py, filled(&shape, num_to_scalar(n, dt)?)?, device)?))
+    Ok(PyArray::new(place(py, filled(&shape, num_to_scalar(n, dt)?)?, Some(device))?))
 }
 
 /// Element counts above this are refused before any host allocation.

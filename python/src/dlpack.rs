@@ -148,23 +148,24 @@ impl PyArray {
         dl_device: Option<(i32, i32)>,
         copy: Option<bool>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if stream.is_some_and(|s| !s.is_none()) {
-            return Err(PyBufferError::new_err("lazyxp arrays live on the CPU: stream must be None"));
-        }
-        if let Some((t, _)) = dl_device {
-            if t != KDL_CPU {
-                return Err(PyBufferError::new_err(format!("lazyxp cannot export to DLPack device type {t}")));
+        if let Some(d) = dl_device {
+            if d != (KDL_CPU, 0) {
+                return Err(PyBufferError::new_err(format!("lazyxp exports only to the host, (1, 0), not to DLPack device {d:?}")));
             }
         }
         let a = self.inner.clone();
         // Only host memory is exported: an array on a GPU goes out as a host
-        // copy, and only when the consumer asks for the CPU.
+        // copy, and only when the consumer asks for the CPU (a CUDA-aware
+        // consumer passing its stream gets this hint too).
         let on_host = a.device() == lazyxp::Device::Cpu;
         if !on_host && dl_device.is_none() {
             return Err(PyBufferError::new_err(format!(
                 "lazyxp exports only host memory; pass dl_device=(1, 0) for a host copy of this {} array, or call to_device(\"cpu\")",
                 a.device()
             )));
+        }
+        if stream.is_some_and(|s| !s.is_none()) {
+            return Err(PyBufferError::new_err("lazyxp exports host memory: stream must be None"));
         }
         if !on_host && copy == Some(false) {
             return Err(PyBufferError::new_err(format!("a host export of a {} array is a copy: copy=False cannot be honoured", a.device())));
@@ -273,6 +274,12 @@ fn from_dlpack_host(x: &Bound<'_, PyAny>, copy: Option<bool>) -> PyResult<PyArra
     }
     let kwargs = pyo3::types::PyDict::new(x.py());
     kwargs.set_item("max_version", (1u32, 0u32))?;
+    // Data on a device (a CuPy or PyTorch GPU array) is asked for a host
+    // copy, which is what the import reads.
+    let device: Option<(i32, i32)> = x.call_method0("__dlpack_device__").ok().and_then(|d| d.extract().ok());
+    if device.is_some_and(|(t, _)| t != KDL_CPU && t != KDL_CUDA_HOST) {
+        kwargs.set_item("dl_device", (KDL_CPU, 0))?;
+    }
     let capsule = match x.call_method("__dlpack__", (), Some(&kwargs)) {
         Ok(c) => c,
         Err(e) if e.is_instance_of::<pyo3::exceptions::PyTypeError>(x.py()) => x.call_method0("__dlpack__")?,

@@ -125,7 +125,6 @@ impl PyArray {
         Ok(out)
     }
 
-    /// `(kDLCPU, 0)`: the data lives in host memory.
     /// DLPack's (device type, ordinal): kDLCPU = 1, kDLCUDA = 2.
     fn __dlpack_device__(&self) -> (i32, i32) {
         match self.inner.device() {

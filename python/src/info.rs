@@ -1,8 +1,7 @@
 //! Devices and the inspection namespace `__array_namespace_info__()`.
 
 use crate::dtype::{wrap, PyDType};
-use crate::errors::value_error;
-use crate::errors::guard;
+use crate::errors::{guard, value_error};
 use lazyxp::{Array, DType, Device};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -43,7 +42,7 @@ pub fn parse_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Device>> 
         match name.as_str() {
             "cpu" => Device::Cpu,
             "cuda" => Device::Cuda(0),
-            _ => match name.strip_prefix("cuda:").and_then(|n| n.parse::<usize>().ok()) {
+            _ => match name.strip_prefix("cuda:").filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0'))).and_then(|n| n.parse::<usize>().ok()) {
                 Some(ordinal) => Device::Cuda(ordinal),
                 None => return Err(value_error(format!("lazyxp has no device {name:?} (devices are \"cpu\" and \"cuda:N\")"))),
             },
@@ -51,7 +50,8 @@ pub fn parse_device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Device>> 
     } else {
         return Err(value_error(format!("lazyxp has no device {}", obj.repr().map(|r| r.to_string()).unwrap_or_default())));
     };
-    match lazyxp::check_device(&device) {
+    // The first use of a GPU opens its context, which takes a while.
+    match obj.py().detach(|| lazyxp::check_device(&device)) {
         Ok(()) => Ok(Some(device)),
         Err(lazyxp::Error::Device(m)) => Err(value_error(format!("cannot use this device: {m}"))),
         Err(e) => Err(crate::errors::to_py(e)),

@@ -40,7 +40,7 @@ def test_every_creation_function_takes_the_cpu_by_name_or_object(name):
         assert a.device == CPU
 
 
-@pytest.mark.parametrize("bad", ["tpu", "cuda:x", "gpu:0", 0, "CPU"])
+@pytest.mark.parametrize("bad", ["tpu", "cuda:x", "cuda:+1", "cuda:01", "cuda:", "gpu:0", 0, "CPU"])
 def test_unknown_device_names_are_value_errors(bad):
     with pytest.raises(ValueError, match="device"):
         xp.zeros(2, device=bad)
@@ -97,5 +97,39 @@ def test_mixing_devices_is_an_error_naming_both_and_dlpack_exports_only_host_cop
     assert "cpu" in str(e.value)
     with pytest.raises(BufferError):
         x.__dlpack__()
-    host = np.from_dlpack(x.__dlpack__(dl_device=(1, 0), max_version=(1, 0)))
-    np.testing.assert_array_equal(host, [1.0, 2.0])
+    with pytest.raises(BufferError):
+        x.__dlpack__(dl_device=(1, 0), copy=False)
+    np.testing.assert_array_equal(np.from_dlpack(x, device="cpu"), [1.0, 2.0])
+
+
+def test_dlpack_exports_only_to_the_host():
+    x = xp.asarray([1.0, 2.0])
+    for bad in [(2, 0), (1, 1)]:
+        with pytest.raises(BufferError):
+            x.__dlpack__(dl_device=bad)
+    np.testing.assert_array_equal(np.from_dlpack(x, device="cpu"), [1.0, 2.0])
+
+
+class _GpuProducer:
+    """Stands in for a CuPy or PyTorch GPU array: reports a CUDA device and
+    hands out host data only when asked for it with dl_device."""
+
+    def __init__(self, values):
+        self.values, self.asked = values, None
+
+    def __dlpack_device__(self):
+        return (2, 0)
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        self.asked = dl_device
+        if dl_device != (1, 0):
+            raise BufferError("device memory only")
+        return self.values.__dlpack__(max_version=max_version)
+
+
+def test_from_dlpack_asks_a_device_producer_for_a_host_copy():
+    p = _GpuProducer(np.arange(4.0))
+    a = xp.from_dlpack(p)
+    assert p.asked == (1, 0)
+    np.testing.assert_array_equal(np.asarray(a), np.arange(4.0))
+    assert a.device == CPU
