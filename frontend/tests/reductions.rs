@@ -648,6 +648,53 @@ proptest! {
     }
 }
 
+/// The f32 values a min/max fold must get exactly right, built from bits
+/// (an `f64 as f32` conversion would quiet the signalling NaN).
+fn delicate_f32(bits: u64) -> f32 {
+    const POOL: [u32; 9] = [0x7fc0_0001, 0xffc0_0abc, 0x7f80_0077, 0x0000_0000, 0x8000_0000, 0x7f80_0000, 0xff80_0000, 0x3fc0_0000, 0x0000_0001];
+    f32::from_bits(POOL[(bits % POOL.len() as u64) as usize])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// min and max along every axis (the column path for axis 0, rows for
+    /// axis 1, the chunked flat path for all) of f32 data with NaN
+    /// payloads (signalling ones included), signed zeros and infinities at
+    /// random places: the interpreter's bits.
+    #[test]
+    fn min_max_along_any_axis_fold_f32_specials_exactly(
+        (r, c) in prop_oneof![(1usize..80, 1usize..40), (1000usize..1100, 8usize..20)],
+        picks in prop::collection::vec(any::<u64>(), 1..48),
+        specials in 0u64..6,
+        zeros in 1u64..40,
+    ) {
+        // Ordinary values are all negative, so for max the signed zeros
+        // are the extremes that decide the result (min folds the negation);
+        // specials (NaNs, infinities...) are rare enough that many
+        // rows and columns hold none.
+        let v: Vec<f32> = (0..r * c).map(|i| {
+            let p = picks[i % picks.len()].rotate_left(i as u32 % 64);
+            match p % 1024 {
+                k if k < specials => delicate_f32(p / 1024),
+                k if k < specials + zeros => if p & (1 << 40) == 0 { 0.0 } else { -0.0 },
+                _ => -(((p >> 20) % 1000) as f32 / 7.0 + 1.0),
+            }
+        }).collect();
+        let ops: [(fn(&xp::Array, Option<&[isize]>, bool) -> xp::Result<xp::Array>, f32); 2] = [(xp::max, 1.0), (xp::min, -1.0)];
+        for (op, sign) in ops {
+            let v: Vec<f32> = v.iter().map(|&f| if f.is_nan() { f } else { f * sign }).collect();
+            for axes in [Some(&[0isize][..]), Some(&[1][..]), None] {
+                let a = op(&xp::asarray(&v, &[r, c]).unwrap(), axes, false).unwrap();
+                let b = op(&xp::asarray(&v, &[r, c]).unwrap(), axes, false).unwrap();
+                xp::eval(&[&a]).unwrap();
+                xp::eval_with(&[&b], xp::Engine::Interpreter).unwrap();
+                let bits = |t: &xp::Array| t.to_vec::<f32>().unwrap().iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                prop_assert_eq!(bits(&a), bits(&b), "axes {:?}", axes);
+            }
+        }
+    }
+}
+
 /// Rows built so one accumulator lane sees exactly the cases the SIMD fold
 /// must get right: -0 then +0 (max prefers +0, min -0), two NaN payloads
 /// (the first wins, quieted), a NaN after a zero; at the start of a row,
