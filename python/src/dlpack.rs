@@ -55,7 +55,8 @@ struct DLManagedTensorVersioned {
     dl_tensor: DLTensor,
 }
 
-const KDL_CPU: i32 = 1;
+pub(crate) const KDL_CPU: i32 = 1;
+pub(crate) const KDL_CUDA: i32 = 2;
 const KDL_CUDA_HOST: i32 = 3;
 const FLAG_READ_ONLY: u64 = 1;
 const FLAG_IS_COPIED: u64 = 2;

@@ -125,11 +125,12 @@ impl PyArray {
         Ok(out)
     }
 
-    /// DLPack's (device type, ordinal): kDLCPU = 1, kDLCUDA = 2.
+    /// DLPack's (device type, ordinal).
     fn __dlpack_device__(&self) -> (i32, i32) {
+        use crate::dlpack::{KDL_CPU, KDL_CUDA};
         match self.inner.device() {
-            lazyxp::Device::Cpu => (1, 0),
-            lazyxp::Device::Cuda(ordinal) => (2, ordinal as i32),
+            lazyxp::Device::Cpu => (KDL_CPU, 0),
+            lazyxp::Device::Cuda(ordinal) => (KDL_CUDA, ordinal as i32),
         }
     }
 }

@@ -87,6 +87,19 @@ impl Emitter<'_> {
         }
     }
 
+    /// `c ? a : b` lane by lane, `c` a compare's mask of `a`'s lane
+    /// width: vectors blend in `a`'s type (the shape the `minps`/`maxps`
+    /// patterns match), scalars select.
+    pub fn select_lanes(&self, fb: &mut FunctionBuilder, c: CValue, a: CValue, b: CValue) -> CValue {
+        if self.vector() {
+            let t = fb.func.dfg.value_type(a);
+            let mask = self.as_type(fb, c, t);
+            fb.ins().bitselect(mask, a, b)
+        } else {
+            fb.ins().select(c, a, b)
+        }
+    }
+
     /// Emits instruction `idx` of the kernel; `arg(v)` yields operand values.
     pub fn emit(&self, fb: &mut FunctionBuilder, idx: usize, arg: &dyn Fn(crate::kernel_ir::Value) -> CValue) -> CValue {
         let inst = &self.kernel.insts[idx];
@@ -133,11 +146,8 @@ impl Emitter<'_> {
                         let r = fb.ins().bitselect(cv, ai, bi);
                         return self.as_type(fb, r, t);
                     }
-                    let mask = self.as_type(fb, cv, t);
-                    fb.ins().bitselect(mask, av, bv)
-                } else {
-                    fb.ins().select(cv, av, bv)
                 }
+                self.select_lanes(fb, cv, av, bv)
             }
             Op::Cast(a) => self.cast(fb, k.ty(a), ty, arg(a)),
             Op::ColdBegin(c, fast) => self.cold_begin(fb, ty, arg(c), arg(fast)),

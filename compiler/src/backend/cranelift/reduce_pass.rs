@@ -103,38 +103,27 @@ impl Red {
         let last = *vs.last().expect("values to fold");
         let w = vs.iter().rev().skip(1).fold(last, |w, &v| {
             let nan = fb.ins().fcmp(FloatCC::Unordered, v, v);
-            self.pick(fb, em, nan, v, w)
+            em.select_lanes(fb, nan, v, w)
         });
         let first = state[1];
         let nan = fb.ins().fcmp(FloatCC::Unordered, first, first);
-        let first = self.pick(fb, em, nan, first, w);
+        let first = em.select_lanes(fb, nan, first, w);
         let values = vs[1..].iter().fold(vs[0], |e, &v| self.extreme(fb, em, e, v));
         vec![self.extreme(fb, em, state[0], values), first]
     }
 
-    /// `c ? a : b` lane by lane, `c` an fcmp result.
-    fn pick(&self, fb: &mut FunctionBuilder, em: &Emitter, c: CValue, a: CValue, b: CValue) -> CValue {
-        if em.lanes > 1 {
-            let t = fb.func.dfg.value_type(a);
-            let c = em.as_type(fb, c, t);
-            fb.ins().bitselect(c, a, b)
-        } else {
-            fb.ins().select(c, a, b)
-        }
-    }
-
-    /// The min (max) of `m` and `v` with -0 < +0, four instructions: `a <
+    /// The min (max) of `m` and `v` with -0 < +0, three x86 instructions: `a <
     /// b ? a : b` is minps(a, b) and `b < a ? a : b` is maxps(a, b); a NaN
     /// operand gives garbage.
     fn extreme(&self, fb: &mut FunctionBuilder, em: &Emitter, m: CValue, v: CValue) -> CValue {
         let t = fb.func.dfg.value_type(m);
         let v_lt_m = fb.ins().fcmp(FloatCC::LessThan, v, m);
         let m_lt_v = fb.ins().fcmp(FloatCC::LessThan, m, v);
-        let it = if em.lanes > 1 { t.as_int() } else { Type::int(t.bits() as u16).expect("f32 or f64") };
+        let it = t.as_int();
         let (a, b) = if self.op == ReduceOp::Max {
-            (self.pick(fb, em, m_lt_v, v, m), self.pick(fb, em, v_lt_m, m, v))
+            (em.select_lanes(fb, m_lt_v, v, m), em.select_lanes(fb, v_lt_m, m, v))
         } else {
-            (self.pick(fb, em, v_lt_m, v, m), self.pick(fb, em, m_lt_v, m, v))
+            (em.select_lanes(fb, v_lt_m, v, m), em.select_lanes(fb, m_lt_v, m, v))
         };
         let (a, b) = (em.as_type(fb, a, it), em.as_type(fb, b, it));
         let both = if self.op == ReduceOp::Max { fb.ins().band(a, b) } else { fb.ins().bor(a, b) };
@@ -393,9 +382,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     for (ri, r) in reds.iter().enumerate() {
         let v = body_vals[r.operand(k).0 as usize].unwrap();
         let id = vem.constant(fb, r.op.identity(r.ty));
-        let vt = fb.func.dfg.value_type(v);
-        let m = if lanes > 1 { vem.as_type(fb, mask, vt) } else { mask };
-        let masked = if lanes > 1 { fb.ins().bitselect(m, v, id) } else { fb.ins().select(m, v, id) };
+        let masked = vem.select_lanes(fb, mask, v, id);
         let (base, w) = (offsets[ri], r.width());
         let folded = r.fold_in(fb, vem, &accs[base..base + w], masked);
         next_accs.extend_from_slice(&accs[base + w..base + unroll as usize * w]);
