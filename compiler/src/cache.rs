@@ -11,7 +11,7 @@
 #[cfg(feature = "cuda")]
 pub mod cuda;
 
-use crate::backend::cranelift::{self, CpuKernel};
+use crate::backend::cranelift::{self, CpuKernel, LaneStep};
 use crate::kernel_ir::Kernel;
 use crate::math;
 use hashbrown::HashMap;
@@ -28,29 +28,38 @@ pub struct CacheEntry {
     pub expanded: Kernel,
     pub key: u64,
     pub cpu: CpuKernel,
-    /// The variant with the column path, compiled the first time a
-    /// launch's strides fit it (`cpu.column_inputs`); most kernels that
-    /// could have it never use it (pairwise distances, for one), and it
-    /// costs several times the row loop's code and compile time.
-    columns: OnceLock<std::result::Result<CpuKernel, String>>,
+    /// The variants with the column path, by lane steps, each compiled
+    /// the first time a launch's strides ask for it (`cpu.column_inputs`):
+    /// most kernels that could have one never use it, and each costs
+    /// several times the row loop's code and compile time. A kernel meets
+    /// one or two stride patterns in practice, so this stays a short list.
+    columns: Mutex<Vec<(Vec<LaneStep>, std::result::Result<Arc<ColumnVariant>, String>)>>,
+}
+
+/// A compiled column-path variant (`CacheEntry::column_kernel`).
+pub struct ColumnVariant {
+    pub steps: Vec<LaneStep>,
+    pub cpu: CpuKernel,
 }
 
 impl CacheEntry {
-    /// The column-path variant (see `columns`), compiling it on first use.
-    pub fn column_kernel(&self) -> Result<&CpuKernel> {
-        self.columns
-            .get_or_init(|| {
-                let code = cranelift::compile_columns(&self.expanded, keep_disasm()).map_err(|e| e.to_string())?;
-                crate::dump::write_variant(self, &code, "columns");
-                Ok(code)
-            })
-            .as_ref()
-            .map_err(|message| lazyxp_runtime::Error::Compile { kernel: self.kernel.name.clone(), message: message.clone() })
-    }
-
-    /// The column-path variant if a launch has compiled it.
-    pub fn compiled_columns(&self) -> Option<&CpuKernel> {
-        self.columns.get().and_then(|c| c.as_ref().ok())
+    /// The column-path variant that loads its column inputs as `steps`
+    /// says, compiling it on first use.
+    pub fn column_kernel(&self, steps: &[LaneStep]) -> Result<Arc<ColumnVariant>> {
+        let mut variants = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        let made = match variants.iter().find(|(s, _)| s == steps) {
+            Some((_, made)) => made.clone(),
+            None => {
+                let made = cranelift::compile_columns(&self.expanded, keep_disasm(), steps).map_err(|e| e.to_string()).map(|cpu| {
+                    let letters: String = steps.iter().map(|s| s.letter()).collect();
+                    crate::dump::write_variant(self, &cpu, &format!("columns-{letters}"));
+                    Arc::new(ColumnVariant { steps: steps.to_vec(), cpu })
+                });
+                variants.push((steps.to_vec(), made.clone()));
+                made
+            }
+        };
+        made.map_err(|message| lazyxp_runtime::Error::Compile { kernel: self.kernel.name.clone(), message })
     }
 
     /// Elements per thread-pool task: about 100 µs of work, so the hand-off
@@ -70,17 +79,14 @@ pub struct KernelRun {
     pub miss_reason: Option<String>,
     pub elements: usize,
     pub run_time: Duration,
-    /// Whether the launch ran the column-path variant.
-    pub columns: bool,
+    /// The column-path variant, if the launch ran one.
+    pub columns: Option<Arc<ColumnVariant>>,
 }
 
 impl KernelRun {
     /// The code that ran.
     pub fn cpu(&self) -> &CpuKernel {
-        match self.entry.compiled_columns() {
-            Some(c) if self.columns => c,
-            _ => &self.entry.cpu,
-        }
+        self.columns.as_ref().map_or(&self.entry.cpu, |c| &c.cpu)
     }
 }
 
@@ -195,7 +201,7 @@ pub fn get_or_compile_lowered(low: &crate::lower::Lowered) -> Result<(Arc<CacheE
 pub fn compile_uncached(k: &Kernel) -> Result<CacheEntry> {
     let expanded = math::expand(k);
     let cpu = cranelift::compile(&expanded, keep_disasm())?;
-    Ok(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu, columns: OnceLock::new() })
+    Ok(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu, columns: Mutex::new(Vec::new()) })
 }
 
 /// Why `k` is not in the cache: no kernel of that name was ever compiled,
@@ -241,6 +247,9 @@ pub fn disassembly(run: &KernelRun) -> Result<String> {
         return Ok(d.clone());
     }
     let expanded = &run.entry.expanded;
-    let again = if run.columns { cranelift::compile_columns(expanded, true)? } else { cranelift::compile(expanded, true)? };
+    let again = match &run.columns {
+        Some(c) => cranelift::compile_columns(expanded, true, &c.steps)?,
+        None => cranelift::compile(expanded, true)?,
+    };
     Ok(again.disasm.unwrap_or_default())
 }

@@ -13,6 +13,7 @@ mod cuda;
 #[cfg(feature = "cuda")]
 pub use cuda::dry_run as gpu_dry_run;
 
+use crate::backend::cranelift::LaneStep;
 use crate::cache::{self, KernelRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef, NodeSummary, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
@@ -129,8 +130,12 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
         .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
         .collect::<Result<Vec<_>>>()?;
     let args = launch_args(s, low, produced, &outputs)?;
-    let columns = matches!(&entry.cpu.column_inputs, Some(cols) if columns_fit(low, cols)) && engine == Engine::Cranelift;
-    let cpu = if columns { entry.column_kernel()? } else { &entry.cpu };
+    let steps = match (&entry.cpu.column_inputs, engine) {
+        (Some(cols), Engine::Cranelift) => column_steps(low, cols),
+        _ => None,
+    };
+    let columns = steps.map(|steps| entry.column_kernel(&steps)).transpose()?;
+    let cpu = columns.as_ref().map_or(&entry.cpu, |c| &c.cpu);
     let started = Instant::now();
     let f = cpu.entry;
     let inner: usize = low.dims[low.outer_rank..].iter().product();
@@ -144,14 +149,20 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
     Ok((KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed(), columns }, outputs))
 }
 
-/// Whether this launch's strides let groups of outputs take the column
-/// path (the same test as the generated `ColumnLayout`'s, which then
-/// decides group by group): every column input steps by one element along
-/// the last outer dim, and some column input reads its reduced elements
-/// with a stride.
-fn columns_fit(low: &Lowered, cols: &[usize]) -> bool {
+/// How this launch's column inputs would load on the column path, when it
+/// pays: a reduction over a leading axis, each column input's outputs side
+/// by side or one element shared by all of them (a broadcast weight), and
+/// some input's reduced elements a stride apart. The generated
+/// `ColumnLayout` checks the steps again and decides group by group.
+fn column_steps(low: &Lowered, cols: &[usize]) -> Option<Vec<LaneStep>> {
     let r = low.outer_rank;
-    r > 0 && cols.iter().all(|&i| low.inputs[i].strides.get(r - 1) == Some(&1)) && cols.iter().any(|&i| low.inputs[i].strides.get(r).is_some_and(|&s| s != 1))
+    if r == 0 {
+        return None;
+    }
+    let stride = |i: usize, d: usize| low.inputs[i].strides.get(d).copied();
+    let steps: Vec<LaneStep> = cols.iter().map(|&i| stride(i, r - 1).and_then(LaneStep::of)).collect::<Option<_>>()?;
+    let strided = cols.iter().any(|&i| stride(i, r).is_some_and(|s| s != 1));
+    strided.then_some(steps)
 }
 
 /// Host launch words for one kernel. A realized input whose data lives on
@@ -355,7 +366,7 @@ impl EvalRecord {
                 e.key,
                 if r.hit { "cache hit".to_string() } else { format!("compiled ({})", r.miss_reason.as_deref().unwrap_or("miss")) },
                 r.cpu().lanes,
-                if r.columns { ", column path" } else { "" },
+                if r.columns.is_some() { ", column path" } else { "" },
                 r.cpu().compile_time.as_secs_f64() * 1e3,
                 r.run_time.as_secs_f64() * 1e3,
                 r.elements

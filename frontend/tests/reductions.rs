@@ -484,9 +484,10 @@ proptest! {
 }
 
 /// The column path is a variant compiled when a launch's strides fit it:
-/// a sum over the leading axis of a contiguous array runs it, a
-/// pairwise-style sum over broadcast rows (adjacent outputs are not
-/// adjacent in memory) never compiles it.
+/// a sum over the leading axis of a contiguous array runs it, and so does
+/// one whose product has a weight per row broadcast along it (one element
+/// splatted per step), with the interpreter's bits; pairwise-style short
+/// rows gathered a stride apart keep the row loop.
 #[test]
 fn the_column_path_is_compiled_only_for_launches_that_fit() {
     let v: Vec<f32> = common::data_in(64 * 40, 7, -1.0, 1.0).into_iter().map(|x| x as f32).collect();
@@ -498,11 +499,21 @@ fn the_column_path_is_compiled_only_for_launches_that_fit() {
     // constants after the fold keep it on the column path too.
     let report = xp::prod(&x, Some(&[0]), false).unwrap().explain().unwrap();
     assert!(report.contains("lanes, column path"), "{report}");
-    let a = xp::expand_dims(&xp::asarray(&v[..8 * 40], &[8, 40]).unwrap(), 1).unwrap();
-    let b = xp::expand_dims(&xp::asarray(&v[..9 * 40], &[9, 40]).unwrap(), 0).unwrap();
+    let weighted = |engine: xp::Engine| {
+        let w = xp::expand_dims(&xp::asarray(&v[..64], &[64]).unwrap(), 1).unwrap();
+        let xw = (&x * &w).unwrap();
+        let outs = [xp::sum(&xw, Some(&[0]), false).unwrap(), xp::max(&xw, Some(&[0]), false).unwrap(), xp::prod(&(&xw + 1.0).unwrap(), Some(&[0]), false).unwrap()];
+        xp::eval_with(&outs.iter().collect::<Vec<_>>(), engine).unwrap();
+        let bits: Vec<Vec<u32>> = outs.iter().map(|o| o.to_vec::<f32>().unwrap().into_iter().map(f32::to_bits).collect()).collect();
+        (bits, outs[0].explain().unwrap())
+    };
+    let ((got, report), (want, _)) = (weighted(xp::Engine::Cranelift), weighted(xp::Engine::Interpreter));
+    assert!(report.contains("lanes, column path"), "{report}");
+    assert_eq!(got, want);
+    let a = xp::expand_dims(&xp::asarray(&v[..8 * 16], &[8, 16]).unwrap(), 1).unwrap();
+    let b = xp::expand_dims(&xp::asarray(&v[..40 * 16], &[40, 16]).unwrap(), 0).unwrap();
     let d = (&a - &b).unwrap();
-    let pairwise = xp::sum(&(&d * &d).unwrap(), Some(&[-1]), false).unwrap();
-    let report = pairwise.explain().unwrap();
+    let report = xp::sum(&(&d * &d).unwrap(), Some(&[-1]), false).unwrap().explain().unwrap();
     assert!(report.contains(" lanes, compile") && !report.contains("column path"), "{report}");
 }
 

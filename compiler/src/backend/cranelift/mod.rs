@@ -10,6 +10,7 @@ mod skeleton;
 mod types;
 
 pub use lanes::choose_lanes;
+pub use reduce_columns::LaneStep;
 
 use crate::kernel_ir::{verify, Kernel};
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -40,7 +41,8 @@ pub struct CpuKernel {
     /// For a reduction that could take the column path: the kernel inputs
     /// whose strides decide it. This code has the path only if it was
     /// compiled with `compile_columns`; a launch whose strides fit asks
-    /// the cache for that variant (`CacheEntry::column_kernel`).
+    /// the cache for the variant with its lane steps
+    /// (`CacheEntry::column_kernel`).
     pub column_inputs: Option<Vec<usize>>,
 }
 
@@ -104,23 +106,24 @@ pub fn host_has_fma() -> bool {
 /// Compiles a kernel whose math ops are already expanded. A reduction
 /// gets the row loop only; `compile_columns` adds the column path.
 pub fn compile(kernel: &Kernel, want_disasm: bool) -> Result<CpuKernel> {
-    compile_variant(kernel, want_disasm, None, false)
+    compile_variant(kernel, want_disasm, None, None)
 }
 
-/// `compile` with the column path for reductions over a leading axis
-/// (`reduce_columns.rs`): several times the code and compile time, so it
-/// is built only once a launch's strides can use it.
-pub fn compile_columns(kernel: &Kernel, want_disasm: bool) -> Result<CpuKernel> {
-    compile_variant(kernel, want_disasm, None, true)
+/// `compile` with the column path for reductions over a leading axis or
+/// short rows (`reduce_columns.rs`), its column inputs loaded as `steps`
+/// says: several times the code and compile time, so it is built only once
+/// a launch's strides can use it.
+pub fn compile_columns(kernel: &Kernel, want_disasm: bool, steps: &[LaneStep]) -> Result<CpuKernel> {
+    compile_variant(kernel, want_disasm, None, Some(steps))
 }
 
 /// As `compile`, optionally forcing the lane count (1 = scalar path), so
 /// tests can check both paths give the same bits.
 pub fn compile_with_lanes(kernel: &Kernel, want_disasm: bool, force_lanes: Option<u32>) -> Result<CpuKernel> {
-    compile_variant(kernel, want_disasm, force_lanes, false)
+    compile_variant(kernel, want_disasm, force_lanes, None)
 }
 
-fn compile_variant(kernel: &Kernel, want_disasm: bool, force_lanes: Option<u32>, columns: bool) -> Result<CpuKernel> {
+fn compile_variant(kernel: &Kernel, want_disasm: bool, force_lanes: Option<u32>, columns: Option<&[LaneStep]>) -> Result<CpuKernel> {
     let started = Instant::now();
     verify(kernel)?;
     if kernel.has_math() {

@@ -1,9 +1,12 @@
-//! Reductions over a leading axis (`sum(x, axis=0)`, any reduction of a
-//! transposed view), several outputs at once. The row loop walks one
-//! output's reduced elements, which here are a column apart in memory:
-//! every vector is a gather, every element another cache line. Here the
-//! lanes of a vector are adjacent outputs instead, so each step is one
-//! vector load along a row of memory.
+//! Reductions several outputs at once: the lanes of a vector are adjacent
+//! outputs instead of one output's adjacent reduced elements.
+//!
+//! * Over a leading axis (`sum(x, axis=0)`, any reduction of a transposed
+//!   view) the row loop walks one output's reduced elements a column apart
+//!   in memory: every vector a gather, every element another cache line.
+//!   Here each step is one vector load along a row of memory.
+//!   An input broadcast along the outputs (`sum(x * w[:, None], axis=0)`)
+//!   is one element per step, splatted.
 //!
 //! The accumulation order of `kernel_ir::reduce` is kept output by
 //! output: canonical lane `j = r % 8` is accumulator `j` (a vector whose
@@ -14,18 +17,54 @@
 
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
-use super::reduce_pass::{finish_total, initial_totals, join_block, Red};
+use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
 use super::skeleton::{element_addr, mem, InputPlan};
+use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
+/// How a column input's elements for adjacent outputs lie in memory, which
+/// decides how a step loads a vector of them. A compiled column variant
+/// has one per column input, and a launch picks the variant its strides
+/// need (`execute::column_steps`); the kernel checks them again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LaneStep {
+    /// Side by side (stride 1 along the last outer dim): one vector load.
+    Unit,
+    /// The same element for every output (stride 0, a broadcast): one
+    /// load, splatted.
+    Same,
+}
+
+impl LaneStep {
+    /// The step for an input whose stride along the last outer dim is
+    /// `s`, where the column path can load it.
+    pub fn of(s: isize) -> Option<LaneStep> {
+        match s {
+            1 => Some(LaneStep::Unit),
+            0 => Some(LaneStep::Same),
+            _ => None,
+        }
+    }
+
+    /// One letter per input, for variant names in dumps (`columns-us`).
+    pub fn letter(self) -> char {
+        match self {
+            LaneStep::Unit => 'u',
+            LaneStep::Same => 's',
+        }
+    }
+}
+
 /// An inner input read across the group's outputs: the element of lane `l`
-/// at reduced index `r` is `first + l + r * stride` (in elements).
+/// at reduced index `r` is `first + l + r * stride` (in elements) for
+/// `Unit`, `first + r * stride` for `Same`.
 pub(super) struct ColumnInput {
     pub input: usize,
     pub first: CValue,
     pub stride: CValue,
+    pub step: LaneStep,
 }
 
 fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
@@ -65,7 +104,13 @@ pub(super) fn emit_columns(
                 let step = fb.ins().imul(r, c.stride);
                 let at = fb.ins().iadd(c.first, step);
                 let addr = element_addr(fb, *base, at, dtype.size() as i64);
-                fb.ins().load(vem.vty(dtype), mem(), addr, (g * lanes * dtype.size()) as i32)
+                match c.step {
+                    LaneStep::Unit => fb.ins().load(vem.vty(dtype), mem(), addr, (g * lanes * dtype.size()) as i32),
+                    LaneStep::Same => {
+                        let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
+                        if lanes == 1 { e } else { fb.ins().splat(vem.vty(dtype), e) }
+                    }
+                }
             })
             .collect()
     };
@@ -99,7 +144,9 @@ pub(super) fn emit_columns(
     let block_start = fb.create_block();
     let group = fb.create_block();
     let group_body = fb.create_block();
+    let tail_test = fb.create_block();
     let tail = fb.create_block();
+    let block_end = fb.create_block();
     let done = fb.create_block();
 
     // Running totals: per reduction, per output lane.
@@ -145,7 +192,11 @@ pub(super) fn emit_columns(
     fb.switch_to_block(group);
     let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
     let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
-    fb.ins().brif(whole, group_body, &[], tail, &args_of(&accs));
+    fb.ins().brif(whole, group_body, &[], tail_test, &[]);
+    // A block whose length is a multiple of eight has no tail to run.
+    fb.switch_to_block(tail_test);
+    let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
+    fb.ins().brif(some_left, tail, &args_of(&accs), block_end, &args_of(&accs));
     fb.switch_to_block(group_body);
     let mut next = accs.clone();
     for u in 0..REDUCE_LANES {
@@ -177,18 +228,31 @@ pub(super) fn emit_columns(
             fold(fb, &mut next, u, g, &vals, Some(in_block));
         }
     }
-    // The block's end, output by output.
+    fb.ins().jump(block_end, &args_of(&next));
+
+    // block_end(accs...): the block's end, output by output.
+    let next: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(block_end, t)).collect();
+    fb.switch_to_block(block_end);
     let mut new_totals = Vec::new();
     let mut t = 0;
     for (ri, r) in reds.iter().enumerate() {
         let (base, w) = slots[ri];
         for g in 0..groups {
-            let per_acc: Vec<Vec<CValue>> = (0..REDUCE_LANES)
-                .map(|u| {
-                    let a = base + (u * groups + g) * w;
-                    r.lane_values(fb, vem, &next[a..a + w])
-                })
-                .collect();
+            let acc = |u: usize| base + (u * groups + g) * w;
+            if w == 1 && lanes > 1 {
+                // Lane `l` of every accumulator is output `o + l`'s, so the
+                // pairwise tree on whole vectors is each output's tree, in
+                // a lane each: 7 vector ops for the group instead of 7
+                // scalar ones per output (what short rows spend most on).
+                let accs: Vec<CValue> = (0..REDUCE_LANES).map(|u| next[acc(u)]).collect();
+                let block = pairwise_lanes(fb, vem, r, &accs);
+                for v in r.lane_values(fb, vem, &[block]) {
+                    new_totals.extend(join_total(fb, sem, r, v, &totals[t..t + r.total_width()]));
+                    t += r.total_width();
+                }
+                continue;
+            }
+            let per_acc: Vec<Vec<CValue>> = (0..REDUCE_LANES).map(|u| r.lane_values(fb, vem, &next[acc(u)..acc(u) + w])).collect();
             for l in 0..lanes {
                 let lane_vals: Vec<CValue> = per_acc.iter().map(|v| v[l]).collect();
                 new_totals.extend(join_block(fb, sem, r, &lane_vals, &totals[t..t + r.total_width()]));
@@ -217,3 +281,4 @@ pub(super) fn emit_columns(
         })
         .collect()
 }
+

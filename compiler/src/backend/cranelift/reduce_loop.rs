@@ -7,7 +7,7 @@
 //! stored, with the row still in cache for the second and third walks.
 
 use super::emit::Emitter;
-use super::reduce_columns::{emit_columns, ColumnInput};
+use super::reduce_columns::{emit_columns, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
@@ -85,11 +85,11 @@ impl Row<'_> {
     }
 }
 
-/// With `columns`, emits the column path where the kernel allows it.
-/// Returns how many adjacent outputs one step of the outer loop may handle
-/// together (a column group, or 1 where every output is its own row), and
+/// With `columns` (how each column input's lanes step, see `LaneStep`),
+/// emits the column path where the kernel allows it. Returns how many
+/// adjacent outputs one step of the outer loop may handle together (a column group, or 1 where every output is its own row), and
 /// the inputs that decide the column path if the kernel allows it at all.
-pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig, columns: bool) -> (usize, Option<Vec<usize>>) {
+pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target: cranelift_codegen::isa::TargetFrontendConfig, columns: Option<&[LaneStep]>) -> (usize, Option<Vec<usize>>) {
     let k: &Kernel = vem.kernel;
     let (rank, rrank) = (k.rank as usize, k.reduce_rank as usize);
     let inner = k.inner_insts();
@@ -128,8 +128,35 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let first_offsets = |fb: &mut FunctionBuilder, o: CValue| -> Vec<CValue> {
         row_inputs.iter().map(|&n| strided_offset(fb, o, &dims[..rank], &row_strides(n)[..rank])).collect()
     };
+    // On to output `o + by` (last outer coordinate `col`, row offsets
+    // `offsets`): within a run of the last outer coordinate the offsets
+    // step by its stride; only a wrap unravels the index again.
+    let advance = |fb: &mut FunctionBuilder, o: CValue, col: CValue, offsets: &[CValue], by: i64| {
+        let no = fb.ins().iadd_imm_s(o, by);
+        let next_col = fb.ins().iadd_imm_s(col, by);
+        let same_run = fb.ins().icmp(IntCC::UnsignedLessThan, next_col, dims[rank - 1]);
+        let step = fb.create_block();
+        let wrap = fb.create_block();
+        fb.ins().brif(same_run, step, &[], wrap, &[]);
+        fb.switch_to_block(step);
+        let mut a = vec![BlockArg::Value(no), BlockArg::Value(next_col)];
+        for (p, &n) in row_inputs.iter().enumerate() {
+            let stride = row_strides(n)[rank - 1];
+            let by_stride = if by == 1 { stride } else { fb.ins().imul_imm_s(stride, by) };
+            a.push(BlockArg::Value(fb.ins().iadd(offsets[p], by_stride)));
+        }
+        fb.ins().jump(outer_head, &a);
+        fb.switch_to_block(wrap);
+        // One step past a run's end starts the next run; a group may end
+        // inside it.
+        let c = if by == 1 { fb.ins().iconst(types::I64, 0) } else { fb.ins().urem(no, dims[rank - 1]) };
+        let mut a = vec![BlockArg::Value(no), BlockArg::Value(c)];
+        a.extend(args_of(&first_offsets(fb, no)));
+        fb.ins().jump(outer_head, &a);
+    };
     let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    let layout = column_inputs.as_ref().filter(|_| columns).map(|cols| ColumnLayout::find(&mut fb, cols, &row_strides, &dims, rank));
+    let steps = columns.filter(|steps| column_inputs.as_ref().is_some_and(|cols| cols.len() == steps.len()));
+    let layout = column_inputs.as_ref().zip(steps).map(|(cols, steps)| ColumnLayout::find(&mut fb, cols, steps, &row_strides, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
         let col = fb.ins().urem(start, dims[rank - 1]);
@@ -148,8 +175,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     };
     fb.switch_to_block(outer_head);
     let more = fb.ins().icmp(IntCC::UnsignedLessThan, o, end);
-    match (&column_inputs, col, layout) {
-        (Some(cols), Some(col), Some(layout)) => {
+    match (&column_inputs, col, layout.zip(steps)) {
+        (Some(cols), Some(col), Some((layout, steps))) => {
             // Adjacent outputs whose inputs sit side by side in memory, and
             // walk their reduced elements with a stride: the column path.
             // The test per group is a few compares: the layout facts were
@@ -163,13 +190,10 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             let ok = layout.group_fits(&mut fb, o, col, end, dims[rank - 1], lanes);
             fb.ins().brif(ok, columns, &[], row_block, &[]);
             fb.switch_to_block(columns);
-            let firsts: Vec<CValue> = cols.iter().map(|&n| strided_offset(&mut fb, o, &dims[..rank], &row_strides(n)[..rank])).collect();
-            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], cols, &firsts, o, inner_len, &inner, &live, &level);
-            let no = fb.ins().iadd_imm_s(o, lanes);
-            let c = fb.ins().urem(no, dims[rank - 1]);
-            let mut a = vec![BlockArg::Value(no), BlockArg::Value(c)];
-            a.extend(args_of(&first_offsets(&mut fb, no)));
-            fb.ins().jump(outer_head, &a);
+            // Column inputs are row inputs: their offsets at `o` are at hand.
+            let firsts: Vec<CValue> = cols.iter().map(|&n| offsets[row_inputs.iter().position(|&m| m == n).expect("column inputs are row inputs")]).collect();
+            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], cols, steps, &firsts, o, inner_len, &inner, &live, &level);
+            advance(&mut fb, o, col, &offsets, lanes);
         }
         _ => {
             fb.ins().brif(more, row_block, &[], exit, &[]);
@@ -217,30 +241,12 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             store_output(&mut fb, k, n, bases[n_in + n], o, scalar_vals[v.0 as usize].unwrap());
         }
     }
-    let no = fb.ins().iadd_imm_s(o, 1);
     match col {
         None => {
+            let no = fb.ins().iadd_imm_s(o, 1);
             fb.ins().jump(outer_head, &[BlockArg::Value(no)]);
         }
-        Some(col) => {
-            let next_col = fb.ins().iadd_imm_s(col, 1);
-            let same_run = fb.ins().icmp(IntCC::UnsignedLessThan, next_col, dims[rank - 1]);
-            let step = fb.create_block();
-            let wrap = fb.create_block();
-            fb.ins().brif(same_run, step, &[], wrap, &[]);
-            fb.switch_to_block(step);
-            let mut a = vec![BlockArg::Value(no), BlockArg::Value(next_col)];
-            for (p, &n) in row_inputs.iter().enumerate() {
-                let next = fb.ins().iadd(offsets[p], row_strides(n)[rank - 1]);
-                a.push(BlockArg::Value(next));
-            }
-            fb.ins().jump(outer_head, &a);
-            fb.switch_to_block(wrap);
-            let zero = fb.ins().iconst(types::I64, 0);
-            let mut a = vec![BlockArg::Value(no), BlockArg::Value(zero)];
-            a.extend(args_of(&first_offsets(&mut fb, no)));
-            fb.ins().jump(outer_head, &a);
-        }
+        Some(col) => advance(&mut fb, o, col, &offsets, 1),
     }
 
     fb.switch_to_block(exit);
@@ -299,40 +305,41 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
 /// What the launch's strides say about the column path, found once per
 /// launch and kept in a stack slot: as plain values, Cranelift's
 /// elaboration recomputed the whole test (multiplies and compares of
-/// launch words) for every output, inside the row loop. The launcher runs
-/// this variant only when `execute::columns_fit` says `TAKEN` holds; the
-/// kernel tests it again so that its loads never depend on the caller.
+/// launch words) for every output, inside the row loop. The launcher
+/// picks the variant whose lane steps its strides have, where the path
+/// pays (`execute::column_steps`); the kernel tests the steps again so
+/// that its loads never depend on the caller.
 #[derive(Clone, Copy)]
 struct ColumnLayout {
     slot: StackSlot,
 }
 
 impl ColumnLayout {
-    /// Bit `TAKEN`: every column input steps by one element along the last
-    /// outer dim and some column input reads its reduced elements with a
-    /// stride, so groups inside one run of the last outer coordinate take
-    /// the path. Bit `FLAT`: every column input's outer dims are also flat
-    /// (row-major without gaps), so groups may cross the end of a run too.
+    /// Bit `TAKEN`: every column input steps along the last outer dim as
+    /// this variant loads it (`LaneStep`), so groups inside one run of the
+    /// last outer coordinate take the path. Bit `FLAT`: every column
+    /// input's outer dims are also flat (row-major without gaps), so
+    /// groups may cross the end of a run too.
     const TAKEN: i64 = 1;
     const FLAT: i64 = 2;
 
-    fn find(fb: &mut FunctionBuilder, cols: &[usize], row_strides: &dyn Fn(usize) -> Vec<CValue>, dims: &[CValue], rank: usize) -> ColumnLayout {
-        let mut unit_last = fb.ins().iconst(types::I8, 1);
+    fn find(fb: &mut FunctionBuilder, cols: &[usize], steps: &[LaneStep], row_strides: &dyn Fn(usize) -> Vec<CValue>, dims: &[CValue], rank: usize) -> ColumnLayout {
+        let mut taken = fb.ins().iconst(types::I8, 1);
         let mut flat = fb.ins().iconst(types::I8, 1);
-        let mut strided_reduced = fb.ins().iconst(types::I8, 0);
-        for &n in cols {
+        for (&n, &step) in cols.iter().zip(steps) {
             let strides = row_strides(n);
-            let unit = fb.ins().icmp_imm_s(IntCC::Equal, strides[rank - 1], 1);
-            unit_last = fb.ins().band(unit_last, unit);
+            let expected = match step {
+                LaneStep::Unit => 1,
+                LaneStep::Same => 0,
+            };
+            let fits = fb.ins().icmp_imm_s(IntCC::Equal, strides[rank - 1], expected);
+            taken = fb.ins().band(taken, fits);
             for d in 0..rank - 1 {
                 let packed = fb.ins().imul(strides[d + 1], dims[d + 1]);
                 let same = fb.ins().icmp(IntCC::Equal, strides[d], packed);
                 flat = fb.ins().band(flat, same);
             }
-            let not_unit = fb.ins().icmp_imm_s(IntCC::NotEqual, strides[rank], 1);
-            strided_reduced = fb.ins().bor(strided_reduced, not_unit);
         }
-        let taken = fb.ins().band(unit_last, strided_reduced);
         let flat = fb.ins().ishl_imm_s(flat, 1);
         let bits = fb.ins().bor(taken, flat);
         let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 1, 0));
@@ -360,7 +367,7 @@ impl ColumnLayout {
 
 /// Vectors of outputs per step of the column path: four make a 64-byte
 /// cache line of each row for 4-byte elements.
-const COLUMN_GROUPS: usize = 4;
+pub const COLUMN_GROUPS: usize = 4;
 
 /// `COLUMN_GROUPS * vem.lanes` outputs from `o` on through the column
 /// path, stored.
@@ -373,6 +380,7 @@ fn emit_column_group(
     outer_dims: &[CValue],
     out_bases: &[CValue],
     cols: &[usize],
+    steps: &[LaneStep],
     firsts: &[CValue],
     o: CValue,
     inner_len: CValue,
@@ -390,10 +398,12 @@ fn emit_column_group(
     let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
     let inputs: Vec<ColumnInput> = cols
         .iter()
+        .zip(steps)
         .zip(firsts)
-        .map(|(&n, &first)| {
+        .map(|((&n, &step), &first)| {
             let InputPlan::Strided { strides, .. } = &plans[n] else { unreachable!("column inputs are strided") };
-            ColumnInput { input: n, first, stride: strides[outer_dims.len()] }
+            let rank = outer_dims.len();
+            ColumnInput { input: n, first, stride: strides[rank], step }
         })
         .collect();
     let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len, COLUMN_GROUPS);

@@ -452,8 +452,9 @@ pub(super) fn join_block(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[
 }
 
 /// The eight canonical lane values combined pairwise, `((l0 op l1) op (l2
-/// op l3)) op ((l4 op l5) op (l6 op l7))`, one scalar at a time.
-fn pairwise_lanes(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[CValue]) -> CValue {
+/// op l3)) op ((l4 op l5) op (l6 op l7))`: scalars with the scalar
+/// emitter, or vectors whose lanes are separate outputs (the column path).
+pub(super) fn pairwise_lanes(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[CValue]) -> CValue {
     let f = |fb: &mut FunctionBuilder, a, b| sem.binary(fb, r.op.binary(), r.ty, a, b);
     let (p01, p23, p45, p67) = (f(fb, l[0], l[1]), f(fb, l[2], l[3]), f(fb, l[4], l[5]), f(fb, l[6], l[7]));
     let (q0, q1) = (f(fb, p01, p23), f(fb, p45, p67));
@@ -461,7 +462,7 @@ fn pairwise_lanes(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, l: &[CValue]
 }
 
 /// A block's value joined to the running total; returns the new total.
-fn join_total(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, block: CValue, totals: &[CValue]) -> Vec<CValue> {
+pub(super) fn join_total(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, block: CValue, totals: &[CValue]) -> Vec<CValue> {
     let total = totals[0];
     if r.total_ty == types::F64 && r.ty == DType::Float32 {
         let b = fb.ins().fpromote(types::F64, block);
