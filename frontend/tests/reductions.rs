@@ -444,6 +444,7 @@ proptest! {
         axis in 0usize..3,
         keepdims in any::<bool>(),
         huge in any::<bool>(),
+        weighted in any::<bool>(),
         seed in any::<u64>(),
     ) {
         let mut v: Vec<f32> = common::data_in(r * c, seed, -20.0, 20.0).into_iter().map(|x| x as f32).collect();
@@ -455,6 +456,11 @@ proptest! {
             let mut y = xp::asarray(&v, &[r, c])?;
             for &f in &chain {
                 y = chain_step(f, &y)?;
+            }
+            if weighted {
+                // A weight per row, broadcast along it: over axis 0 the
+                // column path splats one element per step.
+                y = (&y * &xp::asarray(&v[..r], &[r, 1])?)?;
             }
             let ax = axes.as_deref();
             let red = match kind {
@@ -477,8 +483,8 @@ proptest! {
         }
         xp::eval_with(&together.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
         for (k, w) in want.iter().enumerate() {
-            prop_assert_eq!(bits(&alone[k]), bits(w), "{:?} -> kind {} over axis {} of {}x{}, output {}", &chain, kind, axis, r, c, k);
-            prop_assert_eq!(bits(&together[k]), bits(w), "{:?} -> kind {} over axis {} of {}x{}, output {}, one eval", &chain, kind, axis, r, c, k);
+            prop_assert_eq!(bits(&alone[k]), bits(w), "{:?} -> kind {} over axis {} of {}x{} (weighted {}), output {}", &chain, kind, axis, r, c, weighted, k);
+            prop_assert_eq!(bits(&together[k]), bits(w), "{:?} -> kind {} over axis {} of {}x{} (weighted {}), output {}, one eval", &chain, kind, axis, r, c, weighted, k);
         }
     }
 }
