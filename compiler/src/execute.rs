@@ -131,10 +131,11 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
         .collect::<Result<Vec<_>>>()?;
     let args = launch_args(s, low, produced, &outputs)?;
     let steps = match (&entry.cpu.column_inputs, engine) {
-        (Some(cols), Engine::Cranelift) => column_steps(low, cols),
+        (Some(cols), Engine::Cranelift) => column_steps(low, cols, entry.cpu.lanes as usize),
         _ => None,
     };
-    let columns = steps.map(|steps| entry.column_kernel(&steps)).transpose()?;
+    // A variant whose kernel could not take the path has groups of one.
+    let columns = steps.map(|steps| entry.column_kernel(&steps)).transpose()?.filter(|c| c.cpu.output_align > 1);
     let cpu = columns.as_ref().map_or(&entry.cpu, |c| &c.cpu);
     let started = Instant::now();
     let f = cpu.entry;
@@ -149,20 +150,31 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
     Ok((KernelRun { entry, hit, miss_reason, elements: n, run_time: started.elapsed(), columns }, outputs))
 }
 
+/// Rows up to this long take the column path's short-row form when every
+/// input's reduced elements are side by side: the row loop's per-row cost
+/// (setup, the eight-lane fold, the running total) outweighs the elements
+/// there, and the short-row form shares it among `lanes` outputs.
+const SHORT_ROW: usize = 64;
+
 /// How this launch's column inputs would load on the column path, when it
-/// pays: a reduction over a leading axis, each column input's outputs side
-/// by side or one element shared by all of them (a broadcast weight), and
-/// some input's reduced elements a stride apart. The generated
-/// `ColumnLayout` checks the steps again and decides group by group.
-fn column_steps(low: &Lowered, cols: &[usize]) -> Option<Vec<LaneStep>> {
+/// pays: a reduction over a leading axis (each input's outputs side by side
+/// or one element shared by all of them, and some input's reduced elements
+/// a stride apart), or short rows (every input's reduced elements side by
+/// side, at least one group of outputs along the last outer dim). The
+/// generated `ColumnLayout` checks the steps again and decides group by
+/// group.
+fn column_steps(low: &Lowered, cols: &[usize], lanes: usize) -> Option<Vec<LaneStep>> {
     let r = low.outer_rank;
     if r == 0 {
         return None;
     }
     let stride = |i: usize, d: usize| low.inputs[i].strides.get(d).copied();
-    let steps: Vec<LaneStep> = cols.iter().map(|&i| stride(i, r - 1).and_then(LaneStep::of)).collect::<Option<_>>()?;
-    let strided = cols.iter().any(|&i| stride(i, r).is_some_and(|s| s != 1));
-    strided.then_some(steps)
+    let strides: Vec<(isize, isize)> = cols.iter().map(|&i| Some((stride(i, r - 1)?, stride(i, r)?))).collect::<Option<_>>()?;
+    if strides.iter().any(|&(_, red)| red != 1) {
+        return strides.iter().map(|&(lane, _)| LaneStep::across(lane)).collect();
+    }
+    let inner: usize = low.dims[r..].iter().product();
+    (inner <= SHORT_ROW && low.dims[r - 1] >= lanes).then(|| strides.iter().map(|&(lane, _)| LaneStep::along(lane)).collect())
 }
 
 /// Host launch words for one kernel. A realized input whose data lives on

@@ -492,8 +492,8 @@ proptest! {
 /// The column path is a variant compiled when a launch's strides fit it:
 /// a sum over the leading axis of a contiguous array runs it, and so does
 /// one whose product has a weight per row broadcast along it (one element
-/// splatted per step), with the interpreter's bits; pairwise-style short
-/// rows gathered a stride apart keep the row loop.
+/// splatted per step), with the interpreter's bits; an input read down its
+/// columns beside one read along its rows keeps the row loop.
 #[test]
 fn the_column_path_is_compiled_only_for_launches_that_fit() {
     let v: Vec<f32> = common::data_in(64 * 40, 7, -1.0, 1.0).into_iter().map(|x| x as f32).collect();
@@ -516,10 +516,10 @@ fn the_column_path_is_compiled_only_for_launches_that_fit() {
     let ((got, report), (want, _)) = (weighted(xp::Engine::Cranelift), weighted(xp::Engine::Interpreter));
     assert!(report.contains("lanes, column path"), "{report}");
     assert_eq!(got, want);
-    let a = xp::expand_dims(&xp::asarray(&v[..8 * 16], &[8, 16]).unwrap(), 1).unwrap();
-    let b = xp::expand_dims(&xp::asarray(&v[..40 * 16], &[40, 16]).unwrap(), 0).unwrap();
-    let d = (&a - &b).unwrap();
-    let report = xp::sum(&(&d * &d).unwrap(), Some(&[-1]), false).unwrap().explain().unwrap();
+    // Over a leading axis with an input whose outputs are neither side by
+    // side nor one element: the row loop.
+    let sq = xp::asarray(&v[..40 * 40], &[40, 40]).unwrap();
+    let report = xp::sum(&(&sq * &xp::permute_dims(&sq, &[1, 0]).unwrap()).unwrap(), Some(&[0]), false).unwrap().explain().unwrap();
     assert!(report.contains(" lanes, compile") && !report.contains("column path"), "{report}");
 }
 
@@ -534,12 +534,76 @@ fn column_groups_across_outer_runs_match_the_interpreter() {
         let run = |engine: xp::Engine| -> Vec<Vec<u32>> {
             let x = xp::asarray(&v, &[r, a, b]).unwrap();
             let x = xp::index(&x, &[xp::Index::Slice { start: None, stop: None, step: None }, xp::Index::Slice { start: None, stop: None, step: None }, xp::Index::Slice { start: None, stop: Some(keep as isize), step: None }]).unwrap();
-            let outs = [xp::sum(&(&x * &x).unwrap(), Some(&[0]), false).unwrap(), xp::max(&x, Some(&[0]), true).unwrap()];
+            // Weights per (row, middle) and per row, broadcast: the first
+            // is not flat (groups stay in a run), the second is one element
+            // for every output (groups may cross runs).
+            let w_rows_mid = xp::asarray(&v[..r * a], &[r, a, 1]).unwrap();
+            let w_rows = xp::asarray(&v[..r], &[r, 1, 1]).unwrap();
+            let outs = [
+                xp::sum(&(&x * &x).unwrap(), Some(&[0]), false).unwrap(),
+                xp::max(&x, Some(&[0]), true).unwrap(),
+                xp::sum(&(&x * &w_rows_mid).unwrap(), Some(&[0]), false).unwrap(),
+                xp::max(&(&x * &w_rows).unwrap(), Some(&[0]), false).unwrap(),
+            ];
             xp::eval_with(&outs.iter().collect::<Vec<_>>(), engine).unwrap();
             outs.iter().map(|o| o.to_vec::<f32>().unwrap().into_iter().map(f32::to_bits).collect()).collect()
         };
         assert_eq!(run(xp::Engine::Cranelift), run(xp::Engine::Interpreter), "{r}x{a}x{b} keeping {keep} of the last axis");
     }
+}
+
+/// Short rows take the column path's short-row form where every input's
+/// reduced elements are side by side: whole groups of eight load each
+/// output's row, the accumulators are transposed for the tail and the
+/// block's end. Pairwise distances (one row shared by a group's outputs,
+/// the other a row each), norms of Nx3 points, sliced rows (outputs a
+/// stride apart that is not the row length), every single-pass reduction
+/// kind, f32 and f64, lengths with and without a tail, and output counts
+/// that leave outputs to the row loop: the interpreter's bits.
+#[test]
+fn short_rows_match_the_interpreter() {
+    fn cases(engine: xp::Engine, dtype: xp::DType, n: usize, m: usize, k: usize) -> Vec<Vec<u64>> {
+        let v = common::data_in((2 * n + m) * k + 64, (n * 1000 + m * 10 + k) as u64, -2.0, 2.0);
+        let arr = |from: usize, shape: &[usize]| xp::astype(&xp::asarray(&v[from..from + shape.iter().product::<usize>()], shape).unwrap(), dtype).unwrap();
+        let a = xp::expand_dims(&arr(0, &[n, k]), 1).unwrap();
+        let b = xp::expand_dims(&arr(n * k, &[m, k]), 0).unwrap();
+        let d = (&a - &b).unwrap();
+        let dd = (&d * &d).unwrap();
+        let pts = arr(0, &[n, k]);
+        // Every other point of a (2n, k) array: outputs 2k apart.
+        let sliced = xp::index(&arr(0, &[n.min(32) * 2, k]), &[xp::Index::Slice { start: None, stop: None, step: Some(2) }]).unwrap();
+        let last = Some(&[-1isize][..]);
+        let outs = [
+            xp::sqrt(&xp::sum(&dd, last, false).unwrap()).unwrap(),
+            xp::max(&d, last, false).unwrap(),
+            xp::min(&d, last, true).unwrap(),
+            xp::prod(&(&(&d * 0.25).unwrap() + 1.0).unwrap(), last, false).unwrap(),
+            xp::sum(&(&pts * &pts).unwrap(), last, false).unwrap(),
+            xp::any(&xp::greater(&pts, &xp::asarray(&[1.5f64], &[1]).unwrap()).unwrap(), last, false).unwrap(),
+            xp::sum(&sliced, last, false).unwrap(),
+        ];
+        xp::eval_with(&outs.iter().collect::<Vec<_>>(), engine).unwrap();
+        outs.iter()
+            .map(|o| match o.dtype() {
+                xp::DType::Float32 => o.to_vec::<f32>().unwrap().into_iter().map(|x| x.to_bits() as u64).collect(),
+                xp::DType::Float64 => o.to_vec::<f64>().unwrap().into_iter().map(f64::to_bits).collect(),
+                _ => o.to_vec::<bool>().unwrap().into_iter().map(u64::from).collect(),
+            })
+            .collect()
+    }
+    for dtype in [xp::DType::Float32, xp::DType::Float64] {
+        for &(n, m, k) in &[(9usize, 13usize, 16usize), (6, 8, 3), (5, 11, 1), (4, 9, 8), (7, 10, 17), (3, 12, 64), (8, 5, 23)] {
+            assert_eq!(cases(xp::Engine::Cranelift, dtype, n, m, k), cases(xp::Engine::Interpreter, dtype, n, m, k), "{dtype:?} {n}x{m}x{k}");
+        }
+    }
+    // The pairwise kernel takes the path; rows longer than SHORT_ROW (64)
+    // keep the row loop.
+    let x = xp::asarray(&common::data_in(40 * 70, 3, -1.0, 1.0), &[40, 70]).unwrap();
+    let short = xp::index(&x, &[xp::Index::Slice { start: None, stop: None, step: None }, xp::Index::Slice { start: None, stop: Some(16), step: None }]).unwrap();
+    let report = xp::sum(&short, Some(&[-1]), false).unwrap().explain().unwrap();
+    assert!(report.contains("lanes, column path"), "{report}");
+    let report = xp::sum(&x, Some(&[-1]), false).unwrap().explain().unwrap();
+    assert!(!report.contains("column path"), "{report}");
 }
 
 #[test]

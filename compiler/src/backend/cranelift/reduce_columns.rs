@@ -18,7 +18,7 @@
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
-use super::skeleton::{element_addr, mem, InputPlan};
+use super::skeleton::{element_addr, load_lanes, mem, pick_lanes, InputPlan};
 use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Type, Value as CValue};
@@ -28,6 +28,11 @@ use cranelift_frontend::FunctionBuilder;
 /// decides how a step loads a vector of them. A compiled column variant
 /// has one per column input, and a launch picks the variant its strides
 /// need (`execute::column_steps`); the kernel checks them again.
+///
+/// `Unit` and `Same` are for reductions over a leading axis; `Row` and
+/// `SharedRow` for short rows (every input's reduced elements side by
+/// side), where whole groups of eight load each output's row as vectors
+/// and transpose the accumulators once at the group loop's end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LaneStep {
     /// Side by side (stride 1 along the last outer dim): one vector load.
@@ -35,12 +40,17 @@ pub enum LaneStep {
     /// The same element for every output (stride 0, a broadcast): one
     /// load, splatted.
     Same,
+    /// Short rows, any stride between outputs: each output's row in
+    /// vectors of its own.
+    Row,
+    /// Short rows, the same row for every output (stride 0 between them).
+    SharedRow,
 }
 
 impl LaneStep {
-    /// The step for an input whose stride along the last outer dim is
-    /// `s`, where the column path can load it.
-    pub fn of(s: isize) -> Option<LaneStep> {
+    /// The step for an input over a leading axis whose stride along the
+    /// last outer dim is `s`, where the column path can load it.
+    pub fn across(s: isize) -> Option<LaneStep> {
         match s {
             1 => Some(LaneStep::Unit),
             0 => Some(LaneStep::Same),
@@ -48,22 +58,47 @@ impl LaneStep {
         }
     }
 
+    /// The step for an input of short rows whose stride along the last
+    /// outer dim is `s` (its reduced stride must be 1).
+    pub fn along(s: isize) -> LaneStep {
+        if s == 0 {
+            LaneStep::SharedRow
+        } else {
+            LaneStep::Row
+        }
+    }
+
+    /// Whether this is a short-row step (`Row`, `SharedRow`).
+    pub fn is_row(self) -> bool {
+        matches!(self, LaneStep::Row | LaneStep::SharedRow)
+    }
+
     /// One letter per input, for variant names in dumps (`columns-us`).
     pub fn letter(self) -> char {
         match self {
             LaneStep::Unit => 'u',
             LaneStep::Same => 's',
+            LaneStep::Row => 'r',
+            LaneStep::SharedRow => 'h',
         }
     }
 }
 
-/// An inner input read across the group's outputs: the element of lane `l`
-/// at reduced index `r` is `first + l + r * stride` (in elements) for
-/// `Unit`, `first + r * stride` for `Same`.
+/// Whether the short-row form fits these reductions: every accumulator a
+/// 128-bit vector of two or four lanes, so that the accumulators of
+/// `lanes` outputs make square blocks to transpose.
+pub(super) fn rows_fit(vem: &Emitter, reds: &[Red]) -> bool {
+    matches!(vem.lanes, 2 | 4) && reds.iter().flat_map(|r| r.state_types(vem)).all(|t| t.bits() == 128 && t.lane_count() == vem.lanes)
+}
+
+/// An inner input read across the group's outputs: the element of output
+/// `l` at reduced index `r` is `first + l * lane_stride + r * stride` (in
+/// elements); `step` says which of these are 0 or 1.
 pub(super) struct ColumnInput {
     pub input: usize,
     pub first: CValue,
     pub stride: CValue,
+    pub lane_stride: CValue,
     pub step: LaneStep,
 }
 
@@ -106,14 +141,49 @@ pub(super) fn emit_columns(
                 let addr = element_addr(fb, *base, at, dtype.size() as i64);
                 match c.step {
                     LaneStep::Unit => fb.ins().load(vem.vty(dtype), mem(), addr, (g * lanes * dtype.size()) as i32),
-                    LaneStep::Same => {
+                    LaneStep::Same | LaneStep::SharedRow => {
                         let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
                         if lanes == 1 { e } else { fb.ins().splat(vem.vty(dtype), e) }
                     }
+                    // Only the tail: a short row's whole groups load
+                    // along the rows (`load_along`).
+                    LaneStep::Row => load_lanes(fb, vem, dtype, |fb, l| {
+                        let lane = fb.ins().imul_imm_s(c.lane_stride, (g * lanes) as i64 + l);
+                        let off = fb.ins().iadd(at, lane);
+                        element_addr(fb, *base, off, dtype.size() as i64)
+                    }),
                 }
             })
             .collect()
     };
+    // Short rows: elements `r .. r + lanes` of output `l`'s row (reduced
+    // stride 1, checked by the layout), per input; a shared row is loaded
+    // once for all outputs.
+    let load_along = |fb: &mut FunctionBuilder, r: CValue, l: usize, shared: &mut Vec<Option<CValue>>| -> Vec<CValue> {
+        inputs
+            .iter()
+            .zip(shared.iter_mut())
+            .map(|(c, kept)| {
+                if let Some(v) = *kept {
+                    return v;
+                }
+                let dtype = k.inputs[c.input].dtype;
+                let InputPlan::Strided { base, .. } = &plans[c.input] else { unreachable!("column inputs are strided") };
+                let mut at = fb.ins().iadd(c.first, r);
+                if c.step == LaneStep::Row {
+                    let lane = fb.ins().imul_imm_s(c.lane_stride, l as i64);
+                    at = fb.ins().iadd(at, lane);
+                }
+                let addr = element_addr(fb, *base, at, dtype.size() as i64);
+                let v = fb.ins().load(vem.vty(dtype), mem(), addr, 0);
+                if c.step == LaneStep::SharedRow {
+                    *kept = Some(v);
+                }
+                v
+            })
+            .collect()
+    };
+    let along = inputs.iter().any(|c| c.step.is_row());
     // Per reduction: (offset of its accumulators in the flat state, width);
     // accumulator (u, g) of reduction ri starts at offset + (u * groups + g) * width.
     let mut at = 0;
@@ -138,6 +208,26 @@ pub(super) fn emit_columns(
                 };
             }
         }
+    };
+
+    // Short rows' accumulators (see the group body) in the column form:
+    // slot `u` holds canonical lane `u` of every output, lane `l` output
+    // `l`'s, one transposed block per `lanes` canonical lanes.
+    let to_columns = |fb: &mut FunctionBuilder, accs: &[CValue]| -> Vec<CValue> {
+        let unroll = REDUCE_LANES / lanes;
+        let mut out = accs.to_vec();
+        for (ri, _) in reds.iter().enumerate() {
+            let (base, w) = slots[ri];
+            for h in 0..unroll {
+                for d in 0..w {
+                    let rows: Vec<CValue> = (0..lanes).map(|l| accs[base + (l * unroll + h) * w + d]).collect();
+                    for (j, col) in transpose(fb, vem, &rows).into_iter().enumerate() {
+                        out[base + (h * lanes + j) * w + d] = col;
+                    }
+                }
+            }
+        }
+        out
     };
 
     let block_head = fb.create_block();
@@ -195,16 +285,32 @@ pub(super) fn emit_columns(
     fb.ins().brif(whole, group_body, &[], tail_test, &[]);
     // A block whose length is a multiple of eight has no tail to run.
     fb.switch_to_block(tail_test);
+    let columns = if along { to_columns(fb, &accs) } else { accs.clone() };
     let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
-    fb.ins().brif(some_left, tail, &args_of(&accs), block_end, &args_of(&accs));
+    fb.ins().brif(some_left, tail, &args_of(&columns), block_end, &args_of(&columns));
     fb.switch_to_block(group_body);
     let mut next = accs.clone();
-    for u in 0..REDUCE_LANES {
-        let r = fb.ins().iadd_imm_s(gr, u as i64);
-        for g in 0..groups {
-            let loaded = load(fb, r, g);
-            let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-            fold(fb, &mut next, u, g, &vals, None);
+    if along {
+        // Slot `l * unroll + h` is output `l`'s accumulator of canonical
+        // lanes `h * lanes ..`: the row loop's order, output by output.
+        let unroll = REDUCE_LANES / lanes;
+        for h in 0..unroll {
+            let r = fb.ins().iadd_imm_s(gr, (h * lanes) as i64);
+            let mut shared = vec![None; inputs.len()];
+            for l in 0..lanes {
+                let loaded = load_along(fb, r, l, &mut shared);
+                let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                fold(fb, &mut next, l * unroll + h, 0, &vals, None);
+            }
+        }
+    } else {
+        for u in 0..REDUCE_LANES {
+            let r = fb.ins().iadd_imm_s(gr, u as i64);
+            for g in 0..groups {
+                let loaded = load(fb, r, g);
+                let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                fold(fb, &mut next, u, g, &vals, None);
+            }
         }
     }
     let mut a = vec![BlockArg::Value(group_end)];
@@ -282,3 +388,20 @@ pub(super) fn emit_columns(
         .collect()
 }
 
+
+/// Rows of a square block (`rows[l]` lane `j`) as its columns (vector `j`
+/// lane `l`), by interleaving lanes and then pairs of lanes: one unpack
+/// instruction each on x86, a zip on Arm.
+fn transpose(fb: &mut FunctionBuilder, vem: &Emitter, rows: &[CValue]) -> Vec<CValue> {
+    let vty = fb.func.dfg.value_type(rows[0]);
+    let mut pick = |a: CValue, b: CValue, lanes: [usize; 4]| pick_lanes(fb, vem, a, b, vty, &|l| lanes[l]);
+    match *rows {
+        [r0, r1] => vec![pick(r0, r1, [0, 2, 0, 0]), pick(r0, r1, [1, 3, 0, 0])],
+        [r0, r1, r2, r3] => {
+            let (lo01, lo23) = (pick(r0, r1, [0, 4, 1, 5]), pick(r2, r3, [0, 4, 1, 5]));
+            let (hi01, hi23) = (pick(r0, r1, [2, 6, 3, 7]), pick(r2, r3, [2, 6, 3, 7]));
+            vec![pick(lo01, lo23, [0, 1, 4, 5]), pick(lo01, lo23, [2, 3, 6, 7]), pick(hi01, hi23, [0, 1, 4, 5]), pick(hi01, hi23, [2, 3, 6, 7])]
+        }
+        _ => unreachable!("rows_fit allows 2x2 and 4x4 blocks"),
+    }
+}

@@ -7,7 +7,7 @@
 //! stored, with the row still in cache for the second and third walks.
 
 use super::emit::Emitter;
-use super::reduce_columns::{emit_columns, ColumnInput, LaneStep};
+use super::reduce_columns::{emit_columns, rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
@@ -155,7 +155,12 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         fb.ins().jump(outer_head, &a);
     };
     let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    let steps = columns.filter(|steps| column_inputs.as_ref().is_some_and(|cols| cols.len() == steps.len()));
+    // Short rows need accumulators that transpose (`rows_fit`); a variant
+    // without the path has a group of one, which the launcher checks.
+    let first_level: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == 1).filter_map(|i| Red::of(k, i)).collect();
+    let steps = columns
+        .filter(|steps| column_inputs.as_ref().is_some_and(|cols| cols.len() == steps.len()))
+        .filter(|steps| !steps.iter().any(|s| s.is_row()) || rows_fit(vem, &first_level));
     let layout = column_inputs.as_ref().zip(steps).map(|(cols, steps)| ColumnLayout::find(&mut fb, cols, steps, &row_strides, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
@@ -186,7 +191,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             let columns = fb.create_block();
             fb.ins().brif(more, try_columns, &[], exit, &[]);
             fb.switch_to_block(try_columns);
-            let lanes = vem.lanes as i64 * COLUMN_GROUPS as i64;
+            let lanes = (vem.lanes as usize * column_groups(steps)) as i64;
             let ok = layout.group_fits(&mut fb, o, col, end, dims[rank - 1], lanes);
             fb.ins().brif(ok, columns, &[], row_block, &[]);
             fb.switch_to_block(columns);
@@ -254,7 +259,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.seal_all_blocks();
     fb.finalize(target);
     // `layout` exists exactly when the column path was emitted.
-    (layout.map_or(1, |_| vem.lanes as usize * COLUMN_GROUPS), column_inputs)
+    (layout.zip(steps).map_or(1, |(_, steps)| vem.lanes as usize * column_groups(steps)), column_inputs)
 }
 
 /// The inputs of the column path (`reduce_columns.rs`), when the kernel
@@ -328,12 +333,17 @@ impl ColumnLayout {
         let mut flat = fb.ins().iconst(types::I8, 1);
         for (&n, &step) in cols.iter().zip(steps) {
             let strides = row_strides(n);
-            let expected = match step {
-                LaneStep::Unit => 1,
-                LaneStep::Same => 0,
+            // (dim, stride) pairs the variant's loads rely on.
+            let expected: &[(usize, i64)] = match step {
+                LaneStep::Unit => &[(rank - 1, 1)],
+                LaneStep::Same => &[(rank - 1, 0)],
+                LaneStep::Row => &[(rank, 1)],
+                LaneStep::SharedRow => &[(rank, 1), (rank - 1, 0)],
             };
-            let fits = fb.ins().icmp_imm_s(IntCC::Equal, strides[rank - 1], expected);
-            taken = fb.ins().band(taken, fits);
+            for &(d, e) in expected {
+                let fits = fb.ins().icmp_imm_s(IntCC::Equal, strides[d], e);
+                taken = fb.ins().band(taken, fits);
+            }
             for d in 0..rank - 1 {
                 let packed = fb.ins().imul(strides[d + 1], dims[d + 1]);
                 let same = fb.ins().icmp(IntCC::Equal, strides[d], packed);
@@ -365,11 +375,19 @@ impl ColumnLayout {
     }
 }
 
-/// Vectors of outputs per step of the column path: four make a 64-byte
-/// cache line of each row for 4-byte elements.
-pub const COLUMN_GROUPS: usize = 4;
+/// Vectors of outputs per step of the column path: over a leading axis,
+/// four make a 64-byte cache line of each row for 4-byte elements; short
+/// rows take one (`lanes` outputs, whose accumulators make one square
+/// block).
+fn column_groups(steps: &[LaneStep]) -> usize {
+    if steps.iter().any(|s| s.is_row()) {
+        1
+    } else {
+        4
+    }
+}
 
-/// `COLUMN_GROUPS * vem.lanes` outputs from `o` on through the column
+/// `column_groups(steps) * vem.lanes` outputs from `o` on through the column
 /// path, stored.
 #[allow(clippy::too_many_arguments)]
 fn emit_column_group(
@@ -403,11 +421,12 @@ fn emit_column_group(
         .map(|((&n, &step), &first)| {
             let InputPlan::Strided { strides, .. } = &plans[n] else { unreachable!("column inputs are strided") };
             let rank = outer_dims.len();
-            ColumnInput { input: n, first, stride: strides[rank], step }
+            ColumnInput { input: n, first, stride: strides[rank], lane_stride: strides[rank - 1], step }
         })
         .collect();
-    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len, COLUMN_GROUPS);
-    for l in 0..vem.lanes as usize * COLUMN_GROUPS {
+    let groups = column_groups(steps);
+    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len, groups);
+    for l in 0..vem.lanes as usize * groups {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
         let mut lane_vals = scalar_vals.clone();
         let mut unused = vector_vals.clone();
