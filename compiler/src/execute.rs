@@ -151,7 +151,7 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
 }
 
 /// Rows up to this long take the column path's short-row form when every
-/// input's reduced elements are side by side: the row loop's per-row cost
+/// input's reduced elements are side by side (contiguous arrays included): the row loop's per-row cost
 /// (setup, the eight-lane fold, the running total) outweighs the elements
 /// there, and the short-row form shares it among `lanes` outputs.
 const SHORT_ROW: usize = 64;
@@ -168,12 +168,19 @@ fn column_steps(low: &Lowered, cols: &[usize], lanes: usize) -> Option<Vec<LaneS
     if r == 0 {
         return None;
     }
-    let stride = |i: usize, d: usize| low.inputs[i].strides.get(d).copied();
-    let strides: Vec<(isize, isize)> = cols.iter().map(|&i| Some((stride(i, r - 1)?, stride(i, r)?))).collect::<Option<_>>()?;
+    let inner: usize = low.dims[r..].iter().product();
+    // (along the last outer dim, along the reduced dim); a contiguous input
+    // is row-major over the index space.
+    let strides: Vec<(isize, isize)> = cols
+        .iter()
+        .map(|&i| match low.kernel.inputs[i].access {
+            Access::Contiguous => Some((inner as isize, 1)),
+            _ => Some((*low.inputs[i].strides.get(r - 1)?, *low.inputs[i].strides.get(r)?)),
+        })
+        .collect::<Option<_>>()?;
     if strides.iter().any(|&(_, red)| red != 1) {
         return strides.iter().map(|&(lane, _)| LaneStep::across(lane)).collect();
     }
-    let inner: usize = low.dims[r..].iter().product();
     (inner <= SHORT_ROW && low.dims[r - 1] >= lanes).then(|| strides.iter().map(|&(lane, _)| LaneStep::along(lane)).collect())
 }
 

@@ -7,6 +7,13 @@
 //!   Here each step is one vector load along a row of memory.
 //!   An input broadcast along the outputs (`sum(x * w[:, None], axis=0)`)
 //!   is one element per step, splatted.
+//! * Over short rows (up to 64 elements: pairwise distances' coordinates,
+//!   norms of 3-d points) the row loop spends more on each row's setup,
+//!   fold and running total than on its elements. Here `lanes` outputs
+//!   share that work: whole groups of eight load each output's row as
+//!   vectors into accumulators of its own (the row loop's, side by side),
+//!   which are transposed into the column form below for the last few
+//!   elements and the block's end.
 //!
 //! The accumulation order of `kernel_ir::reduce` is kept output by
 //! output: canonical lane `j = r % 8` is accumulator `j` (a vector whose
@@ -96,6 +103,7 @@ pub(super) fn rows_fit(vem: &Emitter, reds: &[Red]) -> bool {
 /// elements); `step` says which of these are 0 or 1.
 pub(super) struct ColumnInput {
     pub input: usize,
+    pub base: CValue,
     pub first: CValue,
     pub stride: CValue,
     pub lane_stride: CValue,
@@ -135,10 +143,9 @@ pub(super) fn emit_columns(
             .iter()
             .map(|c| {
                 let dtype = k.inputs[c.input].dtype;
-                let InputPlan::Strided { base, .. } = &plans[c.input] else { unreachable!("column inputs are strided") };
                 let step = fb.ins().imul(r, c.stride);
                 let at = fb.ins().iadd(c.first, step);
-                let addr = element_addr(fb, *base, at, dtype.size() as i64);
+                let addr = element_addr(fb, c.base, at, dtype.size() as i64);
                 match c.step {
                     LaneStep::Unit => fb.ins().load(vem.vty(dtype), mem(), addr, (g * lanes * dtype.size()) as i32),
                     LaneStep::Same | LaneStep::SharedRow => {
@@ -150,7 +157,7 @@ pub(super) fn emit_columns(
                     LaneStep::Row => load_lanes(fb, vem, dtype, |fb, l| {
                         let lane = fb.ins().imul_imm_s(c.lane_stride, (g * lanes) as i64 + l);
                         let off = fb.ins().iadd(at, lane);
-                        element_addr(fb, *base, off, dtype.size() as i64)
+                        element_addr(fb, c.base, off, dtype.size() as i64)
                     }),
                 }
             })
@@ -168,13 +175,12 @@ pub(super) fn emit_columns(
                     return v;
                 }
                 let dtype = k.inputs[c.input].dtype;
-                let InputPlan::Strided { base, .. } = &plans[c.input] else { unreachable!("column inputs are strided") };
                 let mut at = fb.ins().iadd(c.first, r);
                 if c.step == LaneStep::Row {
                     let lane = fb.ins().imul_imm_s(c.lane_stride, l as i64);
                     at = fb.ins().iadd(at, lane);
                 }
-                let addr = element_addr(fb, *base, at, dtype.size() as i64);
+                let addr = element_addr(fb, c.base, at, dtype.size() as i64);
                 let v = fb.ins().load(vem.vty(dtype), mem(), addr, 0);
                 if c.step == LaneStep::SharedRow {
                     *kept = Some(v);
@@ -196,17 +202,12 @@ pub(super) fn emit_columns(
         })
         .collect();
     let state_types: Vec<Type> = reds.iter().flat_map(|r| std::iter::repeat_n(r.state_types(vem), REDUCE_LANES * groups).flatten()).collect();
-    let fold = |fb: &mut FunctionBuilder, accs: &mut [CValue], u: usize, g: usize, vals: &[Option<CValue>], keep: Option<CValue>| {
+    let fold = |fb: &mut FunctionBuilder, accs: &mut [CValue], u: usize, g: usize, vals: &[Option<CValue>]| {
         for (ri, r) in reds.iter().enumerate() {
             let (base, w) = slots[ri];
             let a = base + (u * groups + g) * w;
             let folded = r.fold_in(fb, vem, &accs[a..a + w], vals[r.operand(k).0 as usize].expect("reduced values are computed"));
-            for (d, f) in folded.into_iter().enumerate() {
-                accs[a + d] = match keep {
-                    Some(c) => fb.ins().select(c, f, accs[a + d]),
-                    None => f,
-                };
-            }
+            accs[a..a + w].copy_from_slice(&folded);
         }
     };
 
@@ -300,7 +301,7 @@ pub(super) fn emit_columns(
             for l in 0..lanes {
                 let loaded = load_along(fb, r, l, &mut shared);
                 let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-                fold(fb, &mut next, l * unroll + h, 0, &vals, None);
+                fold(fb, &mut next, l * unroll + h, 0, &vals);
             }
         }
     } else {
@@ -309,7 +310,7 @@ pub(super) fn emit_columns(
             for g in 0..groups {
                 let loaded = load(fb, r, g);
                 let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-                fold(fb, &mut next, u, g, &vals, None);
+                fold(fb, &mut next, u, g, &vals);
             }
         }
     }
@@ -317,21 +318,25 @@ pub(super) fn emit_columns(
     a.extend(args_of(&next));
     fb.ins().jump(group, &a);
 
-    // tail(accs...): fewer than eight left in the block (blocks start at
-    // multiples of eight, so index gr + u still belongs to accumulator u);
-    // each step reads a clamped index and keeps its fold only if in range.
+    // tail(accs...): one to seven left in the block (blocks start at
+    // multiples of eight, so index gr + u still belongs to accumulator u),
+    // a step each, leaving at the block's end: short rows (Nx3) are mostly
+    // tail.
     let tail_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(tail, t)).collect();
     fb.switch_to_block(tail);
     let mut next = tail_accs;
-    let last = fb.ins().iadd_imm_s(blk_end, -1);
     for u in 0..REDUCE_LANES - 1 {
         let r = fb.ins().iadd_imm_s(gr, u as i64);
-        let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
-        let safe = fb.ins().umin(r, last);
+        if u > 0 {
+            let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
+            let step = fb.create_block();
+            fb.ins().brif(in_block, step, &[], block_end, &args_of(&next));
+            fb.switch_to_block(step);
+        }
         for g in 0..groups {
-            let loaded = load(fb, safe, g);
+            let loaded = load(fb, r, g);
             let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-            fold(fb, &mut next, u, g, &vals, Some(in_block));
+            fold(fb, &mut next, u, g, &vals);
         }
     }
     fb.ins().jump(block_end, &args_of(&next));

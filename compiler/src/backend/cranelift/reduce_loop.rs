@@ -161,7 +161,24 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let steps = columns
         .filter(|steps| column_inputs.as_ref().is_some_and(|cols| cols.len() == steps.len()))
         .filter(|steps| !steps.iter().any(|s| s.is_row()) || rows_fit(vem, &first_level));
-    let layout = column_inputs.as_ref().zip(steps).map(|(cols, steps)| ColumnLayout::find(&mut fb, cols, steps, &row_strides, &dims, rank));
+    // Each column input's strides over the outer dims and the reduced one:
+    // its plan's, or a contiguous input's row-major ones.
+    let column_strides: Vec<Option<Vec<CValue>>> = (0..n_in)
+        .map(|n| match &plans[n] {
+            InputPlan::Strided { strides, .. } if column_inputs.as_ref().is_some_and(|c| c.contains(&n)) => Some(strides.clone()),
+            InputPlan::Contiguous { .. } if column_inputs.as_ref().is_some_and(|c| c.contains(&n)) && steps.is_some() => {
+                let mut strides = vec![fb.ins().iconst(types::I64, 1)];
+                for d in (0..rank).rev() {
+                    let s = fb.ins().imul(strides[0], dims[d + 1]);
+                    strides.insert(0, s);
+                }
+                Some(strides)
+            }
+            _ => None,
+        })
+        .collect();
+    let strides_of = |n: usize| column_strides[n].clone().expect("column inputs have strides");
+    let layout = column_inputs.as_ref().zip(steps).map(|(cols, steps)| ColumnLayout::find(&mut fb, cols, steps, &strides_of, &dims, rank));
     let mut a = vec![BlockArg::Value(start)];
     if rank > 0 {
         let col = fb.ins().urem(start, dims[rank - 1]);
@@ -195,9 +212,21 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             let ok = layout.group_fits(&mut fb, o, col, end, dims[rank - 1], lanes);
             fb.ins().brif(ok, columns, &[], row_block, &[]);
             fb.switch_to_block(columns);
-            // Column inputs are row inputs: their offsets at `o` are at hand.
-            let firsts: Vec<CValue> = cols.iter().map(|&n| offsets[row_inputs.iter().position(|&m| m == n).expect("column inputs are row inputs")]).collect();
-            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], cols, steps, &firsts, o, inner_len, &inner, &live, &level);
+            // A strided column input is a row input, its offset at `o` at
+            // hand; a contiguous one starts at `o`'s row.
+            let inputs: Vec<ColumnInput> = cols
+                .iter()
+                .zip(steps)
+                .map(|(&n, &step)| {
+                    let first = match row_inputs.iter().position(|&m| m == n) {
+                        Some(p) => offsets[p],
+                        None => fb.ins().imul(o, inner_len),
+                    };
+                    let strides = strides_of(n);
+                    ColumnInput { input: n, base: bases[n], first, stride: strides[rank], lane_stride: strides[rank - 1], step }
+                })
+                .collect();
+            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, o, inner_len, &inner, &live, &level);
             advance(&mut fb, o, col, &offsets, lanes);
         }
         _ => {
@@ -297,7 +326,7 @@ fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool],
         if let (Op::Load(n), true) = (inst.op.clone(), needed[i]) {
             match (&plans[n as usize], k.inputs[n as usize].space) {
                 (InputPlan::Invariant(_), _) => {}
-                (InputPlan::Strided { .. }, Space::Inner) => inputs.push(n as usize),
+                (InputPlan::Strided { .. } | InputPlan::Contiguous { .. }, Space::Inner) => inputs.push(n as usize),
                 _ => return None,
             }
         }
@@ -397,9 +426,7 @@ fn emit_column_group(
     plans: &[InputPlan],
     outer_dims: &[CValue],
     out_bases: &[CValue],
-    cols: &[usize],
-    steps: &[LaneStep],
-    firsts: &[CValue],
+    inputs: &[ColumnInput],
     o: CValue,
     inner_len: CValue,
     inner: &[bool],
@@ -414,18 +441,9 @@ fn emit_column_group(
     emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
     let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == 1).filter_map(|i| Red::of(k, i)).collect();
     let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
-    let inputs: Vec<ColumnInput> = cols
-        .iter()
-        .zip(steps)
-        .zip(firsts)
-        .map(|((&n, &step), &first)| {
-            let InputPlan::Strided { strides, .. } = &plans[n] else { unreachable!("column inputs are strided") };
-            let rank = outer_dims.len();
-            ColumnInput { input: n, first, stride: strides[rank], lane_stride: strides[rank - 1], step }
-        })
-        .collect();
-    let groups = column_groups(steps);
-    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, &inputs, inner_len, groups);
+    let steps: Vec<LaneStep> = inputs.iter().map(|c| c.step).collect();
+    let groups = column_groups(&steps);
+    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, inputs, inner_len, groups);
     for l in 0..vem.lanes as usize * groups {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
         let mut lane_vals = scalar_vals.clone();
