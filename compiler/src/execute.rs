@@ -151,9 +151,12 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
 }
 
 /// Rows up to this long take the column path's short-row form when every
-/// input's reduced elements are side by side (contiguous arrays included): the row loop's per-row cost
-/// (setup, the eight-lane fold, the running total) outweighs the elements
-/// there, and the short-row form shares it among `lanes` outputs.
+/// input's reduced elements are side by side (contiguous arrays included):
+/// the row loop's per-row cost (setup, the eight-lane fold, the running
+/// total) outweighs the elements there, and the short-row form shares it
+/// among `lanes` outputs. Rows of
+/// 3 run 2.8x faster, of 16 1.5x; at 64 the two loops are level
+/// (benches/RESULTS.md, "Short rows").
 const SHORT_ROW: usize = 64;
 
 /// How this launch's column inputs would load on the column path, when it
