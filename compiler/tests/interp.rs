@@ -207,3 +207,17 @@ fn run_and_eval_element_agree_on_math() {
     assert!(!expanded.has_math());
     lazyxp_compiler::kernel_ir::verify(&expanded).unwrap();
 }
+
+/// Bools reduce by and/or only: the compiled loops hold them as lane masks,
+/// where an add or a min would mean something else than on 0/1 values.
+#[test]
+fn bool_reductions_other_than_and_or_are_rejected() {
+    let kernel = |op: &str| format!("kernel red_bool(rank 1, reduce 1) {{\n  in0: f64 contiguous inner\n  v0: f64 = load in0\n  v1: f64 = const 0.5\n  v2: bool = cmp.gt v0, v1\n  v3: bool = reduce.{op} v2\n  store out0, v3\n}}");
+    for op in ["or", "and"] {
+        assert!(parse_kernel(&kernel(op)).is_ok(), "reduce.{op} over bool");
+    }
+    for op in ["add", "mul", "min", "max"] {
+        let err = parse_kernel(&kernel(op)).unwrap_err().to_string();
+        assert!(err.contains("ill-typed"), "reduce.{op} over bool: {err}");
+    }
+}

@@ -556,50 +556,95 @@ fn column_groups_across_outer_runs_match_the_interpreter() {
 /// reduced elements are side by side: whole groups of eight load each
 /// output's row, the accumulators are transposed for the tail and the
 /// block's end. Pairwise distances (one row shared by a group's outputs,
-/// the other a row each), norms of Nx3 points, sliced rows (outputs a
-/// stride apart that is not the row length), every single-pass reduction
-/// kind, f32 and f64, lengths with and without a tail, and output counts
-/// that leave outputs to the row loop: the interpreter's bits.
+/// the other a row each), norms of Nx3 points, sliced and flipped rows
+/// (outputs a stride apart that is not the row length, or negative), every
+/// single-pass reduction kind, f32 (4x4 blocks) and f64 (2x2), integers,
+/// NaN and signed zeros deciding min/max, every tail length, empty rows,
+/// and output counts that leave outputs to the row loop: each kernel takes
+/// the path and gives the interpreter's bits.
 #[test]
 fn short_rows_match_the_interpreter() {
-    fn cases(engine: xp::Engine, dtype: xp::DType, n: usize, m: usize, k: usize) -> Vec<Vec<u64>> {
-        let v = common::data_in((2 * n + m) * k + 64, (n * 1000 + m * 10 + k) as u64, -2.0, 2.0);
-        let arr = |from: usize, shape: &[usize]| xp::astype(&xp::asarray(&v[from..from + shape.iter().product::<usize>()], shape).unwrap(), dtype).unwrap();
-        let a = xp::expand_dims(&arr(0, &[n, k]), 1).unwrap();
-        let b = xp::expand_dims(&arr(n * k, &[m, k]), 0).unwrap();
-        let d = (&a - &b).unwrap();
-        let dd = (&d * &d).unwrap();
-        let pts = arr(0, &[n, k]);
-        // Every other point of a (2n, k) array: outputs 2k apart.
-        let sliced = xp::index(&arr(0, &[n.min(32) * 2, k]), &[xp::Index::Slice { start: None, stop: None, step: Some(2) }]).unwrap();
-        let last = Some(&[-1isize][..]);
-        let outs = [
-            xp::sqrt(&xp::sum(&dd, last, false).unwrap()).unwrap(),
-            xp::max(&d, last, false).unwrap(),
-            xp::min(&d, last, true).unwrap(),
-            xp::prod(&(&(&d * 0.25).unwrap() + 1.0).unwrap(), last, false).unwrap(),
-            xp::sum(&(&pts * &pts).unwrap(), last, false).unwrap(),
-            xp::any(&xp::greater(&pts, &xp::asarray(&[1.5f64], &[1]).unwrap()).unwrap(), last, false).unwrap(),
-            xp::sum(&sliced, last, false).unwrap(),
-        ];
-        xp::eval_with(&outs.iter().collect::<Vec<_>>(), engine).unwrap();
-        outs.iter()
-            .map(|o| match o.dtype() {
-                xp::DType::Float32 => o.to_vec::<f32>().unwrap().into_iter().map(|x| x.to_bits() as u64).collect(),
-                xp::DType::Float64 => o.to_vec::<f64>().unwrap().into_iter().map(f64::to_bits).collect(),
-                _ => o.to_vec::<bool>().unwrap().into_iter().map(u64::from).collect(),
-            })
-            .collect()
+    fn leaf(v: &[f64], shape: &[usize], dtype: xp::DType) -> xp::Array {
+        let a = match dtype {
+            xp::DType::Float32 => xp::asarray(&v.iter().map(|&x| x as f32).collect::<Vec<_>>(), shape),
+            xp::DType::Float64 => xp::asarray(v, shape),
+            _ => xp::asarray(&v.iter().map(|&x| (x * 1000.0) as i32).collect::<Vec<_>>(), shape),
+        };
+        let a = a.unwrap();
+        a.eval().unwrap();
+        a
     }
-    for dtype in [xp::DType::Float32, xp::DType::Float64] {
-        for &(n, m, k) in &[(9usize, 13usize, 16usize), (6, 8, 3), (5, 11, 1), (4, 9, 8), (7, 10, 17), (3, 12, 64), (8, 5, 23)] {
-            assert_eq!(cases(xp::Engine::Cranelift, dtype, n, m, k), cases(xp::Engine::Interpreter, dtype, n, m, k), "{dtype:?} {n}x{m}x{k}");
+    fn bits(o: &xp::Array) -> Vec<u64> {
+        match o.dtype() {
+            xp::DType::Float32 => o.to_vec::<f32>().unwrap().into_iter().map(|x| x.to_bits() as u64).collect(),
+            xp::DType::Float64 => o.to_vec::<f64>().unwrap().into_iter().map(f64::to_bits).collect(),
+            xp::DType::Bool => o.to_vec::<bool>().unwrap().into_iter().map(u64::from).collect(),
+            xp::DType::Int32 => o.to_vec::<i32>().unwrap().into_iter().map(|x| x as u64).collect(),
+            _ => o.to_vec::<i64>().unwrap().into_iter().map(|x| x as u64).collect(),
         }
     }
-    // The pairwise kernel takes the path; rows longer than SHORT_ROW (64)
-    // keep the row loop.
+    let full = Some(xp::Index::Slice { start: None, stop: None, step: None });
+    for dtype in [xp::DType::Float32, xp::DType::Float64, xp::DType::Int32] {
+        for &(n, m, k) in &[(9usize, 13usize, 16usize), (6, 8, 3), (5, 11, 1), (4, 9, 8), (7, 10, 17), (3, 12, 64), (8, 5, 23), (6, 9, 10), (5, 8, 12), (7, 6, 13), (6, 7, 14), (5, 9, 0)] {
+            let mut v = common::data_in((2 * n + 2 * m) * k + 64, (n * 1000 + m * 10 + k) as u64, -2.0, 2.0);
+            // NaN and signed zeros that decide min and max in some rows.
+            for (i, x) in v.iter_mut().enumerate() {
+                if i % 101 == 5 {
+                    *x = f64::NAN;
+                }
+                match i % 37 {
+                    11 => *x = -0.0,
+                    12 => *x = 0.0,
+                    _ => {}
+                }
+            }
+            let v = if dtype == xp::DType::Int32 { v.iter().map(|x| if x.is_nan() { 1.0 } else { *x }).collect() } else { v };
+            // (output, whether it must take the path): int64 sums of
+            // int32 rows widen in the kernel (one lane), and rows of 0 or
+            // 1 element have strides the launcher may read either way.
+            let build = || -> Vec<(xp::Array, bool)> {
+                let a = xp::expand_dims(&leaf(&v[..n * k], &[n, k], dtype), 1).unwrap();
+                let b = xp::expand_dims(&leaf(&v[n * k..(n + m) * k], &[m, k], dtype), 0).unwrap();
+                let d = (&a - &b).unwrap();
+                let pts = leaf(&v[..m * k], &[m, k], dtype);
+                // Every other row of a (2m, k) array: outputs 2k apart; and
+                // the rows in reverse order: outputs -k apart.
+                let sliced = xp::index(&leaf(&v[..2 * m * k], &[2 * m, k], dtype), &[xp::Index::Slice { start: None, stop: None, step: Some(2) }]).unwrap();
+                let flipped = xp::flip(&pts, Some(&[0])).unwrap();
+                let last = Some(&[-1isize][..]);
+                let float = dtype != xp::DType::Int32;
+                let rows = k >= 2;
+                let mut outs = vec![(xp::sum(&(&pts * &pts).unwrap(), last, false).unwrap(), rows && float), (xp::sum(&flipped, last, false).unwrap(), rows && float)];
+                if k > 0 {
+                    // Empty rows have no extremes.
+                    outs.push((xp::max(&d, last, false).unwrap(), rows));
+                    outs.push((xp::min(&d, last, true).unwrap(), rows));
+                    outs.push((xp::max(&sliced, last, false).unwrap(), rows));
+                }
+                if float {
+                    let threshold = xp::astype(&xp::asarray(&[1.5f64], &[1]).unwrap(), dtype).unwrap();
+                    outs.push((xp::sqrt(&xp::sum(&(&d * &d).unwrap(), last, false).unwrap()).unwrap(), rows));
+                    outs.push((xp::prod(&(&(&d * 0.25).unwrap() + 1.0).unwrap(), last, false).unwrap(), rows));
+                    outs.push((xp::any(&xp::greater(&pts, &threshold).unwrap(), last, false).unwrap(), rows));
+                    outs.push((xp::all(&xp::less(&sliced, &threshold).unwrap(), last, false).unwrap(), rows));
+                }
+                outs
+            };
+            let (got, want) = (build(), build());
+            for ((g, _), (w, _)) in got.iter().zip(&want) {
+                xp::eval_with(&[g], xp::Engine::Cranelift).unwrap();
+                xp::eval_with(&[w], xp::Engine::Interpreter).unwrap();
+            }
+            for (i, ((g, path), (w, _))) in got.iter().zip(&want).enumerate() {
+                assert_eq!(bits(g), bits(w), "{dtype:?} {n}x{m}x{k}, output {i}");
+                let report = g.explain().unwrap();
+                assert!(!path || report.contains("column path"), "{dtype:?} {n}x{m}x{k}, output {i}: {report}");
+            }
+        }
+    }
+    // Rows longer than SHORT_ROW (64) keep the row loop.
     let x = xp::asarray(&common::data_in(40 * 70, 3, -1.0, 1.0), &[40, 70]).unwrap();
-    let short = xp::index(&x, &[xp::Index::Slice { start: None, stop: None, step: None }, xp::Index::Slice { start: None, stop: Some(16), step: None }]).unwrap();
+    let short = xp::index(&x, &[full.clone().unwrap(), xp::Index::Slice { start: None, stop: Some(16), step: None }]).unwrap();
     let report = xp::sum(&short, Some(&[-1]), false).unwrap().explain().unwrap();
     assert!(report.contains("lanes, column path"), "{report}");
     let report = xp::sum(&x, Some(&[-1]), false).unwrap().explain().unwrap();

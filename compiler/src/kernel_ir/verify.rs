@@ -69,7 +69,10 @@ pub fn verify(k: &Kernel) -> Result<()> {
                     && inner[a.0 as usize]
                     && match r {
                         ReduceOp::And | ReduceOp::Or => ty.is_int() || ty.is_bool(),
-                        _ => true,
+                        // Bools reduce by and/or only (the frontend counts
+                        // them in an integer type): vector code holds them
+                        // as lane masks, on which add or min mean otherwise.
+                        _ => !ty.is_bool(),
                     }
             }
         };

@@ -155,12 +155,14 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         fb.ins().jump(outer_head, &a);
     };
     let column_inputs = column_inputs(k, &plans, &inner, &live, &level, vem.lanes, rank, rrank, passes);
-    // Short rows need accumulators that transpose (`rows_fit`); a variant
-    // without the path has a group of one, which the launcher checks.
+    // Short rows need accumulators that transpose (`rows_fit`) and every
+    // input loaded along its rows (the launcher never mixes the forms, but
+    // the loads must not depend on it); a variant without the path has a
+    // group of one, which the launcher checks.
     let first_level: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == 1).filter_map(|i| Red::of(k, i)).collect();
     let steps = columns
         .filter(|steps| column_inputs.as_ref().is_some_and(|cols| cols.len() == steps.len()))
-        .filter(|steps| !steps.iter().any(|s| s.is_row()) || rows_fit(vem, &first_level));
+        .filter(|steps| !steps.iter().any(|s| s.is_row()) || (steps.iter().all(|s| s.is_row()) && rows_fit(vem, &first_level)));
     // Each column input's strides over the outer dims and the reduced one:
     // its plan's, or a contiguous input's row-major ones.
     let column_strides: Vec<Option<Vec<CValue>>> = (0..n_in)
@@ -293,9 +295,9 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
 
 /// The inputs of the column path (`reduce_columns.rs`), when the kernel
 /// can take it: one level of reductions over one reduced dim, outputs
-/// stored once per row, every inner input the reductions read strided, and
-/// nothing per row before the reductions but constants and invariant
-/// inputs (the same in every lane). Whether a group of outputs takes it is
+/// stored once per row, every inner input the reductions read strided or
+/// contiguous, and nothing per row before the reductions but constants
+/// and invariant inputs (the same in every lane). Whether a group of outputs takes it is
 /// decided at run time from the strides.
 #[allow(clippy::too_many_arguments)]
 fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool], level: &[u32], lanes: u32, rank: usize, rrank: usize, passes: u32) -> Option<Vec<usize>> {
