@@ -1,5 +1,6 @@
 //! CPU backend: kernel IR -> Cranelift IR (CLIF) -> machine code in memory.
 
+mod column_group;
 mod emit;
 mod lanes;
 mod outline;

@@ -1,0 +1,180 @@
+//! Where the column path (`reduce_columns.rs`) meets the reduction loop
+//! skeleton (`reduce_loop.rs`): which kernels can take it, the launch's
+//! layout test that decides group by group, how many outputs a group
+//! holds, and one group emitted and stored.
+
+use super::emit::Emitter;
+use super::reduce_columns::{emit_columns, ColumnInput, LaneStep};
+use super::reduce_loop::{emit_outer, needed_for};
+use super::reduce_pass::Red;
+use super::skeleton::{store_output, InputPlan};
+use crate::kernel_ir::{Kernel, Op, Space};
+use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value as CValue};
+use cranelift_frontend::FunctionBuilder;
+
+/// The inputs of the column path (`reduce_columns.rs`), when the kernel
+/// can take it: one level of reductions over one reduced dim, outputs
+/// stored once per row, every inner input the reductions read strided or
+/// contiguous, and nothing per row before the reductions but constants
+/// and invariant inputs (the same in every lane). Whether a group of
+/// outputs takes it is decided at run time from the strides.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn column_inputs(k: &Kernel, plans: &[InputPlan], inner: &[bool], live: &[bool], level: &[u32], lanes: u32, rank: usize, rrank: usize, passes: u32) -> Option<Vec<usize>> {
+    if k.row_outputs || passes != 1 || rrank != 1 || rank == 0 || lanes == 1 {
+        return None;
+    }
+    // Uniform: the same in every lane. Constants, invariant inputs, and
+    // what is computed from them alone (the math library turns
+    // `copysign(1, x)` into bit operations on constants).
+    let mut uniform = vec![false; k.insts.len()];
+    for (i, inst) in k.insts.iter().enumerate() {
+        uniform[i] = match inst.op {
+            Op::Const(_) => true,
+            Op::Load(n) => matches!(plans[n as usize], InputPlan::Invariant(_)),
+            Op::Reduce(..) | Op::ColdBegin(..) | Op::ColdEnd(..) => false,
+            ref op => {
+                let mut all = true;
+                op.for_each_operand(|v| all &= uniform[v.0 as usize]);
+                all
+            }
+        };
+    }
+    let before = (0..k.insts.len()).all(|i| !live[i] || inner[i] || level[i] > 0 || matches!(k.insts[i].op, Op::Reduce(..)) || uniform[i]);
+    let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i]).filter_map(|i| Red::of(k, i)).collect();
+    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+    let mut inputs = Vec::new();
+    for (i, inst) in k.insts.iter().enumerate() {
+        if let (Op::Load(n), true) = (inst.op.clone(), needed[i]) {
+            match (&plans[n as usize], k.inputs[n as usize].space) {
+                (InputPlan::Invariant(_), _) => {}
+                (InputPlan::Strided { .. } | InputPlan::Contiguous { .. }, Space::Inner) => inputs.push(n as usize),
+                _ => return None,
+            }
+        }
+    }
+    inputs.sort_unstable();
+    inputs.dedup();
+    (before && !inputs.is_empty()).then_some(inputs)
+}
+
+/// What the launch's strides say about the column path, found once per
+/// launch and kept in a stack slot: as plain values, Cranelift's
+/// elaboration recomputed the whole test (multiplies and compares of
+/// launch words) for every output, inside the row loop. The launcher
+/// picks the variant whose lane steps its strides have, where the path
+/// pays (`execute::column_steps`); the kernel tests the steps again so
+/// that its loads never depend on the caller.
+#[derive(Clone, Copy)]
+pub(super) struct ColumnLayout {
+    slot: StackSlot,
+}
+
+impl ColumnLayout {
+    /// Bit `TAKEN`: every column input steps along the last outer dim as
+    /// this variant loads it (`LaneStep`), so groups inside one run of the
+    /// last outer coordinate take the path. Bit `FLAT`: every column
+    /// input's outer dims are also flat (row-major without gaps), so
+    /// groups may cross the end of a run too.
+    const TAKEN: i64 = 1;
+    const FLAT: i64 = 2;
+
+    pub(super) fn find(fb: &mut FunctionBuilder, cols: &[usize], steps: &[LaneStep], row_strides: &dyn Fn(usize) -> Vec<CValue>, dims: &[CValue], rank: usize) -> ColumnLayout {
+        let mut taken = fb.ins().iconst(types::I8, 1);
+        let mut flat = fb.ins().iconst(types::I8, 1);
+        for (&n, &step) in cols.iter().zip(steps) {
+            let strides = row_strides(n);
+            // (dim, stride) pairs the variant's loads rely on.
+            let expected: &[(usize, i64)] = match step {
+                LaneStep::Unit => &[(rank - 1, 1)],
+                LaneStep::Same => &[(rank - 1, 0)],
+                LaneStep::Row => &[(rank, 1)],
+                LaneStep::SharedRow => &[(rank, 1), (rank - 1, 0)],
+            };
+            for &(d, e) in expected {
+                let fits = fb.ins().icmp_imm_s(IntCC::Equal, strides[d], e);
+                taken = fb.ins().band(taken, fits);
+            }
+            for d in 0..rank - 1 {
+                let packed = fb.ins().imul(strides[d + 1], dims[d + 1]);
+                let same = fb.ins().icmp(IntCC::Equal, strides[d], packed);
+                flat = fb.ins().band(flat, same);
+            }
+        }
+        let flat = fb.ins().ishl_imm_s(flat, 1);
+        let bits = fb.ins().bor(taken, flat);
+        let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 1, 0));
+        fb.ins().stack_store(types::I64, bits, slot, 0);
+        ColumnLayout { slot }
+    }
+
+    /// Whether the group of `lanes` outputs from `o` (last outer coordinate
+    /// `col`) takes the path.
+    pub(super) fn group_fits(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: i64) -> CValue {
+        let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
+        let taken = fb.ins().band_imm_s(bits, Self::TAKEN);
+        let flat = fb.ins().band_imm_s(bits, Self::FLAT);
+        let group_end = fb.ins().iadd_imm_s(o, lanes);
+        let fits = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
+        let col_end = fb.ins().iadd_imm_s(col, lanes);
+        let one_run = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, last_dim);
+        let flat = fb.ins().icmp_imm_s(IntCC::NotEqual, flat, 0);
+        let consecutive = fb.ins().bor(one_run, flat);
+        let taken = fb.ins().icmp_imm_s(IntCC::NotEqual, taken, 0);
+        let ok = fb.ins().band(fits, consecutive);
+        fb.ins().band(ok, taken)
+    }
+}
+
+/// Vectors of outputs per step of the column path: over a leading axis,
+/// four make a 64-byte cache line of each row for 4-byte elements; short
+/// rows take one (`lanes` outputs, whose accumulators make one square
+/// block).
+pub(super) fn column_groups(steps: &[LaneStep]) -> usize {
+    if steps.iter().any(|s| s.is_row()) {
+        1
+    } else {
+        4
+    }
+}
+
+/// `column_groups(steps) * vem.lanes` outputs from `o` on through the column
+/// path, stored.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn emit_column_group(
+    fb: &mut FunctionBuilder,
+    vem: &Emitter,
+    sem: &Emitter,
+    plans: &[InputPlan],
+    outer_dims: &[CValue],
+    out_bases: &[CValue],
+    inputs: &[ColumnInput],
+    o: CValue,
+    inner_len: CValue,
+    inner: &[bool],
+    live: &[bool],
+    level: &[u32],
+) {
+    let k = vem.kernel;
+    let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
+    let per_row = |i: usize, l: u32| !inner[i] && live[i] && level[i] == l && !is_red(i);
+    let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
+    let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == 1).filter_map(|i| Red::of(k, i)).collect();
+    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+    let steps: Vec<LaneStep> = inputs.iter().map(|c| c.step).collect();
+    let groups = column_groups(&steps);
+    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, inputs, inner_len, groups);
+    for l in 0..vem.lanes as usize * groups {
+        let ol = fb.ins().iadd_imm_s(o, l as i64);
+        let mut lane_vals = scalar_vals.clone();
+        let mut unused = vector_vals.clone();
+        for (r, per_lane) in reds.iter().zip(&results) {
+            lane_vals[r.inst] = Some(per_lane[l]);
+        }
+        emit_outer(fb, vem, sem, plans, outer_dims, ol, |i| per_row(i, 1), &mut lane_vals, &mut unused);
+        for (n, v) in k.outputs.iter().enumerate() {
+            store_output(fb, k, n, out_bases[n], ol, lane_vals[v.0 as usize].expect("outputs are computed"));
+        }
+    }
+}
