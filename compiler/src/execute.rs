@@ -23,6 +23,7 @@ use hashbrown::HashMap;
 use lazyxp_runtime::launch::LaunchArgs;
 use lazyxp_runtime::shape::byte_size;
 use lazyxp_runtime::{parallel, Buffer, Error, Result};
+use smallvec::SmallVec;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -154,9 +155,8 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
 /// input's reduced elements are side by side (contiguous arrays included):
 /// the row loop's per-row cost (setup, the eight-lane fold, the running
 /// total) outweighs the elements there, and the short-row form shares it
-/// among `lanes` outputs. Rows of
-/// 3 run 2.8x faster, of 16 1.5x; at 64 the two loops are level
-/// (benches/RESULTS.md, "Short rows").
+/// among `lanes` outputs. Rows of 3 run 2.8x faster, of 16 1.5x; at 64
+/// the two loops are level (benches/RESULTS.md, "Short rows").
 const SHORT_ROW: usize = 64;
 
 /// How this launch's column inputs would load on the column path, when it
@@ -174,7 +174,7 @@ fn column_steps(low: &Lowered, cols: &[usize], lanes: usize) -> Option<Vec<LaneS
     let inner: usize = low.dims[r..].iter().product();
     // (along the last outer dim, along the reduced dim); a contiguous input
     // is row-major over the index space.
-    let strides: Vec<(isize, isize)> = cols
+    let strides: SmallVec<[(isize, isize); 4]> = cols
         .iter()
         .map(|&i| match low.kernel.inputs[i].access {
             Access::Contiguous => Some((inner as isize, 1)),

@@ -13,6 +13,19 @@ pub fn data_in(n: usize, seed: u64, lo: f64, hi: f64) -> Vec<f64> {
         .collect()
 }
 
+/// An evaluated array's elements as bits (widened to 64), for comparing
+/// two engines' results exactly, NaN payloads and signed zeros included.
+pub fn bits(a: &lazyxp::Array) -> Vec<u64> {
+    use lazyxp::DType;
+    match a.dtype() {
+        DType::Float32 => a.to_vec::<f32>().unwrap().into_iter().map(|x| x.to_bits() as u64).collect(),
+        DType::Float64 => a.to_vec::<f64>().unwrap().into_iter().map(f64::to_bits).collect(),
+        DType::Bool => a.to_vec::<bool>().unwrap().into_iter().map(u64::from).collect(),
+        DType::Int32 => a.to_vec::<i32>().unwrap().into_iter().map(|x| x as u64).collect(),
+        _ => a.to_vec::<i64>().unwrap().into_iter().map(|x| x as u64).collect(),
+    }
+}
+
 /// `a (n x k) @ b (k x m)` of row-major f64 matrices, the plain triple loop.
 pub fn matmul_ref(a: &[f64], b: &[f64], n: usize, k: usize, m: usize) -> Vec<f64> {
     let mut out = vec![0.0; n * m];

@@ -138,7 +138,7 @@ pub(super) fn column_groups(steps: &[LaneStep]) -> usize {
 }
 
 /// `column_groups(steps) * vem.lanes` outputs from `o` on through the column
-/// path, stored.
+/// path, stored; `reds` are the kernel's (one level of) reductions.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_column_group(
     fb: &mut FunctionBuilder,
@@ -148,6 +148,7 @@ pub(super) fn emit_column_group(
     outer_dims: &[CValue],
     out_bases: &[CValue],
     inputs: &[ColumnInput],
+    reds: &[Red],
     o: CValue,
     inner_len: CValue,
     inner: &[bool],
@@ -160,11 +161,10 @@ pub(super) fn emit_column_group(
     let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
     let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
     emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
-    let reds: Vec<Red> = (0..k.insts.len()).filter(|&i| live[i] && level[i] == 1).filter_map(|i| Red::of(k, i)).collect();
     let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
     let steps: Vec<LaneStep> = inputs.iter().map(|c| c.step).collect();
     let groups = column_groups(&steps);
-    let results = emit_columns(fb, vem, sem, plans, &reds, &needed, &vector_vals, inputs, inner_len, groups);
+    let results = emit_columns(fb, vem, sem, plans, reds, &needed, &vector_vals, inputs, inner_len, groups);
     for l in 0..vem.lanes as usize * groups {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
         let mut lane_vals = scalar_vals.clone();

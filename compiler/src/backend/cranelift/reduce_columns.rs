@@ -217,8 +217,7 @@ pub(super) fn emit_columns(
     let to_columns = |fb: &mut FunctionBuilder, accs: &[CValue]| -> Vec<CValue> {
         let unroll = REDUCE_LANES / lanes;
         let mut out = accs.to_vec();
-        for (ri, _) in reds.iter().enumerate() {
-            let (base, w) = slots[ri];
+        for &(base, w) in &slots {
             for h in 0..unroll {
                 for d in 0..w {
                     let rows: Vec<CValue> = (0..lanes).map(|l| accs[base + (l * unroll + h) * w + d]).collect();
@@ -392,7 +391,6 @@ pub(super) fn emit_columns(
         })
         .collect()
 }
-
 
 /// Rows of a square block (`rows[l]` lane `j`) as its columns (vector `j`
 /// lane `l`), by interleaving lanes and then pairs of lanes: one unpack

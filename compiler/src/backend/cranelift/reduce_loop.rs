@@ -167,10 +167,11 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         .filter(|steps| !steps.iter().any(|s| s.is_row()) || (steps.iter().all(|s| s.is_row()) && rows_fit(vem, &first_level)));
     // Each column input's strides over the outer dims and the reduced one:
     // its plan's, or a contiguous input's row-major ones.
+    let taking = |n: usize| steps.is_some() && column_inputs.as_ref().is_some_and(|c| c.contains(&n));
     let column_strides: Vec<Option<Vec<CValue>>> = (0..n_in)
         .map(|n| match &plans[n] {
-            InputPlan::Strided { strides, .. } if column_inputs.as_ref().is_some_and(|c| c.contains(&n)) => Some(strides.clone()),
-            InputPlan::Contiguous { .. } if column_inputs.as_ref().is_some_and(|c| c.contains(&n)) && steps.is_some() => {
+            InputPlan::Strided { .. } if taking(n) => Some(row_strides(n)),
+            InputPlan::Contiguous { .. } if taking(n) => {
                 let mut strides = vec![fb.ins().iconst(types::I64, 1)];
                 for d in (0..rank).rev() {
                     let s = fb.ins().imul(strides[0], dims[d + 1]);
@@ -230,7 +231,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                     ColumnInput { input: n, base: bases[n], first, stride: strides[rank], lane_stride: strides[rank - 1], step }
                 })
                 .collect();
-            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, o, inner_len, &inner, &live, &level);
+            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, inner_len, &inner, &live, &level);
             advance(&mut fb, o, col, &offsets, lanes);
         }
         _ => {
