@@ -1,6 +1,7 @@
 //! CPU backend: kernel IR -> Cranelift IR (CLIF) -> machine code in memory.
 
 mod column_group;
+mod column_order_free;
 mod emit;
 mod lanes;
 mod outline;

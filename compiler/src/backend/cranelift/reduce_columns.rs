@@ -22,13 +22,14 @@
 //! `o + l`'s running total with the same code as the row loop. So both
 //! loops, and the interpreter, give the same bits.
 
+use super::column_order_free::{emit_order_free_block, pure_load, OrderFreeBlock};
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
 use super::skeleton::{element_addr, load_lanes, mem, pick_lanes, InputPlan};
 use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
-use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// How a column input's elements for adjacent outputs lie in memory, which
@@ -114,6 +115,36 @@ fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
     vals.iter().map(|&v| BlockArg::Value(v)).collect()
 }
 
+/// Vector `g` of a column group at reduced index `r`, per input (lane `l`
+/// is output `g * lanes + l`'s element), loaded with `flags`.
+pub(super) fn load_across(fb: &mut FunctionBuilder, vem: &Emitter, inputs: &[ColumnInput], r: CValue, g: usize, flags: MemFlagsData) -> Vec<CValue> {
+    let k = vem.kernel;
+    let lanes = vem.lanes as usize;
+    inputs
+        .iter()
+        .map(|c| {
+            let dtype = k.inputs[c.input].dtype;
+            let step = fb.ins().imul(r, c.stride);
+            let at = fb.ins().iadd(c.first, step);
+            let addr = element_addr(fb, c.base, at, dtype.size() as i64);
+            match c.step {
+                LaneStep::Unit => fb.ins().load(vem.vty(dtype), flags, addr, (g * lanes * dtype.size()) as i32),
+                LaneStep::Same | LaneStep::SharedRow => {
+                    let e = fb.ins().load(scalar_type(dtype), flags, addr, 0);
+                    if lanes == 1 { e } else { fb.ins().splat(vem.vty(dtype), e) }
+                }
+                // Only the tail: a short row's whole groups load
+                // along the rows (`load_along`).
+                LaneStep::Row => load_lanes(fb, vem, dtype, |fb, l| {
+                    let lane = fb.ins().imul_imm_s(c.lane_stride, (g * lanes) as i64 + l);
+                    let off = fb.ins().iadd(at, lane);
+                    element_addr(fb, c.base, off, dtype.size() as i64)
+                }),
+            }
+        })
+        .collect()
+}
+
 /// Folds `reds` over `inner_len` reduced elements for `groups * vem.lanes`
 /// adjacent outputs (`groups` vectors side by side: a whole cache line of
 /// each row per step); returns, per reduction, its value for each output
@@ -137,32 +168,7 @@ pub(super) fn emit_columns(
     let k = vem.kernel;
     let lanes = vem.lanes as usize;
     let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
-    // Vector `g` of the group at reduced index `r`, per input.
-    let load = |fb: &mut FunctionBuilder, r: CValue, g: usize| -> Vec<CValue> {
-        inputs
-            .iter()
-            .map(|c| {
-                let dtype = k.inputs[c.input].dtype;
-                let step = fb.ins().imul(r, c.stride);
-                let at = fb.ins().iadd(c.first, step);
-                let addr = element_addr(fb, c.base, at, dtype.size() as i64);
-                match c.step {
-                    LaneStep::Unit => fb.ins().load(vem.vty(dtype), mem(), addr, (g * lanes * dtype.size()) as i32),
-                    LaneStep::Same | LaneStep::SharedRow => {
-                        let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
-                        if lanes == 1 { e } else { fb.ins().splat(vem.vty(dtype), e) }
-                    }
-                    // Only the tail: a short row's whole groups load
-                    // along the rows (`load_along`).
-                    LaneStep::Row => load_lanes(fb, vem, dtype, |fb, l| {
-                        let lane = fb.ins().imul_imm_s(c.lane_stride, (g * lanes) as i64 + l);
-                        let off = fb.ins().iadd(at, lane);
-                        element_addr(fb, c.base, off, dtype.size() as i64)
-                    }),
-                }
-            })
-            .collect()
-    };
+    let load = |fb: &mut FunctionBuilder, r: CValue, g: usize| load_across(fb, vem, inputs, r, g, mem());
     // Short rows: elements `r .. r + lanes` of output `l`'s row (reduced
     // stride 1, checked by the layout), per input; a shared row is loaded
     // once for all outputs.
@@ -256,15 +262,19 @@ pub(super) fn emit_columns(
     let r0 = fb.append_block_param(block_head, types::I64);
     let totals: Vec<CValue> = total_types.iter().map(|&t| fb.append_block_param(block_head, t)).collect();
     fb.switch_to_block(block_head);
-    let more = fb.ins().icmp(IntCC::UnsignedLessThan, r0, inner_len);
-    fb.ins().brif(more, block_start, &[], done, &args_of(&totals));
-
-    // block_start: the block's end and fresh accumulators.
-    fb.switch_to_block(block_start);
     let blk_end = {
         let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
         fb.ins().umin(e, inner_len)
     };
+    let more = fb.ins().icmp(IntCC::UnsignedLessThan, r0, inner_len);
+    // Order-free reductions try each block with one accumulator per
+    // vector first (column_order_free.rs), and come back to block_start
+    // only for a block with a NaN.
+    let order_free = (!along && reds.iter().all(|r| r.order_free())).then(|| fb.create_block());
+    fb.ins().brif(more, order_free.unwrap_or(block_start), &[], done, &args_of(&totals));
+
+    // block_start: fresh accumulators in the canonical order.
+    fb.switch_to_block(block_start);
     let mut idents = Vec::new();
     for r in reds {
         let s = r.initial_state(fb, vem);
@@ -373,6 +383,14 @@ pub(super) fn emit_columns(
     let mut a = vec![BlockArg::Value(blk_end)];
     a.extend(args_of(&new_totals));
     fb.ins().jump(block_head, &a);
+
+    if let Some(entry) = order_free {
+        let block = OrderFreeBlock { entry, canonical: block_start, next: block_head, start: r0, end: blk_end, totals: &totals };
+        emit_order_free_block(fb, vem, sem, reds, groups, &block, &|fb, r, g| {
+            let loaded = load_across(fb, vem, inputs, r, g, pure_load());
+            emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded)
+        });
+    }
 
     // done(totals...)
     let done_totals: Vec<CValue> = total_types.iter().map(|&t| fb.append_block_param(done, t)).collect();

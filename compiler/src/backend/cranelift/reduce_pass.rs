@@ -65,6 +65,48 @@ impl Red {
         self.ty.is_float() && matches!(self.op, ReduceOp::Min | ReduceOp::Max)
     }
 
+    /// Whether folding in any order gives the canonical order's bits:
+    /// integer and bool reductions (wrapping arithmetic, exact min/max and
+    /// bit operations), and float min/max over values without a NaN
+    /// (which NaN comes out depends on the order; `order_free_doubt`).
+    pub(super) fn order_free(&self) -> bool {
+        self.ty.is_int() || self.ty.is_bool() || self.split()
+    }
+
+    /// Two partial results of an order-free reduction combined, as one
+    /// vector each. Float min/max join the two orders' results with `or`
+    /// whatever the op: a NaN in either survives, so once in, a NaN
+    /// sticks; for max, a -0 may then stand where a +0 belongs.
+    pub(super) fn combine_order_free(&self, fb: &mut FunctionBuilder, em: &Emitter, a: CValue, b: CValue) -> CValue {
+        if self.split() { self.extreme_joined(fb, em, a, b, false) } else { em.binary(fb, self.op.binary(), self.ty, a, b) }
+    }
+
+    /// Lanes of an order-free accumulator that the canonical order must
+    /// decide (a compare's mask, scalar or vector): a NaN, and for max a
+    /// -0 (`combine_order_free`). None for integer and bool reductions.
+    pub(super) fn order_free_doubt(&self, fb: &mut FunctionBuilder, em: &Emitter, acc: CValue) -> Option<CValue> {
+        if !self.split() {
+            return None;
+        }
+        let nan = fb.ins().fcmp(FloatCC::Unordered, acc, acc);
+        if self.op == ReduceOp::Min {
+            return Some(nan);
+        }
+        let int = if self.ty.size() == 4 { DType::Int32 } else { DType::Int64 };
+        let bits = em.as_type(fb, acc, fb.func.dfg.value_type(acc).as_int());
+        let minus_zero = em.constant(fb, Scalar::from_bits(int, 1 << (8 * self.ty.size() - 1)));
+        let is_minus_zero = fb.ins().icmp(IntCC::Equal, bits, minus_zero);
+        Some(fb.ins().bor(nan, is_minus_zero))
+    }
+
+    /// Each lane's value (scalar form) of an order-free accumulator that
+    /// has no doubtful lane.
+    pub(super) fn order_free_lane_values(&self, fb: &mut FunctionBuilder, em: &Emitter, acc: CValue) -> Vec<CValue> {
+        // A NaN-free extreme is its own first-NaN half of the split state.
+        let state = [acc, acc];
+        self.lane_values(fb, em, &state[..self.width()])
+    }
+
     /// Values per accumulator.
     pub(super) fn width(&self) -> usize {
         if self.split() { 2 } else { 1 }
@@ -116,6 +158,12 @@ impl Red {
     /// b ? a : b` is minps(a, b) and `b < a ? a : b` is maxps(a, b); a NaN
     /// operand gives garbage.
     fn extreme(&self, fb: &mut FunctionBuilder, em: &Emitter, m: CValue, v: CValue) -> CValue {
+        self.extreme_joined(fb, em, m, v, self.op == ReduceOp::Max)
+    }
+
+    /// `extreme` with the two orders' results joined by `and` (`with_and`)
+    /// or by `or`.
+    fn extreme_joined(&self, fb: &mut FunctionBuilder, em: &Emitter, m: CValue, v: CValue, with_and: bool) -> CValue {
         let t = fb.func.dfg.value_type(m);
         let v_lt_m = fb.ins().fcmp(FloatCC::LessThan, v, m);
         let m_lt_v = fb.ins().fcmp(FloatCC::LessThan, m, v);
@@ -126,7 +174,7 @@ impl Red {
             (em.select_lanes(fb, v_lt_m, v, m), em.select_lanes(fb, m_lt_v, m, v))
         };
         let (a, b) = (em.as_type(fb, a, it), em.as_type(fb, b, it));
-        let both = if self.op == ReduceOp::Max { fb.ins().band(a, b) } else { fb.ins().bor(a, b) };
+        let both = if with_and { fb.ins().band(a, b) } else { fb.ins().bor(a, b) };
         em.as_type(fb, both, t)
     }
 
