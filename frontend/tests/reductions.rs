@@ -861,3 +861,77 @@ fn per_row_cold_regions_beside_reductions_compile() {
         assert_eq!(got.to_vec::<f32>().unwrap()[0].to_bits(), want.to_vec::<f32>().unwrap()[0].to_bits(), "{v}");
     }
 }
+
+/// Column reductions that fold in any order (integer and bool ones, float
+/// min/max) take one accumulator per column vector, and a block of 1024
+/// rows in which float min/max meet a NaN (or max a -0) runs again in the
+/// canonical order. Rows span three blocks; the doubtful values sit in one
+/// block of some columns only, so fast and re-run blocks meet in one
+/// column and one launch: every result is the interpreter's, bit for bit.
+#[test]
+fn order_free_column_blocks_match_the_interpreter() {
+    let (r, c) = (2500usize, 37usize);
+    let base = common::data_in(r * c, 7, -40.0, -1.0);
+    let mut v = base.clone();
+    // Column 7: +0 after -0 in the first block (the only doubt there);
+    // column 3: a NaN in the second block; column 4: two NaN payloads in
+    // the third; column 5: -0 is the max of the second block and +0 sits
+    // in the first; column 6: only -0 (max -0); column 20 (another group
+    // of columns): a NaN in every block.
+    let nan_a = f64::from_bits(0x7ff0_0000_0000_0011);
+    let nan_b = f64::from_bits(0xfff8_0000_0000_0abc);
+    let at = |row: usize, col: usize| row * c + col;
+    v[at(1500, 3)] = f64::NAN;
+    v[at(2100, 4)] = nan_b;
+    v[at(2300, 4)] = nan_a;
+    v[at(1100, 5)] = -0.0;
+    v[at(10, 5)] = 0.0;
+    v[at(1200, 6)] = -0.0;
+    v[at(500, 7)] = -0.0;
+    v[at(510, 7)] = 0.0;
+    for b in 0..3 {
+        v[at(b * 1024 + 5, 20)] = nan_a;
+    }
+    let ints: Vec<i32> = base.iter().map(|&f| (f * 1000.0) as i32).collect();
+    for dtype in [xp::DType::Float32, xp::DType::Float64] {
+        let build = || -> Vec<xp::Array> {
+            // Leaves of the dtype itself: a cast in the kernel would make
+            // its lanes those of the f64 input.
+            let x = match dtype {
+                xp::DType::Float32 => xp::asarray(&v.iter().map(|&f| f as f32).collect::<Vec<_>>(), &[r, c]).unwrap(),
+                _ => xp::asarray(&v, &[r, c]).unwrap(),
+            };
+            let neg = (&x * -1.0).unwrap();
+            let i = xp::asarray(&ints, &[r, c]).unwrap();
+            vec![
+                xp::max(&x, Some(&[0]), false).unwrap(),
+                xp::min(&neg, Some(&[0]), false).unwrap(),
+                xp::argmax(&x, Some(0), false).unwrap(),
+                xp::argmin(&neg, Some(0), false).unwrap(),
+                xp::max(&i, Some(&[0]), false).unwrap(),
+                xp::min(&i, Some(&[0]), false).unwrap(),
+                xp::sum(&i, Some(&[0]), false).unwrap(),
+                xp::prod(&xp::remainder(&i, &xp::scalar_like(&i, 3.0).unwrap()).unwrap(), Some(&[0]), false).unwrap(),
+                xp::all(&xp::less(&x, &xp::scalar_like(&x, -1.5).unwrap()).unwrap(), Some(&[0]), false).unwrap(),
+                xp::any(&xp::greater(&x, &xp::scalar_like(&x, -1.01).unwrap()).unwrap(), Some(&[0]), false).unwrap(),
+            ]
+        };
+        // One at a time (a kernel of its own, on the column path) and all
+        // in one eval (argmax's two levels share a kernel with the rest).
+        let (want, got, together) = (build(), build(), build());
+        xp::eval_with(&together.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
+        for (k, (w, g)) in want.iter().zip(&got).enumerate() {
+            xp::eval_with(&[w], xp::Engine::Interpreter).unwrap();
+            xp::eval_with(&[g], xp::Engine::Cranelift).unwrap();
+            assert_eq!(common::bits(w), common::bits(g), "case {k}, {dtype:?}");
+            assert_eq!(common::bits(w), common::bits(&together[k]), "case {k}, {dtype:?}, one eval");
+        }
+        // The doubtful columns hold what they should (the interpreter's
+        // bits could be wrong the same way).
+        let m = want[0].to_vec::<f64>().unwrap_or_else(|_| want[0].to_vec::<f32>().unwrap().iter().map(|&f| f as f64).collect());
+        assert!(m[3].is_nan() && m[4].is_nan() && m[20].is_nan(), "{dtype:?}: {:?}", &m[..8]);
+        assert_eq!(m[5].to_bits(), 0.0f64.to_bits(), "{dtype:?}: max of -0 and +0");
+        assert_eq!(m[6].to_bits(), (-0.0f64).to_bits(), "{dtype:?}: max of only -0");
+        assert_eq!(m[7].to_bits(), 0.0f64.to_bits(), "{dtype:?}");
+    }
+}
