@@ -3,7 +3,9 @@
 //! algorithm and produce the same bits.
 //!
 //! Every expansion is branch-free (select, never control flow: the IR has
-//! none and SIMD lanes cannot diverge) and uses only ops every vector
+//! none and SIMD lanes cannot diverge; a cold region, `kernel_ir/cold.rs`,
+//! is the one place a backend may branch, around rare lanes' general
+//! path, with the same bits either way) and uses only ops every vector
 //! target lowers cheaply: float arithmetic, fma, comparisons, select,
 //! bitcasts to the same-width integer and integer add/and/shift. Accuracy
 //! and its measurement are in docs/math-accuracy.md.
@@ -89,4 +91,23 @@ pub fn expand_binary(b: &mut KernelBuilder, op: BinaryOp, x: Value, y: Value) ->
         BinaryOp::Remainder => division::remainder(b, x, y),
         other => panic!("math::expand_binary: {other} is not a math op"),
     }
+}
+
+/// Instructions of `op`'s expansion outside cold regions, other than
+/// loads, constants and bitcasts (what every element pays), and all of
+/// them: for tests that keep a function's fast path from growing.
+#[cfg(test)]
+pub(crate) fn hot_ops(op: UnaryOp, ty: lazyxp_runtime::DType) -> (usize, usize) {
+    use crate::kernel_ir::{cold_regions, Access, KernelBuilder, Op};
+    let mut b = KernelBuilder::new("t", 1);
+    let i = b.input(ty, Access::Contiguous);
+    let x = b.load(i);
+    let y = b.unary(op, x);
+    b.store(y);
+    let k = expand(&b.finish());
+    let regions = cold_regions(&k).unwrap();
+    let cold = |i: usize| regions.iter().any(|&(s, e)| i > s && i < e);
+    let counted = |(i, inst): &(usize, &crate::kernel_ir::Inst)| !cold(*i) && !matches!(inst.op, Op::Load(_) | Op::Const(_) | Op::Bitcast(_));
+    let hot = k.insts.iter().enumerate().filter(counted).count();
+    (hot, k.insts.len())
 }

@@ -199,27 +199,9 @@ fn tan_of(b: &mut KernelBuilder, x: Value, red: Reduced) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use crate::kernel_ir::{cold_regions, Access, KernelBuilder, Op, UnaryOp};
+    use crate::kernel_ir::UnaryOp;
+    use crate::math::hot_ops;
     use lazyxp_runtime::DType;
-
-    /// Instructions outside cold regions, other than loads, constants and
-    /// bitcasts: what every element pays, and what the huge-argument path
-    /// must not add to (beyond the test that opens its region).
-    fn hot_ops(op: UnaryOp, ty: DType) -> (usize, usize) {
-        let mut b = KernelBuilder::new("t", 1);
-        let i = b.input(ty, Access::Contiguous);
-        let x = b.load(i);
-        let y = b.unary(op, x);
-        b.store(y);
-        let k = crate::math::expand(&b.finish());
-        let regions = cold_regions(&k).unwrap();
-        let cold = |i: usize| regions.iter().any(|&(s, e)| i > s && i < e);
-        let counted = |(i, inst): &(usize, &crate::kernel_ir::Inst)| {
-            !cold(*i) && !matches!(inst.op, Op::Load(_) | Op::Const(_) | Op::Bitcast(_))
-        };
-        let hot = k.insts.iter().enumerate().filter(counted).count();
-        (hot, k.insts.len())
-    }
 
     #[test]
     fn fast_path_cost() {
