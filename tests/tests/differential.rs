@@ -425,35 +425,44 @@ fn both_engines_match_plain_rust_on_specified_ops() {
 
 /// exp scales by one power of two where every result is normal and runs
 /// its general path in a cold region elsewhere (overflow, subnormal
-/// results, infinities, NaN). Vectors mixing both kinds of lane, values
-/// at the thresholds and NaN payloads give the interpreter's bits (which
-/// computes both paths for every lane) in elementwise kernels, and in a
-/// reduction kernel, whose exp takes the general path throughout.
+/// results, infinities, NaN). Vectors mixing both kinds of lane, values at
+/// the thresholds and NaN payloads give the interpreter's bits (which
+/// computes both paths for every lane): elementwise, and inside
+/// reductions over short rows, long rows (whose loop tests a whole trip
+/// of vectors at once and runs it again with every region computed) and
+/// columns, with general lanes everywhere or only now and then.
 #[test]
 fn exp_fast_and_general_lanes_agree_with_the_interpreter() {
     let specials32 = [0x7fc0_0001u64, 0xffc0_0abc, 0x7f80_0077, 0x7f80_0000, 0xff80_0000, 0x8000_0000, 0x0000_0001];
     let specials64 = [0x7ff8_0000_0000_0001u64, 0xfff8_0000_0000_0abc, 0x7ff0_0000_0000_0077, 0x7ff0_0000_0000_0000, 0xfff0_0000_0000_0000, 0x8000_0000_0000_0000, 0x1];
     for (dtype, lo, hi, lim, specials) in [(DType::Float32, -110.0, 95.0, 87.0, &specials32), (DType::Float64, -760.0, 720.0, 708.0, &specials64)] {
-        let mut xs: Vec<f64> = (0..=4000).map(|i| lo + (hi - lo) * i as f64 / 4000.0).collect();
-        for d in [-1e-3, 0.0, 1e-3] {
-            xs.extend([lim + d, -lim + d]);
-        }
         let to_bits = |x: f64| if dtype == DType::Float32 { (x as f32).to_bits() as u64 } else { x.to_bits() };
-        // A special every seventh lane, so most vectors hold one.
-        let bits: Vec<u64> = xs.iter().enumerate().map(|(i, &x)| if i % 7 == 3 { specials[i / 7 % specials.len()] } else { to_bits(x) }).collect();
-        let n = bits.len();
-        let leaf = || array_from_bits(dtype, &[n], &bits).unwrap();
-        let (a, b) = (xp::exp(&leaf()).unwrap(), xp::exp(&leaf()).unwrap());
-        xp::eval(&[&a]).unwrap();
-        xp::eval_with(&[&b], Engine::Interpreter).unwrap();
-        let (ba, bb) = (raw_bytes(&a).unwrap(), raw_bytes(&b).unwrap());
-        assert!(ba == bb, "exp {dtype}: {}", first_difference(&ba, &bb, dtype.size()).unwrap());
-        // The same values as rows of a reduction (a max over exp).
-        let rows = |x: Array| xp::max(&xp::exp(&xp::reshape(&x, &[n as isize / 7, 7]).unwrap()).unwrap(), Some(&[1]), false).unwrap();
-        let (a, b) = (rows(array_from_bits(dtype, &[n / 7 * 7], &bits[..n / 7 * 7]).unwrap()), rows(array_from_bits(dtype, &[n / 7 * 7], &bits[..n / 7 * 7]).unwrap()));
-        xp::eval(&[&a]).unwrap();
-        xp::eval_with(&[&b], Engine::Interpreter).unwrap();
-        let (ba, bb) = (raw_bytes(&a).unwrap(), raw_bytes(&b).unwrap());
-        assert!(ba == bb, "max of exp {dtype}: {}", first_difference(&ba, &bb, dtype.size()).unwrap());
+        // Dense: the whole range, the thresholds, a special every seventh
+        // lane. Sparse: ordinary arguments with a special every 97th.
+        let mut dense: Vec<f64> = (0..4000).map(|i| lo + (hi - lo) * i as f64 / 3999.0).collect();
+        for (i, d) in [-1e-3, 0.0, 1e-3].into_iter().enumerate() {
+            dense[100 + 2 * i] = lim + d;
+            dense[101 + 2 * i] = -lim + d;
+        }
+        let dense: Vec<u64> = dense.iter().enumerate().map(|(i, &x)| if i % 7 == 3 { specials[i / 7 % specials.len()] } else { to_bits(x) }).collect();
+        let sparse: Vec<u64> = (0..4000).map(|i| if i % 97 == 50 { specials[i / 97 % specials.len()] } else { to_bits((i as f64 * 0.618).fract() * 20.0 - 10.0) }).collect();
+        for (what, bits) in [("dense", &dense), ("sparse", &sparse)] {
+            let n = bits.len();
+            let leaf = || array_from_bits(dtype, &[n], bits).unwrap();
+            let reduced = |x: Array, shape: &[isize], axis: isize| xp::max(&xp::exp(&xp::reshape(&x, shape).unwrap()).unwrap(), Some(&[axis]), false).unwrap();
+            let cases: [(&str, &dyn Fn(Array) -> Array); 4] = [
+                ("elementwise", &|x| xp::exp(&x).unwrap()),
+                ("short rows", &|x| reduced(x, &[500, 8], 1)),
+                ("long rows", &|x| reduced(x, &[4, 1000], 1)),
+                ("columns", &|x| reduced(x, &[250, 16], 0)),
+            ];
+            for (case, f) in cases {
+                let (a, b) = (f(leaf()), f(leaf()));
+                xp::eval(&[&a]).unwrap();
+                xp::eval_with(&[&b], Engine::Interpreter).unwrap();
+                let (ba, bb) = (raw_bytes(&a).unwrap(), raw_bytes(&b).unwrap());
+                assert!(ba == bb, "exp {dtype}, {what}, {case}: {}", first_difference(&ba, &bb, dtype.size()).unwrap());
+            }
+        }
     }
 }

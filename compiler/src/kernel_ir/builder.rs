@@ -44,11 +44,6 @@ impl KernelBuilder {
         self.kernel.reduce_rank = reduce_rank;
     }
 
-    /// Whether this is a reduction kernel (see `set_reduce_rank`).
-    pub fn is_reduction(&self) -> bool {
-        self.kernel.reduce_rank > 0
-    }
-
     /// Makes this a row kernel (see `Kernel::row_outputs`).
     pub fn set_row_outputs(&mut self, rows: bool) {
         self.kernel.row_outputs = rows;

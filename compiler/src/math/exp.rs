@@ -86,18 +86,11 @@ pub fn reduce_unclamped(b: &mut KernelBuilder, x: Value, tail: Option<Value>) ->
 /// 2^n is itself a normal float, x needs no clamp, and p * 2^n rounds
 /// once, as ldexp's two halves do: the same bits for a third of the
 /// work. Other lanes (overflow, subnormal results, infinities, NaN) run
-/// the general path in a cold region. Reduction kernels take the general
-/// path everywhere: their loops fold several vectors per trip, and a
-/// branch around each vector's region cost more there than it saved
-/// (a 64x1024 softmax: 99 -> 107 us). Both give the same bits.
+/// the general path in a cold region (a reduction's row loop tests it once
+/// per trip of vectors, `Cold::Defer`).
 pub fn exp(b: &mut KernelBuilder, x: Value) -> Value {
     let f = format(b.ty(x));
     let one = b.fconst(f.ty, 1.0);
-    if b.is_reduction() {
-        let red = reduce(b, x);
-        let p = b.add(red.em1, one);
-        return ldexp(b, p, red.n);
-    }
     let fast = {
         let red = reduce_unclamped(b, x, None);
         let p = b.add(red.em1, one);

@@ -9,6 +9,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_frontend::FunctionBuilder;
 use lazyxp_runtime::{DType, Scalar};
+use std::cell::{Cell, OnceCell, RefCell};
 
 pub struct Emitter<'k> {
     pub kernel: &'k Kernel,
@@ -18,13 +19,50 @@ pub struct Emitter<'k> {
     /// Cold regions compiled out of line (`outline.rs`); regions not
     /// listed are emitted inline.
     pub outlined: Vec<super::outline::Outlined>,
+    /// How cold regions are emitted now (`with_cold`).
+    cold: Cell<Cold>,
+    /// The conditions of the regions skipped under `Cold::Defer`.
+    deferred: RefCell<Vec<CValue>>,
+    regions: OnceCell<Vec<(usize, usize)>>,
+}
+
+/// How the emitter treats a cold region (`kernel_ir/cold.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cold {
+    /// A branch around the region, per vector.
+    Branch,
+    /// The fast value only; the region's condition is kept for the caller
+    /// (`take_deferred`), which must run the same code again under
+    /// `Compute` wherever a condition holds. A loop that folds several
+    /// vectors per trip then tests once per trip, not once per vector.
+    Defer,
+    /// The region computed with no branch (its value is exact in every
+    /// lane).
+    Compute,
 }
 
 fn little() -> MemFlagsData {
     MemFlagsData::new().with_endianness(cranelift_codegen::ir::Endianness::Little)
 }
 
-impl Emitter<'_> {
+impl<'k> Emitter<'k> {
+    pub fn new(kernel: &'k Kernel, lanes: u32, lane_bytes: u32, outlined: Vec<super::outline::Outlined>) -> Self {
+        Emitter { kernel, lanes, lane_bytes, outlined, cold: Cell::new(Cold::Branch), deferred: RefCell::new(Vec::new()), regions: OnceCell::new() }
+    }
+
+    /// Runs `f` with cold regions emitted the `mode` way.
+    pub fn with_cold<T>(&self, mode: Cold, f: impl FnOnce() -> T) -> T {
+        let before = self.cold.replace(mode);
+        let r = f();
+        self.cold.set(before);
+        r
+    }
+
+    /// The conditions of the regions skipped under `Cold::Defer` so far.
+    pub fn take_deferred(&self) -> Vec<CValue> {
+        std::mem::take(&mut self.deferred.borrow_mut())
+    }
+
     pub fn vty(&self, d: DType) -> Type {
         value_type(d, self.lanes, self.lane_bytes)
     }
@@ -105,6 +143,30 @@ impl Emitter<'_> {
         let inst = &self.kernel.insts[idx];
         let ty = inst.ty;
         let k = self.kernel;
+        match self.cold.get() {
+            Cold::Branch => {}
+            Cold::Defer => {
+                // Skipped: nothing outside a region uses its values (the
+                // placeholder is the fast value, never read).
+                match inst.op {
+                    Op::ColdBegin(c, fast) => {
+                        self.deferred.borrow_mut().push(arg(c));
+                        return arg(fast);
+                    }
+                    Op::ColdEnd(b, _) => return arg(b),
+                    _ => {}
+                }
+                if let Some(&(b, _)) = self.regions().iter().find(|&&(b, e)| idx > b && idx < e) {
+                    return arg(crate::kernel_ir::Value(b as u32));
+                }
+            }
+            Cold::Compute => match inst.op {
+                Op::ColdBegin(_, fast) => return arg(fast),
+                Op::ColdEnd(..) if self.outlined.iter().any(|o| o.end == idx) => {}
+                Op::ColdEnd(_, v) => return arg(v),
+                _ => {}
+            },
+        }
         if let Some(o) = self.outlined.iter().find(|o| idx > o.begin && idx <= o.end) {
             return self.outlined_region(fb, idx, o, arg);
         }
@@ -170,7 +232,15 @@ impl Emitter<'_> {
         let call = fb.ins().call(o.func, &args);
         let r = fb.inst_results(call)[0];
         let r = self.as_type(fb, r, fb.func.dfg.value_type(begin));
+        if self.cold.get() == Cold::Compute {
+            return r;
+        }
         self.cold_end(fb, begin, r)
+    }
+
+    /// The kernel's cold regions, `(cold_begin, cold_end)`.
+    fn regions(&self) -> &[(usize, usize)] {
+        self.regions.get_or_init(|| crate::kernel_ir::cold_regions(self.kernel).expect("kernels are verified before emission"))
     }
 
     /// Branches to a new block for the cold region when any lane of `cond`

@@ -158,11 +158,11 @@ fn compile_variant(kernel: &Kernel, want_disasm: bool, force_lanes: Option<u32>,
     ctx.func.signature = sig;
     ctx.func.name = cranelift_codegen::ir::UserFuncName::testcase(&symbol);
     let outlined = outline::outline_regions(jit, kernel, lanes, lane_bytes, &mut ctx.func)?;
-    let em = emit::Emitter { kernel, lanes, lane_bytes, outlined };
+    let em = emit::Emitter::new(kernel, lanes, lane_bytes, outlined);
     let (output_align, column_inputs) = if kernel.is_reduction() {
         // Per-row work and row tails run one element at a time.
         let outlined = outline::outline_regions(jit, kernel, 1, lane_bytes, &mut ctx.func)?;
-        let sem = emit::Emitter { kernel, lanes: 1, lane_bytes, outlined };
+        let sem = emit::Emitter::new(kernel, 1, lane_bytes, outlined);
         reduce_loop::build_function(&mut ctx.func, &em, &sem, jit.module.target_config(), columns)
     } else {
         skeleton::build_function(&mut ctx.func, &em, jit.module.target_config());

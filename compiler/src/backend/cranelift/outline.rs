@@ -48,7 +48,7 @@ pub(super) fn outline_regions(jit: &mut Jit, k: &Kernel, lanes: u32, lane_bytes:
     for (begin, end) in regions.into_iter().filter(|&(b, e)| e - b > INLINE_REGION) {
         let (sub, live_ins) = region_kernel(k, begin, end);
         let key = (sub.to_string(), lanes, lane_bytes);
-        let em = Emitter { kernel: &sub, lanes, lane_bytes, outlined: Vec::new() };
+        let em = Emitter::new(&sub, lanes, lane_bytes, Vec::new());
         let params: Vec<Type> = sub.inputs.iter().map(|i| em.vty(i.dtype)).collect();
         let id = match jit.callees.get(&key) {
             Some(&id) => id,

@@ -10,7 +10,7 @@
 //! copy of the kernel body for partial steps. At the block's end the eight
 //! lanes combine pairwise in scalar code and join the running total.
 
-use super::emit::Emitter;
+use super::emit::{Cold, Emitter};
 use super::reduce_loop::{emit_inner_body, Row};
 use super::skeleton::pick_lanes;
 use super::types::scalar_type;
@@ -349,7 +349,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let mut a = vec![BlockArg::Value(gr), BlockArg::Value(unroll_c)];
     a.extend(args_of(&group_accs));
     fb.ins().jump(step, &a);
-    let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
+    let trip = |fb: &mut FunctionBuilder, count: i64| -> Vec<BlockArg> {
         let mut next = group_accs.clone();
         // reduced[ri][u]: reduction ri's operand for vector u of the trip.
         let mut reduced = vec![Vec::new(); reds.len()];
@@ -373,7 +373,33 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
         let step = count * REDUCE_LANES as i64;
         let mut a = vec![BlockArg::Value(fb.ins().iadd_imm_s(gr, step)), BlockArg::Value(fb.ins().iadd_imm_s(flat, step))];
         a.extend(args_of(&next));
-        fb.ins().jump(group, &a);
+        a
+    };
+    // A trip's vectors with the trip's cold regions (`Cold::Defer`): one
+    // test for the trip, and only a trip where some lane needs a region
+    // runs again with every region computed.
+    let has_cold = k.insts.iter().enumerate().any(|(i, inst)| needed[i] && matches!(inst.op, Op::ColdBegin(..)));
+    let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
+        if !has_cold {
+            let next = trip(fb, count);
+            return fb.ins().jump(group, &next);
+        }
+        let next = vem.with_cold(Cold::Defer, || trip(fb, count));
+        let mut any = None;
+        for c in vem.take_deferred() {
+            let c = if fb.func.dfg.value_type(c).is_vector() { fb.ins().vany_true(c) } else { c };
+            any = Some(match any {
+                Some(a) => fb.ins().bor(a, c),
+                None => c,
+            });
+        }
+        let any = any.expect("a needed cold region was deferred");
+        let slow = fb.create_block();
+        fb.set_cold_block(slow);
+        fb.ins().brif(any, slow, &[], group, &next);
+        fb.switch_to_block(slow);
+        let next = vem.with_cold(Cold::Compute, || trip(fb, count));
+        fb.ins().jump(group, &next)
     };
     fb.switch_to_block(group_trip);
     whole_groups(fb, trip_groups);
