@@ -61,7 +61,7 @@ impl Red {
     /// element the extreme is garbage, but the first NaN decides the
     /// result then. `lane_values` turns them back into exactly what the
     /// element-by-element fold gives.
-    fn split(&self) -> bool {
+    pub(super) fn split(&self) -> bool {
         self.ty.is_float() && matches!(self.op, ReduceOp::Min | ReduceOp::Max)
     }
 
@@ -152,6 +152,15 @@ impl Red {
         let first = em.select_lanes(fb, nan, first, w);
         let values = vs[1..].iter().fold(vs[0], |e, &v| self.extreme(fb, em, e, v));
         vec![self.extreme(fb, em, state[0], values), first]
+    }
+
+    /// `fold_in_all` for values without a NaN (the caller tests them and
+    /// folds again with `fold_in_all` where one is): the extreme alone.
+    /// The first-NaN half may stay as it is: a value that is not NaN
+    /// stands for any other, and a NaN sticks.
+    pub(super) fn fold_in_all_nan_free(&self, fb: &mut FunctionBuilder, em: &Emitter, state: &[CValue], vs: &[CValue]) -> Vec<CValue> {
+        let values = vs[1..].iter().fold(vs[0], |e, &v| self.extreme(fb, em, e, v));
+        vec![self.extreme(fb, em, state[0], values), state[1]]
     }
 
     /// The min (max) of `m` and `v` with -0 < +0, three x86 instructions: `a <
@@ -349,8 +358,13 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
     let mut a = vec![BlockArg::Value(gr), BlockArg::Value(unroll_c)];
     a.extend(args_of(&group_accs));
     fb.ins().jump(step, &a);
-    let trip = |fb: &mut FunctionBuilder, count: i64| -> Vec<BlockArg> {
+    // One trip of `count` whole groups. `checked`: float min/max fold
+    // their extremes only and cold regions are deferred, and the masks of
+    // lanes where that falls short (a NaN, a cold region's condition) come
+    // back for the caller to test once for the whole trip.
+    let trip = |fb: &mut FunctionBuilder, count: i64, checked: bool| -> (Vec<BlockArg>, Vec<CValue>) {
         let mut next = group_accs.clone();
+        let mut doubts = Vec::new();
         // reduced[ri][u]: reduction ri's operand for vector u of the trip.
         let mut reduced = vec![Vec::new(); reds.len()];
         for u in 0..unroll * count {
@@ -366,39 +380,49 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
             for slot in 0..unroll as usize {
                 let at = offsets[ri] + slot * r.width();
                 let vs: Vec<CValue> = reduced[ri].iter().skip(slot).step_by(unroll as usize).copied().collect();
-                let folded = r.fold_in_all(fb, vem, &next[at..at + r.width()], &vs);
+                let folded = if checked && r.split() {
+                    doubts.extend(vs.chunks(2).map(|p| fb.ins().fcmp(FloatCC::Unordered, p[0], p[p.len() - 1])));
+                    r.fold_in_all_nan_free(fb, vem, &next[at..at + r.width()], &vs)
+                } else {
+                    r.fold_in_all(fb, vem, &next[at..at + r.width()], &vs)
+                };
                 next[at..at + r.width()].copy_from_slice(&folded);
             }
+        }
+        if checked {
+            doubts.extend(vem.take_deferred());
         }
         let step = count * REDUCE_LANES as i64;
         let mut a = vec![BlockArg::Value(fb.ins().iadd_imm_s(gr, step)), BlockArg::Value(fb.ins().iadd_imm_s(flat, step))];
         a.extend(args_of(&next));
-        a
+        (a, doubts)
     };
-    // A trip's vectors with the trip's cold regions (`Cold::Defer`): one
-    // test for the trip, and only a trip where some lane needs a region
-    // runs again with every region computed.
+    // A checked trip first (cold regions deferred, min/max without their
+    // first-NaN chain): one test for the trip, and only a trip where some
+    // lane needs more runs again with every region computed and the whole
+    // fold.
     let has_cold = k.insts.iter().enumerate().any(|(i, inst)| needed[i] && matches!(inst.op, Op::ColdBegin(..)));
+    let check = has_cold || reds.iter().any(|r| r.split());
     let whole_groups = |fb: &mut FunctionBuilder, count: i64| {
-        if !has_cold {
-            let next = trip(fb, count);
+        if !check {
+            let (next, _) = trip(fb, count, false);
             return fb.ins().jump(group, &next);
         }
-        let next = vem.with_cold(Cold::Defer, || trip(fb, count));
+        let (next, doubts) = vem.with_cold(Cold::Defer, || trip(fb, count, true));
         let mut any = None;
-        for c in vem.take_deferred() {
+        for c in doubts {
             let c = if fb.func.dfg.value_type(c).is_vector() { fb.ins().vany_true(c) } else { c };
             any = Some(match any {
                 Some(a) => fb.ins().bor(a, c),
                 None => c,
             });
         }
-        let any = any.expect("a needed cold region was deferred");
+        let any = any.expect("a checked trip has a doubt to test");
         let slow = fb.create_block();
         fb.set_cold_block(slow);
         fb.ins().brif(any, slow, &[], group, &next);
         fb.switch_to_block(slow);
-        let next = vem.with_cold(Cold::Compute, || trip(fb, count));
+        let (next, _) = vem.with_cold(Cold::Compute, || trip(fb, count, false));
         fb.ins().jump(group, &next)
     };
     fb.switch_to_block(group_trip);
