@@ -17,6 +17,7 @@
 
 use super::emit::Emitter;
 use super::reduce_pass::{join_total, Red};
+use super::skeleton::{any_lane, args_of};
 use crate::kernel_ir::REDUCE_LANES;
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
@@ -47,9 +48,6 @@ pub(super) fn pure_load() -> MemFlagsData {
     MemFlagsData::new().with_notrap().with_readonly().with_can_move()
 }
 
-fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
-    vals.iter().map(|&v| BlockArg::Value(v)).collect()
-}
 
 /// Fills `b.entry` with one block of `reds` (all order-free) over `groups`
 /// column vectors, ending in a jump to `b.next` or, for a block with a
@@ -140,18 +138,13 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
     // end(state...): back to the canonical order if a lane is in doubt.
     let done: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(end, t)).collect();
     fb.switch_to_block(end);
-    let mut any_doubt = None;
+    let mut doubts = Vec::new();
     for (ri, r) in reds.iter().enumerate() {
         for g in 0..groups {
-            let Some(doubt) = r.order_free_doubt(fb, vem, done[ri * groups + g]) else { continue };
-            let any = if fb.func.dfg.value_type(doubt).is_vector() { fb.ins().vany_true(doubt) } else { doubt };
-            any_doubt = Some(match any_doubt {
-                Some(a) => fb.ins().bor(a, any),
-                None => any,
-            });
+            doubts.extend(r.order_free_doubt(fb, vem, done[ri * groups + g]));
         }
     }
-    match any_doubt {
+    match any_lane(fb, &doubts) {
         Some(any) => {
             fb.ins().brif(any, b.canonical, &[], join, &[]);
         }

@@ -248,7 +248,7 @@ impl<'k> Emitter<'k> {
     /// returned for `cold_begin` is the join block's parameter, used only
     /// by `cold_end` (see `kernel_ir/cold.rs`), which finds the block by it.
     fn cold_begin(&self, fb: &mut FunctionBuilder, ty: DType, cond: CValue, fast: CValue) -> CValue {
-        let any = if self.vector() { fb.ins().vany_true(cond) } else { cond };
+        let any = super::skeleton::any_lane(fb, &[cond]).expect("one mask");
         let cold = fb.create_block();
         let join = fb.create_block();
         let result = fb.append_block_param(join, self.vty(ty));

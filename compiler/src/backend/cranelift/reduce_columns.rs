@@ -26,7 +26,7 @@ use super::column_order_free::{emit_order_free_block, pure_load, OrderFreeBlock}
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
-use super::skeleton::{element_addr, load_lanes, mem, pick_lanes, InputPlan};
+use super::skeleton::{args_of, element_addr, load_lanes, mem, pick_lanes, InputPlan};
 use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
@@ -111,9 +111,6 @@ pub(super) struct ColumnInput {
     pub step: LaneStep,
 }
 
-fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
-    vals.iter().map(|&v| BlockArg::Value(v)).collect()
-}
 
 /// Vector `g` of a column group at reduced index `r`, per input (lane `l`
 /// is output `g * lanes + l`'s element), loaded with `flags`.

@@ -10,7 +10,7 @@ use super::emit::Emitter;
 use super::column_group::{column_groups, column_inputs, emit_column_group, ColumnLayout};
 use super::reduce_columns::{rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
-use super::skeleton::{element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
+use super::skeleton::{args_of, element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, Value as CValue};
@@ -296,9 +296,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     (layout.zip(steps).map_or(1, |(_, steps)| vem.lanes as usize * column_groups(steps)), column_inputs)
 }
 
-fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
-    vals.iter().map(|&v| BlockArg::Value(v)).collect()
-}
 
 /// The per-row instructions `wanted` picks, in scalar form and splatted.
 #[allow(clippy::too_many_arguments)]

@@ -12,7 +12,7 @@
 
 use super::emit::{Cold, Emitter};
 use super::reduce_loop::{emit_inner_body, Row};
-use super::skeleton::pick_lanes;
+use super::skeleton::{any_lane, args_of, pick_lanes};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, ReduceOp, Value, REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{
@@ -254,9 +254,6 @@ fn state_offsets(reds: &[Red], unroll: usize) -> Vec<usize> {
     offsets
 }
 
-fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
-    vals.iter().map(|&v| BlockArg::Value(v)).collect()
-}
 
 /// Folds `reds` over the row. `needed` marks the inner instructions their
 /// operands need, `outer_vals` the vector forms of the outer values known
@@ -409,15 +406,7 @@ pub(super) fn emit_pass(fb: &mut FunctionBuilder, row: &Row, reds: &[Red], neede
             return fb.ins().jump(group, &next);
         }
         let (next, doubts) = vem.with_cold(Cold::Defer, || trip(fb, count, true));
-        let mut any = None;
-        for c in doubts {
-            let c = if fb.func.dfg.value_type(c).is_vector() { fb.ins().vany_true(c) } else { c };
-            any = Some(match any {
-                Some(a) => fb.ins().bor(a, c),
-                None => c,
-            });
-        }
-        let any = any.expect("a checked trip has a doubt to test");
+        let any = any_lane(fb, &doubts).expect("a checked trip has a doubt to test");
         let slow = fb.create_block();
         fb.set_cold_block(slow);
         fb.ins().brif(any, slow, &[], group, &next);

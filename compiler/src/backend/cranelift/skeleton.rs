@@ -81,6 +81,25 @@ pub fn signature(call_conv: cranelift_codegen::isa::CallConv) -> Signature {
     sig
 }
 
+/// Values as a jump's block arguments.
+pub(super) fn args_of(vals: &[CValue]) -> Vec<BlockArg> {
+    vals.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+/// Whether any lane of any of `masks` (compare results, vector or
+/// scalar) is set; None for no masks.
+pub(super) fn any_lane(fb: &mut FunctionBuilder, masks: &[CValue]) -> Option<CValue> {
+    let mut any = None;
+    for &m in masks {
+        let m = if fb.func.dfg.value_type(m).is_vector() { fb.ins().vany_true(m) } else { m };
+        any = Some(match any {
+            Some(a) => fb.ins().bor(a, m),
+            None => m,
+        });
+    }
+    any
+}
+
 pub(super) fn mem() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
