@@ -12,7 +12,7 @@
 mod ptx_support;
 
 use lazyxp_compiler::backend::ptx::{self, PtxKernel};
-use lazyxp_compiler::kernel_ir::{Access, BinaryOp, Kernel, KernelBuilder, Op};
+use lazyxp_compiler::kernel_ir::{Access, BinaryOp, Kernel, KernelBuilder, Op, UnaryOp};
 use lazyxp_compiler::math;
 use lazyxp_runtime::{DType, Error};
 use ptx_support::{assemble, corpus, require_ptxas};
@@ -144,6 +144,17 @@ fn streaming_kernels_issue_their_loads_together() {
     assert_eq!(body.iter().filter(|l| l.contains("llvm.store")).count(), 4, "{}", axpy.mlir_before);
     let strided = chains.iter().find(|k| k.inputs.iter().any(|i| i.access == lazyxp_compiler::kernel_ir::Access::Strided)).expect("the corpus has a strided kernel");
     assert!(!ptx::compile(strided).unwrap().mlir_before.contains("iter_args"), "{}", strided.name);
+    // exp's cold region is small: copied into each of the four elements
+    // (and the one-element loop after), not a reason to leave the
+    // unrolled loop.
+    let mut b = KernelBuilder::new("fused_exp_f32", 1);
+    let i = b.input(DType::Float32, Access::Contiguous);
+    let x = b.load(i);
+    let e = b.unary(UnaryOp::Exp, x);
+    b.store(e);
+    let exp = ptx::compile(&b.finish()).unwrap();
+    assert!(exp.mlir_before.contains("iter_args"), "{}", exp.mlir_before);
+    assert_eq!(exp.mlir_before.matches("scf.if").count(), 5, "{}", exp.mlir_before);
 }
 
 /// The stages `explain()` and `LAZYXP_DUMP` show are all kept.

@@ -13,6 +13,17 @@
 
 use super::{Kernel, Op};
 
+/// Regions of at most this many instructions (exp's general scaling, not
+/// sin's exact reduction) are small enough for a backend to copy freely:
+/// inline in every vector step on the CPU (a call would clobber every
+/// vector register), into every unrolled element on the GPU.
+pub const SMALL_REGION: usize = 48;
+
+/// Whether every cold region of `k` is small (`SMALL_REGION`).
+pub fn cold_regions_small(k: &Kernel) -> bool {
+    cold_regions(k).is_ok_and(|r| r.iter().all(|&(b, e)| e - b <= SMALL_REGION))
+}
+
 /// The `(begin, end)` instruction indices of every cold region, or why
 /// the kernel's regions are malformed.
 pub fn cold_regions(k: &Kernel) -> Result<Vec<(usize, usize)>, String> {

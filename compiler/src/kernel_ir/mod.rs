@@ -30,7 +30,7 @@ mod reduce;
 mod verify;
 
 pub use builder::KernelBuilder;
-pub use cold::cold_regions;
+pub use cold::{cold_regions, cold_regions_small, SMALL_REGION};
 pub use ops::{BinaryOp, CmpOp, UnaryOp};
 pub use parse::parse_kernel;
 pub use reduce::{ReduceOp, BLOCK as REDUCE_BLOCK, LANES as REDUCE_LANES};

@@ -43,7 +43,9 @@ pub(super) type RowValues<'a> = dyn Fn(&mut FunctionBuilder, CValue, usize) -> V
 
 /// Loads for the order-free loop: pure, so that Cranelift places each
 /// next to its use instead of all of a step's loads first (which spilled
-/// them). The loop stores nothing, and its addresses depend on the row.
+/// them). The loop stores nothing, its addresses depend on the row (so
+/// none is hoisted above the loop's bounds), and an input is never an
+/// output's buffer (in-place operators rebind to a new lazy node).
 pub(super) fn pure_load() -> MemFlagsData {
     MemFlagsData::new().with_notrap().with_readonly().with_can_move()
 }

@@ -12,7 +12,7 @@
 
 use super::emit::Emitter;
 use super::Jit;
-use crate::kernel_ir::{cold_regions, Access, Input, Inst, Kernel, Op, Space, Value};
+use crate::kernel_ir::{cold_regions, Access, Input, Inst, Kernel, Op, Space, Value, SMALL_REGION};
 use cranelift_codegen::ir::{AbiParam, FuncRef, Function, InstBuilder, Type, Value as CValue};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -31,12 +31,6 @@ pub(super) struct Outlined {
     pub params: Vec<Type>,
 }
 
-/// Regions of at most this many instructions (exp's general scaling) stay
-/// inline: a call clobbers every vector register, so the registers of an
-/// unrolled reduction loop around the region spilled on its hot path,
-/// while a small cold block costs little to compile.
-const INLINE_REGION: usize = 48;
-
 /// Callees compiled so far, by region text, lanes and lane width.
 pub(super) type Callees = HashMap<(String, u32, u32), FuncId>;
 
@@ -45,7 +39,7 @@ pub(super) type Callees = HashMap<(String, u32, u32), FuncId>;
 pub(super) fn outline_regions(jit: &mut Jit, k: &Kernel, lanes: u32, lane_bytes: u32, func: &mut Function) -> Result<Vec<Outlined>> {
     let regions = cold_regions(k).map_err(|message| Error::Compile { kernel: k.name.clone(), message })?;
     let mut out = Vec::with_capacity(regions.len());
-    for (begin, end) in regions.into_iter().filter(|&(b, e)| e - b > INLINE_REGION) {
+    for (begin, end) in regions.into_iter().filter(|&(b, e)| e - b > SMALL_REGION) {
         let (sub, live_ins) = region_kernel(k, begin, end);
         let key = (sub.to_string(), lanes, lane_bytes);
         let em = Emitter::new(&sub, lanes, lane_bytes, Vec::new());

@@ -12,7 +12,7 @@
 //! `super::abi`) and loads are `llvm.getelementptr` + `llvm.load`.
 
 use super::lower_inst::{mem_ty, mlir_ty, Body};
-use crate::kernel_ir::{Access, Kernel, Op};
+use crate::kernel_ir::{cold_regions_small, Access, Kernel, Op};
 use lazyxp_runtime::{DType, Error, Result};
 use std::fmt::Write;
 
@@ -75,12 +75,13 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
             }
         }
     }
-    let cold = k.insts.iter().any(|inst| matches!(inst.op, Op::ColdBegin(..)));
-    if strided || cold {
+    let big_cold = !cold_regions_small(k);
+    if strided || big_cold {
         // One element a trip. Strided loads unravel `%i` into shared
-        // names; kernels with cold regions (sin's huge-argument reduction)
-        // spend their time computing, not waiting on memory, and copies
-        // of the region would multiply their size and compile time.
+        // names; kernels with large cold regions (sin's huge-argument
+        // reduction) spend their time computing, not waiting on memory,
+        // and copies of the region would multiply their size and compile
+        // time. Small ones (exp's) are copied like the rest.
         b.line("scf.for %i = %lb to %end step %step : i64 {");
         b.indent += 1;
         if strided {
