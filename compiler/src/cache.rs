@@ -50,7 +50,7 @@ impl CacheEntry {
         let made = match variants.iter().find(|(s, _)| s == steps) {
             Some((_, made)) => made.clone(),
             None => {
-                let made = cranelift::compile_columns(&self.expanded, keep_disasm(), steps).map_err(|e| e.to_string()).map(|cpu| {
+                let made = cranelift::compile_columns(&self.expanded, keep_text(), steps).map_err(|e| e.to_string()).map(|cpu| {
                     let letters: String = steps.iter().map(|s| s.letter()).collect();
                     crate::dump::write_variant(self, &cpu, &format!("columns-{letters}"));
                     Arc::new(ColumnVariant { steps: steps.to_vec(), cpu })
@@ -165,9 +165,9 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
-/// Whether machine-code disassembly is kept for every compiled kernel
-/// (costs compile time, so only when dumping).
-pub fn keep_disasm() -> bool {
+/// Whether the CLIF and machine-code text is kept for every compiled
+/// kernel (costs compile time, so only when dumping).
+pub fn keep_text() -> bool {
     crate::dump::dump_dir().is_some()
 }
 
@@ -200,7 +200,7 @@ pub fn get_or_compile_lowered(low: &crate::lower::Lowered) -> Result<(Arc<CacheE
 /// cache (what a miss costs; benchmarks time it directly).
 pub fn compile_uncached(k: &Kernel) -> Result<CacheEntry> {
     let expanded = math::expand(k);
-    let cpu = cranelift::compile(&expanded, keep_disasm())?;
+    let cpu = cranelift::compile(&expanded, keep_text())?;
     Ok(CacheEntry { key: key_of(k), kernel: k.clone(), expanded, cpu, columns: Mutex::new(Vec::new()) })
 }
 
@@ -240,16 +240,16 @@ pub fn len() -> usize {
     table().lock().unwrap_or_else(|e| e.into_inner()).len()
 }
 
-/// The machine code that ran, recompiled with disassembly for `explain`
-/// when the cached copy was compiled without it.
-pub fn disassembly(run: &KernelRun) -> Result<String> {
-    if let Some(d) = &run.cpu().disasm {
-        return Ok(d.clone());
+/// The CLIF and machine code that ran, recompiled with its text for
+/// `explain` when the cached copy was compiled without it.
+pub fn code_text(run: &KernelRun) -> Result<cranelift::CodeText> {
+    if let Some(t) = &run.cpu().text {
+        return Ok(cranelift::CodeText { clif: t.clif.clone(), disasm: t.disasm.clone() });
     }
     let expanded = &run.entry.expanded;
     let again = match &run.columns {
         Some(c) => cranelift::compile_columns(expanded, true, &c.steps)?,
         None => cranelift::compile(expanded, true)?,
     };
-    Ok(again.disasm.unwrap_or_default())
+    Ok(again.text.expect("compiled with its text"))
 }

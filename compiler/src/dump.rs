@@ -29,13 +29,8 @@ pub fn write_kernel(e: &CacheEntry) {
         "kernel {}\ncache key {:016x}\nlanes {}\ncode size {} bytes\ncompile time {:?}\n",
         e.kernel.name, e.key, e.cpu.lanes, e.cpu.code_size, e.cpu.compile_time
     );
-    let files = [
-        ("kir", e.kernel.to_string()),
-        ("expanded.kir", e.expanded.to_string()),
-        ("clif", e.cpu.clif.clone()),
-        ("asm", e.cpu.disasm.clone().unwrap_or_default()),
-        ("txt", facts),
-    ];
+    let (clif, asm) = code_files(&e.cpu);
+    let files = [("kir", e.kernel.to_string()), ("expanded.kir", e.expanded.to_string()), ("clif", clif), ("asm", asm), ("txt", facts)];
     for (ext, text) in files {
         let path = dir.join(format!("{stem}.{ext}"));
         if let Err(err) = std::fs::write(&path, text) {
@@ -44,12 +39,19 @@ pub fn write_kernel(e: &CacheEntry) {
     }
 }
 
+/// The `.clif` and `.asm` files' text: kept whenever dumps are on
+/// (`cache::keep_text`).
+fn code_files(code: &crate::backend::cranelift::CpuKernel) -> (String, String) {
+    code.text.as_ref().map_or_else(Default::default, |t| (t.clif.clone(), t.disasm.clone()))
+}
+
 /// Writes `<name>-<key>.<variant>.clif` and `.asm` for a variant of a
 /// cached kernel compiled later (the column path).
 pub fn write_variant(e: &CacheEntry, code: &crate::backend::cranelift::CpuKernel, variant: &str) {
     let Some(dir) = dump_dir() else { return };
     let stem = format!("{}-{:016x}.{variant}", e.kernel.name, e.key);
-    for (ext, text) in [("clif", code.clif.clone()), ("asm", code.disasm.clone().unwrap_or_default())] {
+    let (clif, asm) = code_files(code);
+    for (ext, text) in [("clif", clif), ("asm", asm)] {
         let path = dir.join(format!("{stem}.{ext}"));
         if let Err(err) = std::fs::write(&path, text) {
             eprintln!("lazyxp: cannot write {}: {err}", path.display());

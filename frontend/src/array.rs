@@ -131,9 +131,9 @@ impl Array {
             if e.expanded.insts.len() != e.kernel.insts.len() {
                 out.push_str(&format!("-- kernel IR after the math library ({} instructions) --\n{}\n", e.expanded.insts.len(), e.expanded));
             }
-            let cpu = run.cpu();
-            out.push_str(&format!("-- CLIF --\n{}\n", cpu.clif));
-            out.push_str(&format!("-- machine code ({} bytes) --\n{}\n", cpu.code_size, lazyxp_compiler::cache::disassembly(run)?));
+            let text = lazyxp_compiler::cache::code_text(run)?;
+            out.push_str(&format!("-- CLIF --\n{}\n", text.clif));
+            out.push_str(&format!("-- machine code ({} bytes) --\n{}\n", run.cpu().code_size, text.disasm));
         }
         #[cfg(feature = "cuda")]
         for run in &record.device_runs {

@@ -16,6 +16,7 @@
 //! pays for both loops.
 
 use super::emit::Emitter;
+use super::reduce_columns::emit_tail_loop;
 use super::reduce_pass::{join_total, Red};
 use super::skeleton::{any_lane, args_of};
 use crate::kernel_ir::REDUCE_LANES;
@@ -115,27 +116,18 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
     let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, b.end);
     fb.ins().brif(some_left, tail, &[], end, &args_of(&state));
 
-    // tail: one to seven rows, one at a time.
+    // tail: one to seven rows, a loop of one row a trip.
     fb.switch_to_block(tail);
-    let mut next = state.clone();
-    for u in 0..REDUCE_LANES - 1 {
-        let r = fb.ins().iadd_imm_s(gr, u as i64);
-        if u > 0 {
-            let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, b.end);
-            let step = fb.create_block();
-            fb.ins().brif(in_block, step, &[], end, &args_of(&next));
-            fb.switch_to_block(step);
-        }
+    let (_, left) = emit_tail_loop(fb, gr, b.end, &state, &mut |fb, r, state| {
         for g in 0..groups {
             let vals = row_values(fb, r, g);
             for (ri, red) in reds.iter().enumerate() {
-                let v = operand(&vals, red);
                 let a = ri * groups + g;
-                next[a] = red.combine_order_free(fb, vem, next[a], v);
+                state[a] = red.combine_order_free(fb, vem, state[a], operand(&vals, red));
             }
         }
-    }
-    fb.ins().jump(end, &args_of(&next));
+    });
+    fb.ins().jump(end, &args_of(&left));
 
     // end(state...): back to the canonical order if a lane is in doubt.
     let done: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(end, t)).collect();
