@@ -18,9 +18,9 @@
 use super::emit::Emitter;
 use super::reduce_columns::emit_tail_loop;
 use super::reduce_pass::{join_total, Red};
-use super::skeleton::{any_lane, args_of};
+use super::skeleton::{any_lane, args_of, enter_loop};
 use crate::kernel_ir::REDUCE_LANES;
-use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// Where one block of the column loop starts and goes on.
@@ -75,14 +75,8 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
         init.extend(std::iter::repeat_n(id, groups));
     }
     let state_types: Vec<Type> = init.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
-    let mut a = vec![BlockArg::Value(b.start)];
-    a.extend(args_of(&init));
-    fb.ins().jump(group, &a);
-
     // group(r, state...): eight rows at a time.
-    let gr = fb.append_block_param(group, types::I64);
-    let state: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(group, t)).collect();
-    fb.switch_to_block(group);
+    let (gr, state) = enter_loop(fb, group, b.start, &init);
     let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
     let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, b.end);
     fb.ins().brif(whole, body, &[], tail_test, &[]);

@@ -2,6 +2,7 @@
 
 mod column_group;
 mod column_order_free;
+mod column_spilled;
 mod emit;
 mod lanes;
 mod outline;

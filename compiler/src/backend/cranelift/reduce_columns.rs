@@ -23,10 +23,11 @@
 //! loops, and the interpreter, give the same bits.
 
 use super::column_order_free::{emit_order_free_block, pure_load, OrderFreeBlock};
+use super::column_spilled::{emit_spilled_block, inputs_of_group, SpilledBlock};
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
-use super::skeleton::{args_of, element_addr, load_lanes, mem, pick_lanes, InputPlan};
+use super::skeleton::{args_of, element_addr, enter_loop, load_lanes, mem, pick_lanes, InputPlan};
 use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, BlockCall, InstBuilder, JumpTableData, MemFlagsData, Type, Value as CValue};
@@ -235,10 +236,6 @@ pub(super) fn emit_columns(
 
     let block_head = fb.create_block();
     let block_start = fb.create_block();
-    let group = fb.create_block();
-    let group_body = fb.create_block();
-    let tail_test = fb.create_block();
-    let tail = fb.create_block();
     let block_end = fb.create_block();
     let done = fb.create_block();
 
@@ -251,14 +248,8 @@ pub(super) fn emit_columns(
     }
     let total_types: Vec<Type> = init.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
     let zero = fb.ins().iconst(types::I64, 0);
-    let mut a = vec![BlockArg::Value(zero)];
-    a.extend(args_of(&init));
-    fb.ins().jump(block_head, &a);
-
     // block_head(r, totals...)
-    let r0 = fb.append_block_param(block_head, types::I64);
-    let totals: Vec<CValue> = total_types.iter().map(|&t| fb.append_block_param(block_head, t)).collect();
-    fb.switch_to_block(block_head);
+    let (r0, totals) = enter_loop(fb, block_head, zero, &init);
     let blk_end = {
         let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
         fb.ins().umin(e, inner_len)
@@ -272,108 +263,119 @@ pub(super) fn emit_columns(
 
     // block_start: fresh accumulators in the canonical order.
     fb.switch_to_block(block_start);
-    let mut idents = Vec::new();
-    for r in reds {
-        let s = r.initial_state(fb, vem);
-        for _ in 0..REDUCE_LANES * groups {
-            idents.extend_from_slice(&s);
-        }
-    }
-    let mut a = vec![BlockArg::Value(r0)];
-    a.extend(args_of(&idents));
-    fb.ins().jump(group, &a);
-
-    // group(r, accs...): eight reduced indices, one per accumulator.
-    let gr = fb.append_block_param(group, types::I64);
-    let accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(group, t)).collect();
-    fb.switch_to_block(group);
-    let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
-    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
-    fb.ins().brif(whole, group_body, &[], tail_test, &[]);
-    // A block whose length is a multiple of eight has no tail to run.
-    fb.switch_to_block(tail_test);
-    let columns = if along { to_columns(fb, &accs) } else { accs.clone() };
-    let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
-    fb.ins().brif(some_left, tail, &args_of(&columns), block_end, &args_of(&columns));
-    fb.switch_to_block(group_body);
-    let mut next = accs.clone();
-    if along {
-        // Slot `l * unroll + h` is output `l`'s accumulator of canonical
-        // lanes `h * lanes ..`: the row loop's order, output by output.
-        let unroll = REDUCE_LANES / lanes;
-        for h in 0..unroll {
-            let r = fb.ins().iadd_imm_s(gr, (h * lanes) as i64);
-            let mut shared = vec![None; inputs.len()];
-            for l in 0..lanes {
-                let loaded = load_along(fb, r, l, &mut shared);
-                let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-                fold(fb, &mut next, l * unroll + h, 0, &vals);
-            }
-        }
-    } else {
-        for u in 0..REDUCE_LANES {
-            let r = fb.ins().iadd_imm_s(gr, u as i64);
-            for g in 0..groups {
-                let loaded = load(fb, r, g);
-                let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-                fold(fb, &mut next, u, g, &vals);
-            }
-        }
-    }
-    let mut a = vec![BlockArg::Value(group_end)];
-    a.extend(args_of(&next));
-    fb.ins().jump(group, &a);
-
-    // tail(accs...): one to seven left in the block (blocks start at
-    // multiples of eight, so index gr + u belongs to accumulator u).
-    let tail_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(tail, t)).collect();
-    fb.switch_to_block(tail);
-    if along {
-        // Most of a short row's work (Nx3 is all tail): a step each,
-        // unrolled, leaving at the block's end. A loop (below) made
-        // norms of 3-d points 15-30% slower.
-        let mut next = tail_accs;
-        for u in 0..REDUCE_LANES - 1 {
-            let r = fb.ins().iadd_imm_s(gr, u as i64);
-            if u > 0 {
-                let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
-                let step = fb.create_block();
-                fb.ins().brif(in_block, step, &[], block_end, &args_of(&next));
-                fb.switch_to_block(step);
-            }
-            let loaded = load(fb, r, 0);
-            let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-            fold(fb, &mut next, u, 0, &vals);
-        }
-        fb.ins().jump(block_end, &args_of(&next));
-    } else {
-        // Once per block of a leading axis: one index a trip. Each trip
-        // folds into slot 0 and rotates the slots by one, bringing the
-        // next index's accumulator to slot 0; leaving, they rotate back
-        // by the trip count. Seven copies of the body per column vector
-        // made heavy bodies' (exp's) variants take 20-60 ms to compile.
-        let (trips, rotated) = emit_tail_loop(fb, gr, blk_end, &tail_accs, &mut |fb, r, accs| {
-            for g in 0..groups {
-                let loaded = load(fb, r, g);
-                let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-                fold(fb, accs, 0, g, &vals);
-            }
-            *accs = rotate_slots(accs, &slots, groups, 1);
+    let heavy = needed.iter().filter(|&&n| n).count() > HEAVY_BODY;
+    if !along && (order_free.is_some() || heavy) {
+        // A quarter of the code (column_spilled.rs): the canonical block
+        // only re-runs order-free reductions' blocks with a NaN, and a
+        // heavy body outweighs the accumulators' loads and stores.
+        let block = SpilledBlock { reds, groups, slots: &slots, state_types: &state_types, start: r0, end: blk_end, exit: block_end };
+        emit_spilled_block(fb, vem, &block, &|fb, r, g| {
+            let moved = inputs_of_group(fb, vem, inputs, g);
+            let loaded = load_across(fb, vem, &moved, r, 0, mem());
+            emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded)
         });
-        let trips = fb.ins().ireduce(types::I32, trips);
-        let back: Vec<BlockCall> = (0..REDUCE_LANES)
-            .map(|_| {
-                let b = fb.create_block();
-                fb.func.dfg.block_call(b, &[])
-            })
-            .collect();
-        let table = fb.create_jump_table(JumpTableData::new(back[0], &back));
-        fb.ins().br_table(trips, table);
-        for (t, call) in back.iter().enumerate() {
-            let b = call.block(&fb.func.dfg.value_lists);
-            fb.switch_to_block(b);
-            let accs = rotate_slots(&rotated, &slots, groups, REDUCE_LANES - t);
-            fb.ins().jump(block_end, &args_of(&accs));
+    } else {
+        let group = fb.create_block();
+        let group_body = fb.create_block();
+        let tail_test = fb.create_block();
+        let tail = fb.create_block();
+        let mut idents = Vec::new();
+        for r in reds {
+            let s = r.initial_state(fb, vem);
+            for _ in 0..REDUCE_LANES * groups {
+                idents.extend_from_slice(&s);
+            }
+        }
+        // group(r, accs...): eight reduced indices, one per accumulator.
+        let (gr, accs) = enter_loop(fb, group, r0, &idents);
+        let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
+        let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, blk_end);
+        fb.ins().brif(whole, group_body, &[], tail_test, &[]);
+        // A block whose length is a multiple of eight has no tail to run.
+        fb.switch_to_block(tail_test);
+        let columns = if along { to_columns(fb, &accs) } else { accs.clone() };
+        let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, blk_end);
+        fb.ins().brif(some_left, tail, &args_of(&columns), block_end, &args_of(&columns));
+        fb.switch_to_block(group_body);
+        let mut next = accs.clone();
+        if along {
+            // Slot `l * unroll + h` is output `l`'s accumulator of canonical
+            // lanes `h * lanes ..`: the row loop's order, output by output.
+            let unroll = REDUCE_LANES / lanes;
+            for h in 0..unroll {
+                let r = fb.ins().iadd_imm_s(gr, (h * lanes) as i64);
+                let mut shared = vec![None; inputs.len()];
+                for l in 0..lanes {
+                    let loaded = load_along(fb, r, l, &mut shared);
+                    let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                    fold(fb, &mut next, l * unroll + h, 0, &vals);
+                }
+            }
+        } else {
+            for u in 0..REDUCE_LANES {
+                let r = fb.ins().iadd_imm_s(gr, u as i64);
+                for g in 0..groups {
+                    let loaded = load(fb, r, g);
+                    let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                    fold(fb, &mut next, u, g, &vals);
+                }
+            }
+        }
+        let mut a = vec![BlockArg::Value(group_end)];
+        a.extend(args_of(&next));
+        fb.ins().jump(group, &a);
+
+        // tail(accs...): one to seven left in the block (blocks start at
+        // multiples of eight, so index gr + u belongs to accumulator u).
+        let tail_accs: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(tail, t)).collect();
+        fb.switch_to_block(tail);
+        if along {
+            // Most of a short row's work (Nx3 is all tail): a step each,
+            // unrolled, leaving at the block's end. A loop (below) made
+            // norms of 3-d points 15-30% slower.
+            let mut next = tail_accs;
+            for u in 0..REDUCE_LANES - 1 {
+                let r = fb.ins().iadd_imm_s(gr, u as i64);
+                if u > 0 {
+                    let in_block = fb.ins().icmp(IntCC::UnsignedLessThan, r, blk_end);
+                    let step = fb.create_block();
+                    fb.ins().brif(in_block, step, &[], block_end, &args_of(&next));
+                    fb.switch_to_block(step);
+                }
+                let loaded = load(fb, r, 0);
+                let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                fold(fb, &mut next, u, 0, &vals);
+            }
+            fb.ins().jump(block_end, &args_of(&next));
+        } else {
+            // Once per block of a leading axis: one index a trip. Each trip
+            // folds into slot 0 and rotates the slots by one, bringing the
+            // next index's accumulator to slot 0; leaving, they rotate back
+            // by the trip count. Seven copies of the body per column vector
+            // made heavy bodies' (exp's) variants take 20-60 ms to compile.
+            let (trips, rotated) = emit_tail_loop(fb, gr, blk_end, &tail_accs, &mut |fb, r, accs| {
+                for g in 0..groups {
+                    let loaded = load(fb, r, g);
+                    let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                    fold(fb, accs, 0, g, &vals);
+                }
+                *accs = rotate_slots(accs, &slots, groups, 1);
+            });
+            let trips = fb.ins().ireduce(types::I32, trips);
+            let back: Vec<BlockCall> = (0..REDUCE_LANES)
+                .map(|_| {
+                    let b = fb.create_block();
+                    fb.func.dfg.block_call(b, &[])
+                })
+                .collect();
+            let table = fb.create_jump_table(JumpTableData::new(back[0], &back));
+            fb.ins().br_table(trips, table);
+            for (t, call) in back.iter().enumerate() {
+                let b = call.block(&fb.func.dfg.value_lists);
+                fb.switch_to_block(b);
+                let accs = rotate_slots(&rotated, &slots, groups, REDUCE_LANES - t);
+                fb.ins().jump(block_end, &args_of(&accs));
+            }
         }
     }
 
@@ -437,6 +439,11 @@ pub(super) fn emit_columns(
         .collect()
 }
 
+/// Inner instructions above which a body is heavy (exp's takes ~54 with
+/// its cold region): its canonical column block keeps the accumulators in
+/// memory (`column_spilled.rs`).
+const HEAVY_BODY: usize = 24;
+
 /// `state` with each reduction's accumulator slots rotated by `by`: slot
 /// `(u, g)` takes slot `((u + by) % 8, g)` (`slots` as in `emit_columns`).
 fn rotate_slots(state: &[CValue], slots: &[(usize, usize)], groups: usize, by: usize) -> Vec<CValue> {
@@ -462,12 +469,7 @@ pub(super) fn emit_tail_loop(fb: &mut FunctionBuilder, from: CValue, end: CValue
     let types_of: Vec<Type> = state.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
     let trip = fb.create_block();
     let exit = fb.create_block();
-    let mut a = vec![BlockArg::Value(from)];
-    a.extend(args_of(state));
-    fb.ins().jump(trip, &a);
-    let r = fb.append_block_param(trip, types::I64);
-    let mut carried: Vec<CValue> = types_of.iter().map(|&t| fb.append_block_param(trip, t)).collect();
-    fb.switch_to_block(trip);
+    let (r, mut carried) = enter_loop(fb, trip, from, state);
     step(fb, r, &mut carried);
     let next = fb.ins().iadd_imm_s(r, 1);
     let more = fb.ins().icmp(IntCC::UnsignedLessThan, next, end);

@@ -100,6 +100,18 @@ pub(super) fn any_lane(fb: &mut FunctionBuilder, masks: &[CValue]) -> Option<CVa
     any
 }
 
+/// Jumps to the loop head `head` with `(counter, state...)`, gives `head`
+/// those parameters and goes on in it; returns them there.
+pub(super) fn enter_loop(fb: &mut FunctionBuilder, head: cranelift_codegen::ir::Block, counter: CValue, state: &[CValue]) -> (CValue, Vec<CValue>) {
+    let mut a = vec![BlockArg::Value(counter)];
+    a.extend(args_of(state));
+    fb.ins().jump(head, &a);
+    let c = fb.append_block_param(head, fb.func.dfg.value_type(counter));
+    let params = state.iter().map(|&v| fb.append_block_param(head, fb.func.dfg.value_type(v))).collect();
+    fb.switch_to_block(head);
+    (c, params)
+}
+
 pub(super) fn mem() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
