@@ -429,8 +429,8 @@ fn both_engines_match_plain_rust_on_specified_ops() {
 /// the thresholds and NaN payloads give the interpreter's bits (which
 /// computes both paths for every lane): elementwise, and inside
 /// reductions over short rows, long rows (whose loop tests a whole trip
-/// of vectors at once and runs it again with every region computed) and
-/// columns (max and sum), with general lanes everywhere, only now and
+/// of vectors at once and runs it again with every region computed; a
+/// softmax also stores the values again) and columns (max and sum), with general lanes everywhere, only now and
 /// then, or nowhere.
 #[test]
 fn exp_fast_and_general_lanes_agree_with_the_interpreter() {
@@ -455,8 +455,17 @@ fn exp_fast_and_general_lanes_agree_with_the_interpreter() {
             let reduced = |x: Array, shape: &[isize], axis: isize| xp::max(&xp::exp(&xp::reshape(&x, shape).unwrap()).unwrap(), Some(&[axis]), false).unwrap();
             // Column sums of exp take the canonical column block with its
             // accumulators in memory (a heavy body), 250 rows a tail of two.
-            let cases: [(&str, &dyn Fn(Array) -> Array); 5] = [
+            // A row softmax stores exp's values for its division: a trip
+            // run again must store them again. Scaled so that a row spans
+            // far more than 87.
+            let softmax = |x: Array| {
+                let x = (&xp::reshape(&x, &[4, 1000]).unwrap() * 4.0).unwrap();
+                let e = xp::exp(&(&x - &xp::max(&x, Some(&[1]), true).unwrap()).unwrap()).unwrap();
+                (&e / &xp::sum(&e, Some(&[1]), true).unwrap()).unwrap()
+            };
+            let cases: [(&str, &dyn Fn(Array) -> Array); 6] = [
                 ("elementwise", &|x| xp::exp(&x).unwrap()),
+                ("softmax rows", &softmax),
                 ("short rows", &|x| reduced(x, &[500, 8], 1)),
                 ("long rows", &|x| reduced(x, &[4, 1000], 1)),
                 ("columns", &|x| reduced(x, &[250, 16], 0)),
