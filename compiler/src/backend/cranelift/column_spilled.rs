@@ -16,6 +16,8 @@
 //! and canonical lane, so a trip is eight rows of one column vector and
 //! the tail one row of one column vector: nine copies of the body in all.
 //! The order and the folds are the register form's, so the bits are too.
+//! The same loops (`emit_block_loops`, `StateSlot`) serve a heavy body's
+//! order-free block (`column_order_free.rs`).
 
 use super::emit::Emitter;
 use super::reduce_columns::{emit_tail_loop, ColumnInput, LaneStep};
@@ -36,7 +38,6 @@ pub(super) struct SpilledBlock<'a> {
     pub reds: &'a [Red],
     pub groups: usize,
     pub slots: &'a [(usize, usize)],
-    pub state_types: &'a [Type],
     /// The block's rows, `start` a multiple of eight.
     pub start: CValue,
     pub end: CValue,
@@ -59,102 +60,132 @@ pub(super) fn inputs_of_group(fb: &mut FunctionBuilder, vem: &Emitter, inputs: &
         .collect()
 }
 
-/// Fills the current (empty) block with one canonical block over `b`'s
-/// rows and jumps to `b.exit`. `row_values(fb, r, g)` gives the kernel's
-/// values at row `r` for column vector `g`.
-pub(super) fn emit_spilled_block(fb: &mut FunctionBuilder, vem: &Emitter, b: &SpilledBlock, row_values: &dyn Fn(&mut FunctionBuilder, CValue, CValue) -> Vec<Option<CValue>>) {
-    let k = vem.kernel;
-    let flags = MemFlagsData::trusted();
-    debug_assert!(b.state_types.iter().all(|t| t.bytes() as i64 <= SLOT_BYTES));
-    let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, b.state_types.len() as u32 * SLOT_BYTES as u32, 4));
-    let base = fb.ins().stack_addr(types::I64, slot, 0);
-    for (i, r) in b.reds.iter().enumerate() {
-        let ident = r.initial_state(fb, vem);
-        let (at, w) = b.slots[i];
-        for a in 0..REDUCE_LANES * b.groups {
-            for (d, &v) in ident.iter().enumerate() {
-                fb.ins().store(flags, v, base, ((at + a * w + d) as i64 * SLOT_BYTES) as i32);
-            }
+/// The kernel's values at row `r` for column vector `g` (a value).
+pub(super) type GroupRowValues<'a> = dyn Fn(&mut FunctionBuilder, CValue, CValue) -> Vec<Option<CValue>> + 'a;
+
+/// Column loop state in a stack slot, one 16-byte place per value.
+pub(super) struct StateSlot {
+    base: CValue,
+    types: Vec<Type>,
+}
+
+impl StateSlot {
+    /// A slot holding `init`.
+    pub(super) fn new(fb: &mut FunctionBuilder, init: &[CValue]) -> StateSlot {
+        let types: Vec<Type> = init.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+        debug_assert!(types.iter().all(|t| t.bytes() as i64 <= SLOT_BYTES));
+        let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, types.len() as u32 * SLOT_BYTES as u32, 4));
+        let base = fb.ins().stack_addr(types::I64, slot, 0);
+        for (i, &v) in init.iter().enumerate() {
+            fb.ins().store(MemFlagsData::trusted(), v, base, (i as i64 * SLOT_BYTES) as i32);
+        }
+        StateSlot { base, types }
+    }
+
+    /// Values `at .. at + n` after the first `idx * stride` (`idx` a value),
+    /// and the address they are at (for `store`). Load them before the row's
+    /// values: a load right before the fadd or fmul that uses it is merged
+    /// into it as its memory operand, for which Cranelift swaps the
+    /// operands, and with two NaNs the other payload would win. The row's
+    /// input loads in between keep them apart.
+    pub(super) fn load(&self, fb: &mut FunctionBuilder, idx: CValue, stride: usize, at: usize, n: usize) -> (CValue, Vec<CValue>) {
+        let off = fb.ins().imul_imm_s(idx, stride as i64 * SLOT_BYTES);
+        let addr = fb.ins().iadd(self.base, off);
+        let vals = (at..at + n).map(|i| fb.ins().load(self.types[i], MemFlagsData::trusted(), addr, (i as i64 * SLOT_BYTES) as i32)).collect();
+        (addr, vals)
+    }
+
+    /// Stores `vals` where `load` found values `at ..`.
+    pub(super) fn store(&self, fb: &mut FunctionBuilder, addr: CValue, at: usize, vals: &[CValue]) {
+        for (i, &v) in vals.iter().enumerate() {
+            fb.ins().store(MemFlagsData::trusted(), v, addr, ((at + i) as i64 * SLOT_BYTES) as i32);
         }
     }
-    // Accumulator `idx` (`u * groups + g`) of every reduction, and its
-    // address. Loaded before the row's values are: a load right before the
-    // fadd that uses it is merged into the fadd as its memory operand, for
-    // which Cranelift swaps the operands, and with two NaNs the other
-    // payload would win. The row's input loads in between keep it apart.
-    let load_state = |fb: &mut FunctionBuilder, idx: CValue| -> Vec<(CValue, Vec<CValue>)> {
-        b.reds
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
-                let (at, w) = b.slots[i];
-                let off = fb.ins().imul_imm_s(idx, w as i64 * SLOT_BYTES);
-                let addr = fb.ins().iadd(base, off);
-                (addr, (0..w).map(|d| fb.ins().load(b.state_types[at + d], flags, addr, ((at + d) as i64 * SLOT_BYTES) as i32)).collect())
-            })
-            .collect()
-    };
-    let fold = |fb: &mut FunctionBuilder, state: Vec<(CValue, Vec<CValue>)>, vals: &[Option<CValue>]| {
-        for ((i, r), (addr, acc)) in b.reds.iter().enumerate().zip(state) {
-            let at = b.slots[i].0;
-            let v = vals[r.operand(k).0 as usize].expect("reduced values are computed");
-            for (d, s) in r.fold_in(fb, vem, &acc, v).into_iter().enumerate() {
-                fb.ins().store(flags, s, addr, ((at + d) as i64 * SLOT_BYTES) as i32);
-            }
-        }
-    };
 
+    /// Every value, in order.
+    pub(super) fn load_all(&self, fb: &mut FunctionBuilder) -> Vec<CValue> {
+        let zero = fb.ins().iconst(types::I64, 0);
+        self.load(fb, zero, 0, 0, self.types.len()).1
+    }
+}
+
+/// The loops of a block in memory over rows `start .. end` (`start` a
+/// multiple of eight), one column vector at a time, ending where the
+/// builder is left: `trip(fb, r, g)` does rows `r .. r + 8` of vector `g`,
+/// `step(fb, row, g, idx)` one row of the tail (`idx` = `(row - r) *
+/// groups + g`, canonical lane `row - r`).
+pub(super) fn emit_block_loops(fb: &mut FunctionBuilder, groups: usize, start: CValue, end: CValue, trip_fn: &dyn Fn(&mut FunctionBuilder, CValue, CValue), step: &dyn Fn(&mut FunctionBuilder, CValue, CValue, CValue)) {
     let rows = fb.create_block();
     let trip = fb.create_block();
     let tail_test = fb.create_block();
     let tail = fb.create_block();
     let out = fb.create_block();
     // rows(r): eight rows at a time, each column vector in turn.
-    let (r, _) = enter_loop(fb, rows, b.start, &[]);
+    let (r, _) = enter_loop(fb, rows, start, &[]);
     let r8 = fb.ins().iadd_imm_s(r, REDUCE_LANES as i64);
-    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, r8, b.end);
+    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, r8, end);
     let zero = fb.ins().iconst(types::I64, 0);
     fb.ins().brif(whole, trip, &[BlockArg::Value(zero)], tail_test, &[]);
 
     // trip(g): rows r .. r + 8 of column vector g.
     let g = fb.append_block_param(trip, types::I64);
     fb.switch_to_block(trip);
-    for u in 0..REDUCE_LANES {
-        let idx = fb.ins().iadd_imm_s(g, (u * b.groups) as i64);
-        let state = load_state(fb, idx);
-        let at = fb.ins().iadd_imm_s(r, u as i64);
-        let vals = row_values(fb, at, g);
-        fold(fb, state, &vals);
-    }
+    trip_fn(fb, r, g);
     let next_g = fb.ins().iadd_imm_s(g, 1);
-    let more = fb.ins().icmp_imm_s(IntCC::UnsignedLessThan, next_g, b.groups as i64);
+    let more = fb.ins().icmp_imm_s(IntCC::UnsignedLessThan, next_g, groups as i64);
     fb.ins().brif(more, trip, &[BlockArg::Value(next_g)], rows, &[BlockArg::Value(r8)]);
 
     // tail_test: a block whose length is a multiple of eight has no tail.
     fb.switch_to_block(tail_test);
-    let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, r, b.end);
+    let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, r, end);
     fb.ins().brif(some_left, tail, &[], out, &[]);
 
-    // tail: one to seven rows (row r + u belongs to canonical lane u), each
-    // column vector in turn, one row of one vector a trip.
+    // tail: one to seven rows, each column vector in turn, one row of one
+    // vector a trip. Trip t is row t / groups of vector t % groups.
     fb.switch_to_block(tail);
-    let groups = fb.ins().iconst(types::I64, b.groups as i64);
+    let groups = fb.ins().iconst(types::I64, groups as i64);
     let first = fb.ins().imul(r, groups);
-    let last = fb.ins().imul(b.end, groups);
-    // Trip t is row t / groups of column vector t % groups: accumulator
-    // (row - r) * groups + g, which is t - first.
+    let last = fb.ins().imul(end, groups);
     emit_tail_loop(fb, first, last, &[], &mut |fb, t, _| {
         let row = fb.ins().udiv(t, groups);
         let g = fb.ins().urem(t, groups);
         let idx = fb.ins().isub(t, first);
-        let state = load_state(fb, idx);
-        let vals = row_values(fb, row, g);
-        fold(fb, state, &vals);
+        step(fb, row, g, idx);
     });
     fb.ins().jump(out, &[]);
-
-    // out: the accumulators, in the register form's order.
     fb.switch_to_block(out);
-    let state: Vec<CValue> = b.state_types.iter().enumerate().map(|(i, &t)| fb.ins().load(t, flags, base, (i as i64 * SLOT_BYTES) as i32)).collect();
-    fb.ins().jump(b.exit, &args_of(&state));
+}
+
+/// Fills the current (empty) block with one canonical block over `b`'s
+/// rows and jumps to `b.exit`.
+pub(super) fn emit_spilled_block(fb: &mut FunctionBuilder, vem: &Emitter, b: &SpilledBlock, row_values: &GroupRowValues) {
+    let k = vem.kernel;
+    let mut init = Vec::new();
+    for r in b.reds {
+        let ident = r.initial_state(fb, vem);
+        for _ in 0..REDUCE_LANES * b.groups {
+            init.extend_from_slice(&ident);
+        }
+    }
+    let state = StateSlot::new(fb, &init);
+    // Row `row` into accumulator `idx` (`u * groups + g`) of every reduction.
+    let fold_row = |fb: &mut FunctionBuilder, row: CValue, g: CValue, idx: CValue| {
+        let accs: Vec<(CValue, Vec<CValue>)> = b.slots.iter().map(|&(at, w)| state.load(fb, idx, w, at, w)).collect();
+        let vals = row_values(fb, row, g);
+        for ((r, &(at, _)), (addr, acc)) in b.reds.iter().zip(b.slots).zip(accs) {
+            let v = vals[r.operand(k).0 as usize].expect("reduced values are computed");
+            let folded = r.fold_in(fb, vem, &acc, v);
+            state.store(fb, addr, at, &folded);
+        }
+    };
+    let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
+        for u in 0..REDUCE_LANES {
+            let row = fb.ins().iadd_imm_s(r, u as i64);
+            let idx = fb.ins().iadd_imm_s(g, (u * b.groups) as i64);
+            fold_row(fb, row, g, idx);
+        }
+    };
+    emit_block_loops(fb, b.groups, b.start, b.end, &trip, &fold_row);
+    let accs = state.load_all(fb);
+    fb.ins().jump(b.exit, &args_of(&accs));
 }

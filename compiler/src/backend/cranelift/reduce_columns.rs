@@ -23,7 +23,7 @@
 //! loops, and the interpreter, give the same bits.
 
 use super::column_order_free::{emit_order_free_block, pure_load, OrderFreeBlock};
-use super::column_spilled::{emit_spilled_block, inputs_of_group, SpilledBlock};
+use super::column_spilled::{emit_spilled_block, inputs_of_group, GroupRowValues, SpilledBlock};
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
@@ -268,7 +268,7 @@ pub(super) fn emit_columns(
         // A quarter of the code (column_spilled.rs): the canonical block
         // only re-runs order-free reductions' blocks with a NaN, and a
         // heavy body outweighs the accumulators' loads and stores.
-        let block = SpilledBlock { reds, groups, slots: &slots, state_types: &state_types, start: r0, end: blk_end, exit: block_end };
+        let block = SpilledBlock { reds, groups, slots: &slots, start: r0, end: blk_end, exit: block_end };
         emit_spilled_block(fb, vem, &block, &|fb, r, g| {
             let moved = inputs_of_group(fb, vem, inputs, g);
             let loaded = load_across(fb, vem, &moved, r, 0, mem());
@@ -415,10 +415,16 @@ pub(super) fn emit_columns(
 
     if let Some(entry) = order_free {
         let block = OrderFreeBlock { entry, canonical: block_start, next: block_head, start: r0, end: blk_end, totals: &totals };
-        emit_order_free_block(fb, vem, sem, reds, groups, &block, &|fb, r, g| {
+        let row_values = |fb: &mut FunctionBuilder, r: CValue, g: usize| {
             let loaded = load_across(fb, vem, inputs, r, g, pure_load());
             emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded)
-        });
+        };
+        let group_row_values = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
+            let moved = inputs_of_group(fb, vem, inputs, g);
+            let loaded = load_across(fb, vem, &moved, r, 0, pure_load());
+            emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded)
+        };
+        emit_order_free_block(fb, vem, sem, reds, groups, &block, &row_values, heavy.then_some(&group_row_values as &GroupRowValues));
     }
 
     // done(totals...)
