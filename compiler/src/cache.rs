@@ -244,7 +244,7 @@ pub fn len() -> usize {
 /// `explain` when the cached copy was compiled without it.
 pub fn code_text(run: &KernelRun) -> Result<cranelift::CodeText> {
     if let Some(t) = &run.cpu().text {
-        return Ok(cranelift::CodeText { clif: t.clif.clone(), disasm: t.disasm.clone() });
+        return Ok(t.clone());
     }
     let expanded = &run.entry.expanded;
     let again = match &run.columns {

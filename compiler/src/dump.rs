@@ -42,7 +42,7 @@ pub fn write_kernel(e: &CacheEntry) {
 /// The `.clif` and `.asm` files' text: kept whenever dumps are on
 /// (`cache::keep_text`).
 fn code_files(code: &crate::backend::cranelift::CpuKernel) -> (String, String) {
-    code.text.as_ref().map_or_else(Default::default, |t| (t.clif.clone(), t.disasm.clone()))
+    code.text.clone().map(|t| (t.clif, t.disasm)).unwrap_or_default()
 }
 
 /// Writes `<name>-<key>.<variant>.clif` and `.asm` for a variant of a

@@ -17,9 +17,8 @@
 
 use super::column_spilled::{emit_block_loops, GroupRowValues, StateSlot};
 use super::emit::Emitter;
-use super::reduce_columns::emit_tail_loop;
 use super::reduce_pass::{join_total, Red};
-use super::skeleton::{any_lane, args_of, enter_loop};
+use super::skeleton::{any_lane, args_of, emit_tail_loop, enter_loop};
 use crate::kernel_ir::REDUCE_LANES;
 use cranelift_codegen::ir::{condcodes::IntCC, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
@@ -52,7 +51,6 @@ pub(super) fn pure_load() -> MemFlagsData {
     MemFlagsData::new().with_notrap().with_readonly().with_can_move()
 }
 
-
 /// Fills `b.entry` with one block of `reds` (all order-free) over `groups`
 /// column vectors, ending in a jump to `b.next` or, for a block with a
 /// NaN, to `b.canonical`.
@@ -66,10 +64,6 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
     let lanes = vem.lanes as usize;
     let operand = |vals: &[Option<CValue>], r: &Red| vals[r.operand(k).0 as usize].expect("reduced values are computed");
     // Accumulator (ri, g) is state[ri * groups + g].
-    let group = fb.create_block();
-    let body = fb.create_block();
-    let tail_test = fb.create_block();
-    let tail = fb.create_block();
     let end = fb.create_block();
     let join = fb.create_block();
 
@@ -96,13 +90,7 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
         // accumulators (reduction ri's at ri * groups + g).
         let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
             let accs = load_accs(fb, g);
-            let rows: Vec<Vec<Option<CValue>>> = (0..REDUCE_LANES)
-                .map(|u| {
-                    let row = fb.ins().iadd_imm_s(r, u as i64);
-                    values_of(fb, row, g)
-                })
-                .collect();
-            for (ri, (red, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, &rows)).enumerate() {
+            for (ri, (red, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, r, &|fb, row| values_of(fb, row, g))).enumerate() {
                 let (addr, acc) = accs[ri];
                 let v = red.combine_order_free(fb, vem, acc, rows);
                 state.store(fb, addr, ri * groups, &[v]);
@@ -120,6 +108,10 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
         let done = state.load_all(fb);
         fb.ins().jump(end, &args_of(&done));
     } else {
+        let group = fb.create_block();
+        let body = fb.create_block();
+        let tail_test = fb.create_block();
+        let tail = fb.create_block();
         // group(r, state...): eight rows at a time.
         let (gr, state) = enter_loop(fb, group, b.start, &init);
         let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
@@ -131,13 +123,7 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
         fb.switch_to_block(body);
         let mut next = state.clone();
         for g in 0..groups {
-            let rows: Vec<Vec<Option<CValue>>> = (0..REDUCE_LANES)
-                .map(|u| {
-                    let r = fb.ins().iadd_imm_s(gr, u as i64);
-                    row_values(fb, r, g)
-                })
-                .collect();
-            for (ri, (r, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, &rows)).enumerate() {
+            for (ri, (r, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, gr, &|fb, row| row_values(fb, row, g))).enumerate() {
                 let a = ri * groups + g;
                 next[a] = r.combine_order_free(fb, vem, next[a], rows);
             }
@@ -203,11 +189,17 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
     fb.ins().jump(b.next, &a);
 }
 
-/// Per reduction, its operands in `rows` (each row's kernel values)
-/// combined pairwise: the block's dependency chain takes one step for all
-/// of them.
-fn combine_rows(fb: &mut FunctionBuilder, vem: &Emitter, reds: &[Red], rows: &[Vec<Option<CValue>>]) -> Vec<CValue> {
+/// Per reduction, its operands in the eight rows from `r` (`values_of`
+/// gives a row's kernel values) combined pairwise: the block's dependency
+/// chain takes one step for all of them.
+fn combine_rows(fb: &mut FunctionBuilder, vem: &Emitter, reds: &[Red], r: CValue, values_of: &dyn Fn(&mut FunctionBuilder, CValue) -> Vec<Option<CValue>>) -> Vec<CValue> {
     let k = vem.kernel;
+    let rows: Vec<Vec<Option<CValue>>> = (0..REDUCE_LANES)
+        .map(|u| {
+            let row = fb.ins().iadd_imm_s(r, u as i64);
+            values_of(fb, row)
+        })
+        .collect();
     reds.iter()
         .map(|r| {
             let mut level: Vec<CValue> = rows.iter().map(|vals| vals[r.operand(k).0 as usize].expect("reduced values are computed")).collect();

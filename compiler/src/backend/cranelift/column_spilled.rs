@@ -20,9 +20,9 @@
 //! order-free block (`column_order_free.rs`).
 
 use super::emit::Emitter;
-use super::reduce_columns::{emit_tail_loop, ColumnInput, LaneStep};
+use super::reduce_columns::{ColumnInput, LaneStep};
 use super::reduce_pass::Red;
-use super::skeleton::{args_of, enter_loop};
+use super::skeleton::{args_of, emit_tail_loop, enter_loop};
 use crate::kernel_ir::REDUCE_LANES;
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;

@@ -50,6 +50,7 @@ pub struct CpuKernel {
 }
 
 /// A compiled kernel's code as a reader sees it.
+#[derive(Clone)]
 pub struct CodeText {
     /// CLIF before optimization (what we emitted).
     pub clif: String,

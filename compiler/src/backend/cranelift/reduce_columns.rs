@@ -27,7 +27,7 @@ use super::column_spilled::{emit_spilled_block, inputs_of_group, GroupRowValues,
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
-use super::skeleton::{args_of, element_addr, enter_loop, load_lanes, mem, pick_lanes, InputPlan};
+use super::skeleton::{args_of, element_addr, emit_tail_loop, enter_loop, load_lanes, mem, pick_lanes, InputPlan};
 use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, BlockCall, InstBuilder, JumpTableData, MemFlagsData, Type, Value as CValue};
@@ -111,7 +111,6 @@ pub(super) struct ColumnInput {
     pub lane_stride: CValue,
     pub step: LaneStep,
 }
-
 
 /// Vector `g` of a column group at reduced index `r`, per input (lane `l`
 /// is output `g * lanes + l`'s element), loaded with `flags`.
@@ -464,29 +463,6 @@ fn rotate_slots(state: &[CValue], slots: &[(usize, usize)], groups: usize, by: u
         }
     }
     out
-}
-
-/// A loop over reduced indices `from .. end` (at least one), one a trip,
-/// carrying `state`, which `step` updates for index `r`. Leaves the
-/// builder in the loop's exit and returns the trip count and the state
-/// there. The column blocks' tails (one to seven rows) take it instead of
-/// a guarded copy of the body per row.
-pub(super) fn emit_tail_loop(fb: &mut FunctionBuilder, from: CValue, end: CValue, state: &[CValue], step: &mut dyn FnMut(&mut FunctionBuilder, CValue, &mut Vec<CValue>)) -> (CValue, Vec<CValue>) {
-    let types_of: Vec<Type> = state.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
-    let trip = fb.create_block();
-    let exit = fb.create_block();
-    let (r, mut carried) = enter_loop(fb, trip, from, state);
-    step(fb, r, &mut carried);
-    let next = fb.ins().iadd_imm_s(r, 1);
-    let more = fb.ins().icmp(IntCC::UnsignedLessThan, next, end);
-    let mut a = vec![BlockArg::Value(next)];
-    a.extend(args_of(&carried));
-    fb.ins().brif(more, trip, &a, exit, &a);
-    let last = fb.append_block_param(exit, types::I64);
-    let done: Vec<CValue> = types_of.iter().map(|&t| fb.append_block_param(exit, t)).collect();
-    fb.switch_to_block(exit);
-    let trips = fb.ins().isub(last, from);
-    (trips, done)
 }
 
 /// Rows of a square block (`rows[l]` lane `j`) as its columns (vector `j`

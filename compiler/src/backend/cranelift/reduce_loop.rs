@@ -296,7 +296,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     (layout.zip(steps).map_or(1, |(_, steps)| vem.lanes as usize * column_groups(steps)), column_inputs)
 }
 
-
 /// The per-row instructions `wanted` picks, in scalar form and splatted.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_outer(

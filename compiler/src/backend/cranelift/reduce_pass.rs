@@ -254,7 +254,6 @@ fn state_offsets(reds: &[Red], unroll: usize) -> Vec<usize> {
     offsets
 }
 
-
 /// Folds `reds` over the row. `needed` marks the inner instructions their
 /// operands need, `outer_vals` the vector forms of the outer values known
 /// so far. Starts from the current block and leaves the builder in a new

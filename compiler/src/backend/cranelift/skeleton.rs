@@ -112,6 +112,29 @@ pub(super) fn enter_loop(fb: &mut FunctionBuilder, head: cranelift_codegen::ir::
     (c, params)
 }
 
+/// A loop over reduced indices `from .. end` (at least one), one a trip,
+/// carrying `state`, which `step` updates for index `r`. Leaves the
+/// builder in the loop's exit and returns the trip count and the state
+/// there. The column blocks' tails (one to seven rows) take it instead of
+/// a guarded copy of the body per row.
+pub(super) fn emit_tail_loop(fb: &mut FunctionBuilder, from: CValue, end: CValue, state: &[CValue], step: &mut dyn FnMut(&mut FunctionBuilder, CValue, &mut Vec<CValue>)) -> (CValue, Vec<CValue>) {
+    let types_of: Vec<cranelift_codegen::ir::Type> = state.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+    let trip = fb.create_block();
+    let exit = fb.create_block();
+    let (r, mut carried) = enter_loop(fb, trip, from, state);
+    step(fb, r, &mut carried);
+    let next = fb.ins().iadd_imm_s(r, 1);
+    let more = fb.ins().icmp(IntCC::UnsignedLessThan, next, end);
+    let mut a = vec![BlockArg::Value(next)];
+    a.extend(args_of(&carried));
+    fb.ins().brif(more, trip, &a, exit, &a);
+    let last = fb.append_block_param(exit, types::I64);
+    let done: Vec<CValue> = types_of.iter().map(|&t| fb.append_block_param(exit, t)).collect();
+    fb.switch_to_block(exit);
+    let trips = fb.ins().isub(last, from);
+    (trips, done)
+}
+
 pub(super) fn mem() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
