@@ -10,6 +10,8 @@ fn main() -> xp::Result<()> {
     let v: Vec<f32> = (0..n).map(|i| (((i as f64) * 0.7548776662466927).fract() * 20.0 - 10.0) as f32).collect();
     let s = xp::asarray(&v, &[n])?;
     s.eval()?;
+    let s1k = xp::asarray(&v[..1000], &[1000])?;
+    s1k.eval()?;
     let r = 64usize;
     let m = xp::asarray(&v, &[r, n / r])?;
     m.eval()?;
@@ -21,6 +23,8 @@ fn main() -> xp::Result<()> {
         ("sum exp cols 64x1024", Box::new(|| xp::sum(&xp::exp(&m).unwrap(), Some(&[0]), true).unwrap())),
         ("max exp cols 64x1024", Box::new(|| xp::max(&xp::exp(&m).unwrap(), Some(&[0]), true).unwrap())),
         ("x/3 64K", Box::new(|| (&s / 3.0).unwrap())),
+        ("x*2+x 1000", Box::new(|| (&(&s1k * 2.0).unwrap() + &s1k).unwrap())),
+        ("x*2+x 64K", Box::new(|| (&(&s * 2.0).unwrap() + &s).unwrap())),
         ("x - max 64x1024", Box::new(|| (&m - &xp::max(&m, Some(&[1]), true).unwrap()).unwrap())),
         ("softmax 64x1024", Box::new(|| {
             let mx = xp::max(&m, Some(&[1]), true).unwrap();

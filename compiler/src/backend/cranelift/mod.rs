@@ -11,6 +11,7 @@ mod reduce_loop;
 mod reduce_pass;
 mod skeleton;
 mod types;
+mod unrolled;
 
 pub use lanes::choose_lanes;
 pub use reduce_columns::LaneStep;

@@ -8,9 +8,12 @@
 //! keeps compile time low: the math library's polynomials are most of a
 //! kernel's instructions. (Unrolling was measured: Cranelift emits two
 //! copies one after the other, so it saved only the loop overhead, a few
-//! percent, for twice the compile time; see benches/RESULTS.md.)
+//! percent, for twice the compile time; see benches/RESULTS.md.) Light
+//! bodies, whose loop overhead is most of the step, first run whole trips
+//! of four steps (`unrolled.rs`).
 
 use super::emit::Emitter;
+use super::unrolled;
 use super::types::scalar_type;
 use crate::kernel_ir::{Access, Kernel, Op, Value};
 use cranelift_codegen::ir::{
@@ -160,6 +163,12 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
             *plan = InputPlan::Invariant(splat(&mut fb, em, input.dtype, *v));
         }
     }
+    let live = k.live();
+    let out_bases = &bases[n_in..];
+    let start = match unrolled::is_light(em, &live) {
+        true => unrolled::emit_trips(&mut fb, em, &live, &plans, &dims, out_bases, start, end),
+        false => start,
+    };
     fb.ins().jump(head, &[BlockArg::Value(start)]);
 
     // head(i): a full step if i + lanes <= end, else the tail.
@@ -208,26 +217,11 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
 
     // body: the kernel's instructions, once.
     fb.switch_to_block(body);
-    let mut cv: Vec<Option<CValue>> = vec![None; k.insts.len()];
-    let live = k.live();
-    for (idx, inst) in k.insts.iter().enumerate() {
-        if !live[idx] {
-            continue;
-        }
-        let v = match inst.op {
-            Op::Load(n) => match &plans[n as usize] {
-                InputPlan::Invariant(v) => *v,
-                _ => body_inputs.iter().find(|(m, _)| *m == n as usize).unwrap().1,
-            },
-            _ => {
-                let get = |v: Value| cv[v.0 as usize].expect("operands precede their uses");
-                em.emit(&mut fb, idx, &get)
-            }
-        };
-        cv[idx] = Some(v);
-    }
-    let outs: Vec<CValue> = k.outputs.iter().map(|v| cv[v.0 as usize].unwrap()).collect();
-    let out_bases = &bases[n_in..];
+    let mut input = |_: &mut FunctionBuilder, n: u32| match &plans[n as usize] {
+        InputPlan::Invariant(v) => *v,
+        _ => body_inputs.iter().find(|(m, _)| *m == n as usize).unwrap().1,
+    };
+    let outs = emit_insts(&mut fb, em, &live, &mut input);
     // Every step stores its results in the body itself: full steps straight
     // to the outputs, the partial step to a scratch slot that
     // `partial_store` copies lane by lane. A store in the body keeps the
@@ -298,6 +292,27 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     fb.finalize(target);
 }
 
+/// The kernel's live instructions once, in order, with `input(n)` as the
+/// value input `n`'s load gives; returns the outputs' values.
+pub(super) fn emit_insts(fb: &mut FunctionBuilder, em: &Emitter, live: &[bool], input: &mut dyn FnMut(&mut FunctionBuilder, u32) -> CValue) -> Vec<CValue> {
+    let k = em.kernel;
+    let mut cv: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    for (idx, inst) in k.insts.iter().enumerate() {
+        if !live[idx] {
+            continue;
+        }
+        let v = match inst.op {
+            Op::Load(n) => input(fb, n),
+            _ => {
+                let get = |v: Value| cv[v.0 as usize].expect("operands precede their uses");
+                em.emit(fb, idx, &get)
+            }
+        };
+        cv[idx] = Some(v);
+    }
+    k.outputs.iter().map(|v| cv[v.0 as usize].unwrap()).collect()
+}
+
 /// A value read once for every step, as the step's vector (the value
 /// itself on the scalar path); a 0/1 byte becomes an all-ones or
 /// all-zeros lane mask.
@@ -318,7 +333,7 @@ pub(super) fn splat(fb: &mut FunctionBuilder, vem: &Emitter, ty: lazyxp_runtime:
 /// memory, lane after lane: one integer of `lanes` bytes to store. The
 /// low byte of each lane, anded with 1, is gathered by one byte shuffle
 /// (`pick_lanes` over byte lanes).
-fn mask_to_bytes(fb: &mut FunctionBuilder, em: &Emitter, v: CValue) -> CValue {
+pub(super) fn mask_to_bytes(fb: &mut FunctionBuilder, em: &Emitter, v: CValue) -> CValue {
     let vty = fb.func.dfg.value_type(v);
     let (lanes, size) = (vty.lane_count() as usize, vty.lane_bits() as usize / 8);
     let ity = vty.as_int();
