@@ -84,6 +84,75 @@ fn strided_inputs_follow_their_strides() {
 }
 
 #[test]
+fn light_trips_follow_strides_row_by_row() {
+    // out[i, j, l] = a + b * c - d over views of every load form inside a
+    // row: a row-major (step 1), b with its last axis reversed (step -1), c
+    // broadcast along the last axis (step 0), d transposed (a gather). Rows
+    // shorter than, equal to and longer than a trip of four vectors, ranges
+    // that start mid-row, and trips that cross rows.
+    let text = "kernel views_f32(rank 3) {
+  in0: f32 strided
+  in1: f32 strided
+  in2: f32 strided
+  in3: f32 strided
+  v0: f32 = load in0
+  v1: f32 = load in1
+  v2: f32 = load in2
+  v3: f32 = load in3
+  v4: f32 = mul v1, v2
+  v5: f32 = add v0, v4
+  v6: f32 = sub v5, v3
+  store out0, v6
+}";
+    let k = parse_kernel(text).unwrap();
+    for (d1, d2) in [(1usize, 1usize), (2, 3), (5, 15), (3, 16), (2, 17), (4, 33), (2, 64)] {
+        let d0 = 2usize;
+        let n = d0 * d1 * d2;
+        let data = |seed: f32| -> Vec<f32> { (0..n).map(|e| ((e as f32 + seed) * 0.618).fract() * 8.0 - 4.0).collect() };
+        let (a, b, c, d) = (data(0.0), data(0.3), data(0.5), data(0.7));
+        // (data, offset of element [0, 0, 0], strides)
+        let views: [(&[f32], usize, [isize; 3]); 4] = [
+            (&a, 0, [(d1 * d2) as isize, d2 as isize, 1]),
+            (&b, d2 - 1, [(d1 * d2) as isize, d2 as isize, -1]),
+            (&c, 0, [d1 as isize, 1, 0]),
+            (&d, 0, [1, d0 as isize, (d0 * d1) as isize]),
+        ];
+        let at = |v: usize, i: usize, j: usize, l: usize| {
+            let (data, off, st) = views[v];
+            data[(off as isize + i as isize * st[0] + j as isize * st[1] + l as isize * st[2]) as usize]
+        };
+        let expect: Vec<u32> = (0..n)
+            .map(|e| {
+                let (i, j, l) = (e / (d1 * d2), e / d2 % d1, e % d2);
+                (at(0, i, j, l) + at(1, i, j, l) * at(2, i, j, l) - at(3, i, j, l)).to_bits()
+            })
+            .collect();
+        for lanes in [None, Some(1)] {
+            let compiled = compile_with_lanes(&k, true, lanes).unwrap();
+            let mut out = vec![0f32; n];
+            let mut args = LaunchArgs::default();
+            for (data, off, _) in views {
+                args.push_ptr(data.as_ptr().wrapping_add(off) as *const u8);
+            }
+            args.push_ptr(out.as_mut_ptr() as *const u8);
+            for dim in [d0, d1, d2] {
+                args.push_usize(dim);
+            }
+            for (_, _, strides) in views {
+                for s in strides {
+                    args.push_isize(s);
+                }
+            }
+            for (start, end) in [(0, 5.min(n)), (5.min(n), 21.min(n)), (21.min(n), n)] {
+                unsafe { (compiled.entry)(args.as_ptr(), start as u64, end as u64) };
+            }
+            let got: Vec<u32> = out.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, expect, "dims [{d0}, {d1}, {d2}], lanes {lanes:?}");
+        }
+    }
+}
+
+#[test]
 fn compare_select_and_casts_agree_between_paths() {
     let text = "kernel where_f32(rank 1) {
   in0: f32 contiguous

@@ -165,11 +165,14 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     }
     let live = k.live();
     let out_bases = &bases[n_in..];
-    let start = match unrolled::is_light(em, &live) {
-        true => unrolled::emit_trips(&mut fb, em, &live, &plans, &dims, out_bases, start, end),
-        false => start,
+    // Where a full step goes on: the next step, or back to the trips.
+    let resume = match unrolled::is_light(em, &live) {
+        true => unrolled::emit_trips(&mut fb, em, &live, &plans, &dims, out_bases, start, end, head),
+        false => {
+            fb.ins().jump(head, &[BlockArg::Value(start)]);
+            None
+        }
     };
-    fb.ins().jump(head, &[BlockArg::Value(start)]);
 
     // head(i): a full step if i + lanes <= end, else the tail.
     let i = fb.append_block_param(head, types::I64);
@@ -259,7 +262,7 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     let next = fb.create_block();
     fb.ins().brif(complete, next, &[], partial_store, &[]);
     fb.switch_to_block(next);
-    fb.ins().jump(head, &[BlockArg::Value(ni)]);
+    fb.ins().jump(resume.unwrap_or(head), &[BlockArg::Value(ni)]);
 
     // partial_store: the valid lanes from the scratch slot, then exit.
     fb.switch_to_block(partial_store);
@@ -528,35 +531,7 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
     let along = fb.ins().imul(col, strides[last]);
     let above = strided_offset(fb, row, &dims[..last], &strides[..last]);
     let first = fb.ins().iadd(above, along);
-    // Rows read forwards (a slice of whole rows) or backwards (`x[:, ::-1]`)
-    // are one vector load, reversed by a shuffle for the latter; other
-    // steps gather lane by lane.
-    let vty = em.vty(dtype);
-    let (forwards, not_forwards, backwards, gather) = (fb.create_block(), fb.create_block(), fb.create_block(), fb.create_block());
-    let unit = fb.ins().icmp_imm_s(IntCC::Equal, strides[last], 1);
-    fb.ins().brif(unit, forwards, &[], not_forwards, &[]);
-    fb.switch_to_block(not_forwards);
-    let back = fb.ins().icmp_imm_s(IntCC::Equal, strides[last], -1);
-    fb.ins().brif(back, backwards, &[], gather, &[]);
-
-    fb.switch_to_block(forwards);
-    let addr = element_addr(fb, base, first, size);
-    let v = fb.ins().load(vty, mem(), addr, 0);
-    fb.ins().jump(done, &[BlockArg::Value(v)]);
-
-    fb.switch_to_block(backwards);
-    let lowest = fb.ins().iadd_imm_s(first, 1 - lanes);
-    let addr = element_addr(fb, base, lowest, size);
-    let v = fb.ins().load(vty, mem(), addr, 0);
-    let v = pick_lanes(fb, em, v, v, vty, &|l| lanes as usize - 1 - l);
-    fb.ins().jump(done, &[BlockArg::Value(v)]);
-
-    fb.switch_to_block(gather);
-    let v = load_lanes(fb, em, dtype, |fb, lane| {
-        let step = fb.ins().imul_imm_s(strides[last], lane);
-        let off = fb.ins().iadd(first, step);
-        element_addr(fb, base, off, size)
-    });
+    let v = load_row_vectors(fb, em, base, strides[last], dtype, first, 1)[0];
     fb.ins().jump(done, &[BlockArg::Value(v)]);
 
     fb.switch_to_block(crossing);
@@ -569,6 +544,72 @@ fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, stride
 
     fb.switch_to_block(done);
     result
+}
+
+/// `count` full vectors of a strided input, one after the other, whose
+/// lanes all lie in one row of the innermost dimension, from element
+/// offset `first`, `step` elements apart. The step is the same for the
+/// whole launch, so one test picks the form for all of them: rows read
+/// forwards (a slice of whole rows) or backwards (`x[:, ::-1]`) are a
+/// vector load each, reversed by a shuffle for the latter; a row broadcast
+/// along the last dimension (`x[:, None]`, step 0) is one element
+/// splatted; other steps gather lane by lane.
+pub(super) fn load_row_vectors(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, step: CValue, dtype: lazyxp_runtime::DType, first: CValue, count: usize) -> Vec<CValue> {
+    let lanes = em.lanes as i64;
+    let size = dtype.size() as i64;
+    let vty = em.vty(dtype);
+    let done = fb.create_block();
+    let results: Vec<CValue> = (0..count).map(|_| fb.append_block_param(done, vty)).collect();
+    let (forwards, not_forwards, backwards, not_backwards, same, gather) =
+        (fb.create_block(), fb.create_block(), fb.create_block(), fb.create_block(), fb.create_block(), fb.create_block());
+    let unit = fb.ins().icmp_imm_s(IntCC::Equal, step, 1);
+    fb.ins().brif(unit, forwards, &[], not_forwards, &[]);
+    fb.switch_to_block(not_forwards);
+    let back = fb.ins().icmp_imm_s(IntCC::Equal, step, -1);
+    fb.ins().brif(back, backwards, &[], not_backwards, &[]);
+    fb.switch_to_block(not_backwards);
+    let zero = fb.ins().icmp_imm_s(IntCC::Equal, step, 0);
+    fb.ins().brif(zero, same, &[], gather, &[]);
+
+    fb.switch_to_block(forwards);
+    let addr = element_addr(fb, base, first, size);
+    let vs: Vec<CValue> = (0..count as i64).map(|c| fb.ins().load(vty, mem(), addr, (c * lanes * size) as i32)).collect();
+    fb.ins().jump(done, &args_of(&vs));
+
+    // Vector c holds elements first - c * lanes - lanes + 1 ..= first - c * lanes.
+    fb.switch_to_block(backwards);
+    let lowest = fb.ins().iadd_imm_s(first, 1 - lanes);
+    let addr = element_addr(fb, base, lowest, size);
+    let vs: Vec<CValue> = (0..count as i64)
+        .map(|c| {
+            let v = fb.ins().load(vty, mem(), addr, (-c * lanes * size) as i32);
+            pick_lanes(fb, em, v, v, vty, &|l| lanes as usize - 1 - l)
+        })
+        .collect();
+    fb.ins().jump(done, &args_of(&vs));
+
+    fb.switch_to_block(same);
+    let addr = element_addr(fb, base, first, size);
+    let e = fb.ins().load(scalar_type(dtype), mem(), addr, 0);
+    let v = fb.ins().splat(vty, e);
+    fb.ins().jump(done, &args_of(&vec![v; count]));
+
+    fb.switch_to_block(gather);
+    let step_bytes = fb.ins().imul_imm_s(step, size);
+    let mut addr = element_addr(fb, base, first, size);
+    let vs: Vec<CValue> = (0..count)
+        .map(|_| {
+            load_lanes(fb, em, dtype, |fb, _| {
+                let here = addr;
+                addr = fb.ins().iadd(addr, step_bytes);
+                here
+            })
+        })
+        .collect();
+    fb.ins().jump(done, &args_of(&vs));
+
+    fb.switch_to_block(done);
+    results
 }
 
 /// Element offset of flat index `idx`: unravel over `dims` (row-major) and
