@@ -89,7 +89,9 @@ fn light_trips_follow_strides_row_by_row() {
     // row: a row-major (step 1), b with its last axis reversed (step -1), c
     // broadcast along the last axis (step 0), d transposed (a gather). Rows
     // shorter than, equal to and longer than a trip of four vectors, ranges
-    // that start mid-row, and trips that cross rows.
+    // that start mid-row, and steps across rows: rows of 2 (a vector spans
+    // several, each lane divides), of 3 (a lane wraps at most once) and
+    // longer ones' ends.
     let text = "kernel views_f32(rank 3) {
   in0: f32 strided
   in1: f32 strided
@@ -105,7 +107,7 @@ fn light_trips_follow_strides_row_by_row() {
   store out0, v6
 }";
     let k = parse_kernel(text).unwrap();
-    for (d1, d2) in [(1usize, 1usize), (2, 3), (5, 15), (3, 16), (2, 17), (4, 33), (2, 64)] {
+    for (d1, d2) in [(1usize, 1usize), (3, 2), (2, 3), (5, 15), (3, 16), (2, 17), (4, 33), (2, 64)] {
         let d0 = 2usize;
         let n = d0 * d1 * d2;
         let data = |seed: f32| -> Vec<f32> { (0..n).map(|e| ((e as f32 + seed) * 0.618).fract() * 8.0 - 4.0).collect() };

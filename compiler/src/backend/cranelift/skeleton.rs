@@ -195,9 +195,27 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     // full(i): every lane valid.
     let fi = fb.append_block_param(full, types::I64);
     fb.switch_to_block(full);
+    let by_place: Vec<usize> = match lanes > 1 && !dims.is_empty() {
+        true => body_inputs.iter().map(|&(n, _)| n).filter(|&n| matches!(plans[n], InputPlan::Strided { .. })).collect(),
+        false => Vec::new(),
+    };
+    let strided: Vec<StridedInput> = by_place
+        .iter()
+        .map(|&n| match &plans[n] {
+            InputPlan::Strided { base, strides } => StridedInput { base: *base, strides, dtype: k.inputs[n].dtype },
+            _ => unreachable!("filtered to strided inputs"),
+        })
+        .collect();
+    let placed = match strided.is_empty() {
+        true => Vec::new(),
+        false => load_strided_step(&mut fb, em, &dims, fi, &strided),
+    };
     let mut vals = vec![BlockArg::Value(fi), BlockArg::Value(fb.ins().iconst(types::I64, lanes))];
     for (n, _) in &body_inputs {
-        let v = load_input(&mut fb, em, &plans[*n], k.inputs[*n].dtype, fi, &dims, None);
+        let v = match by_place.iter().position(|&m| m == *n) {
+            Some(p) => placed[p],
+            None => load_input(&mut fb, em, &plans[*n], k.inputs[*n].dtype, fi, &dims, None),
+        };
         vals.push(BlockArg::Value(v));
     }
     fb.ins().jump(body, &vals);
@@ -408,7 +426,7 @@ pub(super) fn load_input(
         return fb.ins().load(em.vty(dtype), mem(), addr, 0);
     }
     if let (InputPlan::Strided { base, strides }, None, true) = (plan, clamp, lanes > 1 && !dims.is_empty()) {
-        return load_strided_run(fb, em, *base, strides, dtype, i, dims);
+        return load_strided_step(fb, em, dims, i, &[StridedInput { base: *base, strides, dtype }])[0];
     }
     if let (InputPlan::Interleaved { base, part }, None, true) = (plan, clamp, lanes > 1) {
         return load_part(fb, em, *base, *part, dtype, i);
@@ -506,44 +524,91 @@ pub(super) fn load_lanes(fb: &mut FunctionBuilder, em: &Emitter, dtype: lazyxp_r
     vec.expect("at least one lane")
 }
 
-/// A full vector of a strided input. When the lanes stay within one row of
-/// the innermost dimension (the common case), one unravel serves them all
-/// and each lane is `first + lane * stride`; only steps that cross a row
-/// unravel every lane.
-fn load_strided_run(fb: &mut FunctionBuilder, em: &Emitter, base: CValue, strides: &[CValue], dtype: lazyxp_runtime::DType, i: CValue, dims: &[CValue]) -> CValue {
+/// A strided input as `load_strided_step` reads it.
+#[derive(Clone, Copy)]
+pub(super) struct StridedInput<'a> {
+    pub base: CValue,
+    pub strides: &'a [CValue],
+    pub dtype: lazyxp_runtime::DType,
+}
+
+/// Full vectors of the strided inputs `wanted` at flat index `i`, one
+/// unravel serving them all (a division is not shared by Cranelift, which
+/// keeps every instruction that could trap; per input, `[N, 3] + [3]` took
+/// ten a step). Where the lanes stay within one row of the innermost
+/// dimension, the common case, each input's lanes are `first + lane *
+/// step`. A step across rows finds each lane's row and column from the
+/// step's: with rows at least `lanes - 1` long a lane wraps at most once,
+/// a compare; shorter rows divide per lane.
+pub(super) fn load_strided_step(fb: &mut FunctionBuilder, em: &Emitter, dims: &[CValue], i: CValue, wanted: &[StridedInput]) -> Vec<CValue> {
     let lanes = em.lanes as i64;
-    let size = dtype.size() as i64;
     let last = dims.len() - 1;
-    // One division gives the row and the column (Cranelift emits `udiv`
-    // and `urem` as two divide instructions).
-    let row = fb.ins().udiv(i, dims[last]);
-    let row_start = fb.ins().imul(row, dims[last]);
+    let width = dims[last];
+    let row = fb.ins().udiv(i, width);
+    let row_start = fb.ins().imul(row, width);
     let col = fb.ins().isub(i, row_start);
     let col_end = fb.ins().iadd_imm_s(col, lanes);
-    let in_row = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, dims[last]);
-    let one_row = fb.create_block();
-    let crossing = fb.create_block();
-    let done = fb.create_block();
-    let result = fb.append_block_param(done, em.vty(dtype));
+    let in_row = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, width);
+    let (one_row, crossing, done) = (fb.create_block(), fb.create_block(), fb.create_block());
+    let results: Vec<CValue> = wanted.iter().map(|w| fb.append_block_param(done, em.vty(w.dtype))).collect();
     fb.ins().brif(in_row, one_row, &[], crossing, &[]);
 
     fb.switch_to_block(one_row);
-    let along = fb.ins().imul(col, strides[last]);
-    let above = strided_offset(fb, row, &dims[..last], &strides[..last]);
-    let first = fb.ins().iadd(above, along);
-    let v = load_row_vectors(fb, em, base, strides[last], dtype, first, 1)[0];
-    fb.ins().jump(done, &[BlockArg::Value(v)]);
+    let vs: Vec<CValue> = wanted
+        .iter()
+        .map(|&StridedInput { base, strides, dtype }| {
+            let along = fb.ins().imul(col, strides[last]);
+            let above = strided_offset(fb, row, &dims[..last], &strides[..last]);
+            let first = fb.ins().iadd(above, along);
+            load_row_vectors(fb, em, base, strides[last], dtype, first, 1)[0]
+        })
+        .collect();
+    fb.ins().jump(done, &args_of(&vs));
 
+    // crossing: (row, column) of every lane, then the gathers.
     fb.switch_to_block(crossing);
-    let v = load_lanes(fb, em, dtype, |fb, lane| {
+    let (by_compare, by_division, placed) = (fb.create_block(), fb.create_block(), fb.create_block());
+    let long_enough = fb.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, width, lanes - 1);
+    fb.ins().brif(long_enough, by_compare, &[], by_division, &[]);
+    fb.switch_to_block(by_compare);
+    let mut at = Vec::with_capacity(2 * lanes as usize);
+    for lane in 0..lanes {
+        let c = fb.ins().iadd_imm_s(col, lane);
+        let wraps = fb.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, c, width);
+        let next_row = fb.ins().iadd_imm_s(row, 1);
+        let wrapped = fb.ins().isub(c, width);
+        at.push(fb.ins().select(wraps, next_row, row));
+        at.push(fb.ins().select(wraps, wrapped, c));
+    }
+    fb.ins().jump(placed, &args_of(&at));
+    fb.switch_to_block(by_division);
+    let mut at = Vec::with_capacity(2 * lanes as usize);
+    for lane in 0..lanes {
         let idx = fb.ins().iadd_imm_s(i, lane);
-        let off = strided_offset(fb, idx, dims, strides);
-        element_addr(fb, base, off, size)
-    });
-    fb.ins().jump(done, &[BlockArg::Value(v)]);
+        let r = fb.ins().udiv(idx, width);
+        let r_start = fb.ins().imul(r, width);
+        at.push(r);
+        at.push(fb.ins().isub(idx, r_start));
+    }
+    fb.ins().jump(placed, &args_of(&at));
+    let at: Vec<CValue> = (0..2 * lanes).map(|_| fb.append_block_param(placed, types::I64)).collect();
+    fb.switch_to_block(placed);
+    let vs: Vec<CValue> = wanted
+        .iter()
+        .map(|&StridedInput { base, strides, dtype }| {
+            load_lanes(fb, em, dtype, |fb, lane| {
+                let (r, c) = (at[2 * lane as usize], at[2 * lane as usize + 1]);
+                let above = strided_offset(fb, r, &dims[..last], &strides[..last]);
+                let along = fb.ins().imul(c, strides[last]);
+                let off = fb.ins().iadd(above, along);
+                element_addr(fb, base, off, dtype.size() as i64)
+            })
+        })
+        .collect();
+    fb.ins().jump(done, &args_of(&vs));
 
     fb.switch_to_block(done);
-    result
+    results
 }
 
 /// `count` full vectors of a strided input, one after the other, whose
