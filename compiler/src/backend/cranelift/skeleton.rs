@@ -195,17 +195,14 @@ pub fn build_function(func: &mut Function, em: &Emitter, target: cranelift_codeg
     // full(i): every lane valid.
     let fi = fb.append_block_param(full, types::I64);
     fb.switch_to_block(full);
-    let by_place: Vec<usize> = match lanes > 1 && !dims.is_empty() {
-        true => body_inputs.iter().map(|&(n, _)| n).filter(|&n| matches!(plans[n], InputPlan::Strided { .. })).collect(),
-        false => Vec::new(),
-    };
-    let strided: Vec<StridedInput> = by_place
+    // Strided inputs share one unravel of the index (`load_strided_step`).
+    let (by_place, strided): (Vec<usize>, Vec<StridedInput>) = body_inputs
         .iter()
-        .map(|&n| match &plans[n] {
-            InputPlan::Strided { base, strides } => StridedInput { base: *base, strides, dtype: k.inputs[n].dtype },
-            _ => unreachable!("filtered to strided inputs"),
+        .filter_map(|&(n, _)| match &plans[n] {
+            InputPlan::Strided { base, strides } if lanes > 1 && !dims.is_empty() => Some((n, StridedInput { base: *base, strides, dtype: k.inputs[n].dtype })),
+            _ => None,
         })
-        .collect();
+        .unzip();
     let placed = match strided.is_empty() {
         true => Vec::new(),
         false => load_strided_step(&mut fb, em, &dims, fi, &strided),

@@ -7,7 +7,8 @@
 //! every call at n = 1,000, the kernel ran at a third of the speed the
 //! loads and stores allow. Here whole trips of four full steps go first,
 //! with plain loads and stores; the rolled loop takes the last one to
-//! three steps and the partial one. Heavy bodies stay rolled only: their
+//! three steps and the partial one (and, over strided inputs, the steps
+//! at each row's end). Heavy bodies stay rolled only: their
 //! bookkeeping is a few percent, and each copy of the body costs compile
 //! time (unrolling them was measured, benches/RESULTS.md).
 
@@ -58,8 +59,8 @@ pub(super) fn emit_trips(fb: &mut FunctionBuilder, em: &Emitter, live: &[bool], 
 /// row of the innermost dimension. The row and column travel from trip to
 /// trip, so a trip finds each strided input's vectors with no division,
 /// and one test of the input's step serves the trip's four vectors. A
-/// division per step and input, as the rolled loop does, ran `a + y` (a
-/// row broadcast) at half the speed of `a + b`. Steps near a row's end go
+/// division per step and input ran `a + y` (a row broadcast) at half the
+/// speed of `a + b`; the rolled loop still divides once a step. Steps near a row's end go
 /// to the rolled loop, which comes back through the returned block (one
 /// division there); rows shorter than a trip use the rolled loop only.
 #[allow(clippy::too_many_arguments)]
