@@ -551,11 +551,12 @@ pub(super) fn load_strided_step(fb: &mut FunctionBuilder, em: &Emitter, dims: &[
     fb.ins().brif(in_row, one_row, &[], crossing, &[]);
 
     fb.switch_to_block(one_row);
+    let row_at = unravel(fb, row, &dims[..last]);
     let vs: Vec<CValue> = wanted
         .iter()
         .map(|&StridedInput { base, strides, dtype }| {
             let along = fb.ins().imul(col, strides[last]);
-            let above = strided_offset(fb, row, &dims[..last], &strides[..last]);
+            let above = offset_at(fb, &row_at, &strides[..last]);
             let first = fb.ins().iadd(above, along);
             load_row_vectors(fb, em, base, strides[last], dtype, first, 1)[0]
         })
@@ -590,12 +591,13 @@ pub(super) fn load_strided_step(fb: &mut FunctionBuilder, em: &Emitter, dims: &[
     fb.ins().jump(placed, &args_of(&at));
     let at: Vec<CValue> = (0..2 * lanes).map(|_| fb.append_block_param(placed, types::I64)).collect();
     fb.switch_to_block(placed);
+    let rows_at: Vec<Vec<CValue>> = (0..lanes as usize).map(|lane| unravel(fb, at[2 * lane], &dims[..last])).collect();
     let vs: Vec<CValue> = wanted
         .iter()
         .map(|&StridedInput { base, strides, dtype }| {
             load_lanes(fb, em, dtype, |fb, lane| {
-                let (r, c) = (at[2 * lane as usize], at[2 * lane as usize + 1]);
-                let above = strided_offset(fb, r, &dims[..last], &strides[..last]);
+                let c = at[2 * lane as usize + 1];
+                let above = offset_at(fb, &rows_at[lane as usize], &strides[..last]);
                 let along = fb.ins().imul(c, strides[last]);
                 let off = fb.ins().iadd(above, along);
                 element_addr(fb, base, off, dtype.size() as i64)
@@ -679,19 +681,33 @@ pub(super) fn load_row_vectors(fb: &mut FunctionBuilder, em: &Emitter, base: CVa
 /// coordinate is what the quotient leaves (a separate `urem` would be a
 /// second divide instruction).
 pub(super) fn strided_offset(fb: &mut FunctionBuilder, idx: CValue, dims: &[CValue], strides: &[CValue]) -> CValue {
+    let at = unravel(fb, idx, dims);
+    offset_at(fb, &at, strides)
+}
+
+/// The row-major coordinates of flat index `idx` over `dims`: one division
+/// per dimension past the first. Inputs read at the same index share them
+/// (Cranelift keeps every division, as one that may trap).
+pub(super) fn unravel(fb: &mut FunctionBuilder, idx: CValue, dims: &[CValue]) -> Vec<CValue> {
+    let mut at = vec![idx; dims.len()];
     let mut rest = idx;
+    for d in (1..dims.len()).rev() {
+        let q = fb.ins().udiv(rest, dims[d]);
+        let whole = fb.ins().imul(q, dims[d]);
+        at[d] = fb.ins().isub(rest, whole);
+        rest = q;
+    }
+    if let Some(first) = at.first_mut() {
+        *first = rest;
+    }
+    at
+}
+
+/// The element offset of coordinates `at` under `strides`.
+pub(super) fn offset_at(fb: &mut FunctionBuilder, at: &[CValue], strides: &[CValue]) -> CValue {
     let mut off = fb.ins().iconst(types::I64, 0);
-    for d in (0..dims.len()).rev() {
-        let coord = if d == 0 {
-            rest
-        } else {
-            let q = fb.ins().udiv(rest, dims[d]);
-            let whole = fb.ins().imul(q, dims[d]);
-            let coord = fb.ins().isub(rest, whole);
-            rest = q;
-            coord
-        };
-        let term = fb.ins().imul(coord, strides[d]);
+    for (&c, &s) in at.iter().zip(strides).rev() {
+        let term = fb.ins().imul(c, s);
         off = fb.ins().iadd(off, term);
     }
     off

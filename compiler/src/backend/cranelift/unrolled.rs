@@ -13,7 +13,7 @@
 //! time (unrolling them was measured, benches/RESULTS.md).
 
 use super::emit::Emitter;
-use super::skeleton::{args_of, emit_insts, enter_loop, load_input_ahead, load_row_vectors, mask_to_bytes, mem, store_output, strided_offset, InputPlan};
+use super::skeleton::{args_of, emit_insts, enter_loop, load_input_ahead, load_row_vectors, mask_to_bytes, mem, offset_at, store_output, unravel, InputPlan};
 use crate::kernel_ir::{Op, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
@@ -96,12 +96,13 @@ fn emit_row_trips(fb: &mut FunctionBuilder, em: &Emitter, live: &[bool], plans: 
     fb.ins().brif(fits, trip, &[], rolled, &[BlockArg::Value(i)]);
 
     fb.switch_to_block(trip);
+    let row_at = unravel(fb, row, &dims[..last]);
     let vectors: Vec<Option<Vec<CValue>>> = plans
         .iter()
         .enumerate()
         .map(|(n, p)| match p {
             InputPlan::Strided { base, strides } => {
-                let above = strided_offset(fb, row, &dims[..last], &strides[..last]);
+                let above = offset_at(fb, &row_at, &strides[..last]);
                 let along = fb.ins().imul(col, strides[last]);
                 let first = fb.ins().iadd(above, along);
                 Some(load_row_vectors(fb, em, *base, strides[last], em.kernel.inputs[n].dtype, first, STEPS as usize))
