@@ -33,21 +33,18 @@ fn fused_along(x: &Array, axis: usize, max_wanted: bool) -> Result<Array> {
         hit = logical_or(&hit, &isnan(x)?)?;
     }
     // A leaf of the broadcastable shape, so the index is read in place,
-    // in a type as wide as x's elements: a kernel of one element size runs
-    // in vectors (int32 beside 4-byte values, float64 beside 8-byte floats:
-    // exact below 2^53), and only the result becomes int64.
+    // in an integer type as wide as x's elements: a kernel of one element
+    // size runs in vectors (int32 beside 4-byte values, int64 beside 8-byte
+    // ones, whose min is a compare and a blend where a float64 index's
+    // NaN-exact min took twice as long), and only the result becomes int64.
     let along: Vec<usize> = (0..x.ndim()).map(|d| if d == axis { n } else { 1 }).collect();
     let index = match x.dtype() {
-        DType::Float64 => asarray(&(0..n).map(|i| i as f64).collect::<Vec<_>>(), &along)?,
-        DType::Int64 | DType::UInt64 => asarray(&(0..n as i64).collect::<Vec<_>>(), &along)?,
+        DType::Float64 | DType::Int64 | DType::UInt64 => asarray(&(0..n as i64).collect::<Vec<_>>(), &along)?,
         _ if n <= i32::MAX as usize => asarray(&(0..n as i32).collect::<Vec<_>>(), &along)?,
         _ => asarray(&(0..n as i64).collect::<Vec<_>>(), &along)?,
     };
     let index = broadcast_to(&index, x.shape())?;
-    let none = match index.dtype() {
-        DType::Float64 => scalar_like(&index, n as f64)?,
-        _ => scalar_like(&index, n as i64)?,
-    };
+    let none = scalar_like(&index, n as i64)?;
     astype(&min(&where_(&hit, &index, &none)?, Some(&ax), true)?, DType::Int64)
 }
 

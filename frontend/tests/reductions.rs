@@ -263,6 +263,75 @@ fn argmax_fuses_with_its_producer_and_keeps_numpys_rules() {
     }
 }
 
+/// 64-bit integer min/max run in two-lane vectors (a compare and a blend;
+/// SSE has no single instruction for them): elementwise, along rows,
+/// along columns and over everything, at the ends of each type's range and
+/// where values differ only in the sign bit (uint64 past int64::MAX must
+/// not compare as negative), with argmax/argmin over them. Results must
+/// be the interpreter's and the obvious loop's.
+#[test]
+fn wide_integer_min_max_match_the_interpreter() {
+    let (r, c) = (23usize, 37usize);
+    let raw: Vec<u64> = (0..(r * c) as u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17)).collect();
+    let mut s: Vec<i64> = raw.iter().map(|&u| u as i64).collect();
+    s[3] = i64::MIN;
+    s[5 * c + 4] = i64::MAX;
+    s[c + 1] = s[c + 30];
+    let mut u = raw.clone();
+    u[7] = u64::MAX;
+    u[2 * c] = 0;
+    u[9] = 1 << 63;
+    for dtype in [xp::DType::Int64, xp::DType::UInt64] {
+        // A fresh leaf for each engine: equal expressions over one leaf
+        // are one node, which the first eval would realize for both.
+        let leaf = || if dtype == xp::DType::Int64 { xp::asarray(&s, &[r, c]).unwrap() } else { xp::asarray(&u, &[r, c]).unwrap() };
+        let build = |x: &xp::Array| -> Vec<xp::Array> {
+            let flip = xp::flip(x, Some(&[1])).unwrap();
+            vec![
+                xp::maximum(x, &flip).unwrap(),
+                xp::minimum(x, &flip).unwrap(),
+                xp::max(x, Some(&[1]), false).unwrap(),
+                xp::min(x, Some(&[1]), false).unwrap(),
+                xp::max(x, Some(&[0]), false).unwrap(),
+                xp::min(x, Some(&[0]), false).unwrap(),
+                xp::max(x, None, false).unwrap(),
+                xp::min(x, None, false).unwrap(),
+                xp::argmax(x, Some(-1), false).unwrap(),
+                xp::argmin(x, Some(-1), false).unwrap(),
+            ]
+        };
+        let x = leaf();
+        let (want, got) = (build(&leaf()), build(&x));
+        xp::eval_with(&want.iter().collect::<Vec<_>>(), xp::Engine::Interpreter).unwrap();
+        xp::eval_with(&got.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
+        for (k, (w, g)) in want.iter().zip(&got).enumerate() {
+            assert_eq!(common::bits(w), common::bits(g), "case {k}, {}", x.dtype());
+        }
+        // The row reductions against a plain loop, in the array's own order.
+        let rows_ref = |max: bool| -> Vec<u64> {
+            (0..r)
+                .map(|i| {
+                    let row = (i * c..(i + 1) * c).map(|k| if x.dtype() == xp::DType::Int64 { (s[k] as i128, s[k] as u64) } else { (u[k] as i128, u[k]) });
+                    if max { row.max_by_key(|e| e.0).unwrap().1 } else { row.min_by_key(|e| e.0).unwrap().1 }
+                })
+                .collect()
+        };
+        assert_eq!(common::bits(&got[2]), rows_ref(true), "max along rows, {}", x.dtype());
+        assert_eq!(common::bits(&got[3]), rows_ref(false), "min along rows, {}", x.dtype());
+        let first = |max: bool| -> Vec<u64> {
+            (0..r)
+                .map(|i| {
+                    let key = |k: usize| if x.dtype() == xp::DType::Int64 { s[k] as i128 } else { u[k] as i128 };
+                    let best = (i * c..(i + 1) * c).map(key).fold(if max { i128::MIN } else { i128::MAX }, |a, b| if max { a.max(b) } else { a.min(b) });
+                    (0..c).find(|&j| key(i * c + j) == best).unwrap() as u64
+                })
+                .collect()
+        };
+        assert_eq!(common::bits(&got[8]), first(true), "argmax, {}", x.dtype());
+        assert_eq!(common::bits(&got[9]), first(false), "argmin, {}", x.dtype());
+    }
+}
+
 /// count_nonzero counts in int32 and answers in int64: over a long array
 /// (the chunked full reduction), along an axis, of floats with NaNs and
 /// signed zeros (NaN counts, -0.0 does not) and of bools.

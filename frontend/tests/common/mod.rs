@@ -22,6 +22,7 @@ pub fn bits(a: &lazyxp::Array) -> Vec<u64> {
         DType::Float64 => a.to_vec::<f64>().unwrap().into_iter().map(f64::to_bits).collect(),
         DType::Bool => a.to_vec::<bool>().unwrap().into_iter().map(u64::from).collect(),
         DType::Int32 => a.to_vec::<i32>().unwrap().into_iter().map(|x| x as u64).collect(),
+        DType::UInt64 => a.to_vec::<u64>().unwrap(),
         _ => a.to_vec::<i64>().unwrap().into_iter().map(|x| x as u64).collect(),
     }
 }

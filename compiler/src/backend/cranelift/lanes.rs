@@ -91,7 +91,10 @@ fn vector_ok(k: &Kernel, op: &Op, ty: DType, has_fma: bool) -> bool {
             // x86 has no SIMD integer division, and fmod is a call.
             BinaryOp::Div => ty.is_float(),
             BinaryOp::Rem => false,
-            BinaryOp::Mul | BinaryOp::Min | BinaryOp::Max => ty.is_float() || !wide,
+            // 64-bit integer products have no SSE form; 64-bit min/max
+            // are a compare (pcmpgtq) and a blend.
+            BinaryOp::Mul => ty.is_float() || !wide,
+            BinaryOp::Min | BinaryOp::Max => true,
             // Vector shifts take one shift amount for all lanes.
             BinaryOp::Shl | BinaryOp::Shr => is_const(k, y),
             // Math ops are expanded before this is asked.
@@ -99,10 +102,10 @@ fn vector_ok(k: &Kernel, op: &Op, ty: DType, has_fma: bool) -> bool {
         },
         Op::Fma(..) => has_fma,
         // The fold runs on vectors of accumulators; 64-bit integer products
-        // and min/max have no SSE form.
+        // have no SSE form.
         Op::Reduce(r, _) => match r {
-            ReduceOp::Mul | ReduceOp::Min | ReduceOp::Max => ty.is_float() || !wide,
-            ReduceOp::Add | ReduceOp::And | ReduceOp::Or => true,
+            ReduceOp::Mul => ty.is_float() || !wide,
+            ReduceOp::Min | ReduceOp::Max | ReduceOp::Add | ReduceOp::And | ReduceOp::Or => true,
         },
         Op::Cmp(c, x, _) => {
             let t = k.ty(x);
