@@ -447,6 +447,79 @@ fn column_reductions_match_the_interpreter() {
     }
 }
 
+/// Wide reductions over a leading axis take strips of up to 64 column
+/// vectors (column_strip.rs): accumulators and running totals in memory,
+/// widths known at run time. Results must be the interpreter's bit for
+/// bit: partial strips and blocks (rows past 1024, tails of one to seven
+/// rows), strips cut by the end of a run of the last outer coordinate (a
+/// 3-d reduction over its middle axis), a broadcast weight, a transposed
+/// view, several reductions and what follows them in one kernel, NaNs and
+/// signed zeros, on one thread and on all (the launch ranges differ).
+#[test]
+fn column_strips_match_the_interpreter() {
+    let cases: &[&[usize]] = &[&[1100, 300], &[1030, 37], &[3, 40, 50], &[17, 2000]];
+    for threads in [1, usize::MAX] {
+        lazyxp_runtime::parallel::set_max_threads(threads);
+        for &shape in cases {
+            let n: usize = shape.iter().product();
+            let mut v: Vec<f32> = common::data_in(n, n as u64, -3.0, 3.0).into_iter().map(|x| x as f32).collect();
+            v[n / 2 + 5] = f32::NAN;
+            v[33] = -0.0;
+            v[34] = 0.0;
+            let axis = shape.len() as isize - 2;
+            let rows = shape[axis as usize];
+            let w: Vec<f32> = common::data_in(rows, 3, 0.5, 1.5).into_iter().map(|x| x as f32).collect();
+            let build = |x: &xp::Array| -> Vec<xp::Array> {
+                let ax = [axis];
+                let x64 = xp::astype(x, xp::DType::Float64).unwrap();
+                let mut wshape = vec![1usize; shape.len()];
+                wshape[axis as usize] = rows;
+                let wt = xp::asarray(&w, &wshape).unwrap();
+                let mut out = vec![
+                    xp::sum(x, Some(&ax), false).unwrap(),
+                    xp::sum(&x64, Some(&ax), true).unwrap(),
+                    xp::max(x, Some(&ax), false).unwrap(),
+                    xp::min(&x64, Some(&ax), false).unwrap(),
+                    xp::prod(&(&x64 * 0.5).unwrap(), Some(&ax), false).unwrap(),
+                    xp::mean(&(x * &wt).unwrap(), Some(&ax), false).unwrap(),
+                    xp::sqrt(&xp::sum(&(&x64 * &x64).unwrap(), Some(&ax), false).unwrap()).unwrap(),
+                    xp::sum(&xp::astype(&(x * 100.0).unwrap(), xp::DType::Int32).unwrap(), Some(&ax), false).unwrap(),
+                    xp::any(&xp::greater(x, &xp::scalar_like(x, 2.9).unwrap()).unwrap(), Some(&ax), false).unwrap(),
+                    xp::argmax(x, Some(axis), false).unwrap(),
+                ];
+                if shape.len() == 2 {
+                    out.push(xp::sum(&xp::matrix_transpose(&x64).unwrap(), Some(&[1]), false).unwrap());
+                }
+                out
+            };
+            let leaf = || xp::asarray(&v, shape).unwrap();
+            // All in one eval (one kernel; argmax's second pass keeps it
+            // off the column path), then each alone.
+            let (want, got) = (build(&leaf()), build(&leaf()));
+            xp::eval_with(&want.iter().collect::<Vec<_>>(), xp::Engine::Interpreter).unwrap();
+            xp::eval_with(&got.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
+            for (k, (x, y)) in want.iter().zip(&got).enumerate() {
+                assert_eq!(common::bits(x), common::bits(y), "case {k} over {shape:?}, threads {threads}");
+                let alone = build(&leaf()).swap_remove(k);
+                xp::eval_with(&[&alone], xp::Engine::Cranelift).unwrap();
+                assert_eq!(common::bits(x), common::bits(&alone), "case {k} alone over {shape:?}, threads {threads}");
+            }
+            // The f64 sum against a plain loop over each output's column
+            // (which the canonical order must stay close to).
+            let sums = common::bits(&got[1]);
+            let (lead, cols): (usize, usize) = if shape.len() == 2 { (1, shape[1]) } else { (shape[0], shape[2]) };
+            for a in 0..lead {
+                for c in 0..cols {
+                    let plain: f64 = (0..rows).map(|r| v[(a * rows + r) * cols + c] as f64).sum();
+                    let got = f64::from_bits(sums[a * cols + c]);
+                    assert!(got == plain || (got - plain).abs() <= 1e-12 * plain.abs().max(1.0) || (got.is_nan() && plain.is_nan()), "sum at {a},{c}: {got} vs {plain}");
+                }
+            }
+        }
+    }
+    lazyxp_runtime::parallel::set_max_threads(usize::MAX);
+}
+
 /// Reductions over functions with a cold region (sin/cos/tan's exact
 /// reduction of huge arguments) along rows and columns, huge arguments
 /// included so the region runs: compiled bits equal the interpreter's.

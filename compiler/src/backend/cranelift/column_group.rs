@@ -3,6 +3,7 @@
 //! layout test that decides group by group, how many outputs a group
 //! holds, and one group emitted and stored.
 
+use super::column_strip::STRIP_VECTORS;
 use super::emit::Emitter;
 use super::reduce_columns::{emit_columns, ColumnInput, LaneStep};
 use super::reduce_loop::{emit_outer, needed_for};
@@ -122,6 +123,26 @@ impl ColumnLayout {
         let taken = fb.ins().icmp_imm_s(IntCC::NotEqual, taken, 0);
         let ok = fb.ins().band(fits, consecutive);
         fb.ins().band(ok, taken)
+    }
+}
+
+impl ColumnLayout {
+    /// How many column vectors from output `o` (last outer coordinate
+    /// `col`) one strip may take (`column_strip.rs`): at most
+    /// `STRIP_VECTORS`, within the launch's range, and within one run of
+    /// the last outer coordinate unless the inputs are flat. Only asked
+    /// where the group from `o` fits.
+    pub(super) fn strip_vectors(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: u32) -> CValue {
+        let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
+        let flat = fb.ins().band_imm_s(bits, Self::FLAT);
+        let flat = fb.ins().icmp_imm_s(IntCC::NotEqual, flat, 0);
+        let in_range = fb.ins().isub(end, o);
+        let in_run = fb.ins().isub(last_dim, col);
+        let in_run = fb.ins().umin(in_range, in_run);
+        let outputs = fb.ins().select(flat, in_range, in_run);
+        let vectors = fb.ins().ushr_imm_s(outputs, lanes.trailing_zeros() as i64);
+        let most = fb.ins().iconst(types::I64, STRIP_VECTORS);
+        fb.ins().umin(vectors, most)
     }
 }
 

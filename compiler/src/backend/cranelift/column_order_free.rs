@@ -20,7 +20,7 @@ use super::emit::Emitter;
 use super::reduce_pass::{join_total, Red};
 use super::skeleton::{any_lane, args_of, emit_tail_loop, enter_loop};
 use crate::kernel_ir::REDUCE_LANES;
-use cranelift_codegen::ir::{condcodes::IntCC, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// Where one block of the column loop starts and goes on.
@@ -104,6 +104,7 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
                 state.store(fb, addr, ri * groups, &[v]);
             }
         };
+        let groups = fb.ins().iconst(types::I64, groups as i64);
         emit_block_loops(fb, groups, b.start, b.end, &trip, &step);
         let done = state.load_all(fb);
         fb.ins().jump(end, &args_of(&done));

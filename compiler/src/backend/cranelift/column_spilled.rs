@@ -73,13 +73,27 @@ impl StateSlot {
     /// A slot holding `init`.
     pub(super) fn new(fb: &mut FunctionBuilder, init: &[CValue]) -> StateSlot {
         let types: Vec<Type> = init.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+        let state = StateSlot::uninit(fb, types);
+        for (i, &v) in init.iter().enumerate() {
+            fb.ins().store(MemFlagsData::trusted(), v, state.base, (i as i64 * SLOT_BYTES) as i32);
+        }
+        state
+    }
+
+    /// A slot for values of `types`, which the caller fills (in a loop,
+    /// where there are too many to store one by one).
+    pub(super) fn uninit(fb: &mut FunctionBuilder, types: Vec<Type>) -> StateSlot {
         debug_assert!(types.iter().all(|t| t.bytes() as i64 <= SLOT_BYTES));
         let slot = fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, types.len() as u32 * SLOT_BYTES as u32, 4));
         let base = fb.ins().stack_addr(types::I64, slot, 0);
-        for (i, &v) in init.iter().enumerate() {
-            fb.ins().store(MemFlagsData::trusted(), v, base, (i as i64 * SLOT_BYTES) as i32);
-        }
         StateSlot { base, types }
+    }
+
+    /// Where values `at ..` after the first `idx * stride` (`idx` a value)
+    /// are, for `store`.
+    pub(super) fn addr(&self, fb: &mut FunctionBuilder, idx: CValue, stride: usize) -> CValue {
+        let off = fb.ins().imul_imm_s(idx, stride as i64 * SLOT_BYTES);
+        fb.ins().iadd(self.base, off)
     }
 
     /// Values `at .. at + n` after the first `idx * stride` (`idx` a value),
@@ -89,8 +103,7 @@ impl StateSlot {
     /// operands, and with two NaNs the other payload would win. The row's
     /// input loads in between keep them apart.
     pub(super) fn load(&self, fb: &mut FunctionBuilder, idx: CValue, stride: usize, at: usize, n: usize) -> (CValue, Vec<CValue>) {
-        let off = fb.ins().imul_imm_s(idx, stride as i64 * SLOT_BYTES);
-        let addr = fb.ins().iadd(self.base, off);
+        let addr = self.addr(fb, idx, stride);
         let vals = (at..at + n).map(|i| fb.ins().load(self.types[i], MemFlagsData::trusted(), addr, (i as i64 * SLOT_BYTES) as i32)).collect();
         (addr, vals)
     }
@@ -113,8 +126,9 @@ impl StateSlot {
 /// multiple of eight), one column vector at a time, ending where the
 /// builder is left: `trip(fb, r, g)` does rows `r .. r + 8` of vector `g`,
 /// `step(fb, row, g, idx)` one row of the tail (`idx` = `(row - r) *
-/// groups + g`, canonical lane `row - r`).
-pub(super) fn emit_block_loops(fb: &mut FunctionBuilder, groups: usize, start: CValue, end: CValue, trip_fn: &dyn Fn(&mut FunctionBuilder, CValue, CValue), step: &dyn Fn(&mut FunctionBuilder, CValue, CValue, CValue)) {
+/// groups + g`, canonical lane `row - r`). `groups` (a value: a strip's
+/// width is known at run time only) is at least one.
+pub(super) fn emit_block_loops(fb: &mut FunctionBuilder, groups: CValue, start: CValue, end: CValue, trip_fn: &dyn Fn(&mut FunctionBuilder, CValue, CValue), step: &dyn Fn(&mut FunctionBuilder, CValue, CValue, CValue)) {
     let rows = fb.create_block();
     let trip = fb.create_block();
     let tail_test = fb.create_block();
@@ -132,7 +146,7 @@ pub(super) fn emit_block_loops(fb: &mut FunctionBuilder, groups: usize, start: C
     fb.switch_to_block(trip);
     trip_fn(fb, r, g);
     let next_g = fb.ins().iadd_imm_s(g, 1);
-    let more = fb.ins().icmp_imm_s(IntCC::UnsignedLessThan, next_g, groups as i64);
+    let more = fb.ins().icmp(IntCC::UnsignedLessThan, next_g, groups);
     fb.ins().brif(more, trip, &[BlockArg::Value(next_g)], rows, &[BlockArg::Value(r8)]);
 
     // tail_test: a block whose length is a multiple of eight has no tail.
@@ -143,7 +157,6 @@ pub(super) fn emit_block_loops(fb: &mut FunctionBuilder, groups: usize, start: C
     // tail: one to seven rows, each column vector in turn, one row of one
     // vector a trip. Trip t is row t / groups of vector t % groups.
     fb.switch_to_block(tail);
-    let groups = fb.ins().iconst(types::I64, groups as i64);
     let first = fb.ins().imul(r, groups);
     let last = fb.ins().imul(end, groups);
     emit_tail_loop(fb, first, last, &[], &mut |fb, t, _| {
@@ -185,7 +198,8 @@ pub(super) fn emit_spilled_block(fb: &mut FunctionBuilder, vem: &Emitter, b: &Sp
             fold_row(fb, row, g, idx);
         }
     };
-    emit_block_loops(fb, b.groups, b.start, b.end, &trip, &fold_row);
+    let groups = fb.ins().iconst(types::I64, b.groups as i64);
+    emit_block_loops(fb, groups, b.start, b.end, &trip, &fold_row);
     let accs = state.load_all(fb);
     fb.ins().jump(b.exit, &args_of(&accs));
 }

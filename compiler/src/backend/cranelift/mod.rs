@@ -3,6 +3,7 @@
 mod column_group;
 mod column_order_free;
 mod column_spilled;
+mod column_strip;
 mod emit;
 mod lanes;
 mod outline;

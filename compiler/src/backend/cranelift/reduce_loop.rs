@@ -8,6 +8,7 @@
 
 use super::emit::Emitter;
 use super::column_group::{column_groups, column_inputs, emit_column_group, ColumnLayout};
+use super::column_strip::{emit_column_strip, STRIP_MIN_VECTORS};
 use super::reduce_columns::{rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{args_of, element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
@@ -133,9 +134,11 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     // On to output `o + by` (last outer coordinate `col`, row offsets
     // `offsets`): within a run of the last outer coordinate the offsets
     // step by its stride; only a wrap unravels the index again.
-    let advance = |fb: &mut FunctionBuilder, o: CValue, col: CValue, offsets: &[CValue], by: i64| {
-        let no = fb.ins().iadd_imm_s(o, by);
-        let next_col = fb.ins().iadd_imm_s(col, by);
+    // `by` is a value (a strip's width is known at run time); `one` says
+    // it is 1.
+    let advance = |fb: &mut FunctionBuilder, o: CValue, col: CValue, offsets: &[CValue], by: CValue, one: bool| {
+        let no = fb.ins().iadd(o, by);
+        let next_col = fb.ins().iadd(col, by);
         let same_run = fb.ins().icmp(IntCC::UnsignedLessThan, next_col, dims[rank - 1]);
         let step = fb.create_block();
         let wrap = fb.create_block();
@@ -144,14 +147,14 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         let mut a = vec![BlockArg::Value(no), BlockArg::Value(next_col)];
         for (p, &n) in row_inputs.iter().enumerate() {
             let stride = row_strides(n)[rank - 1];
-            let by_stride = if by == 1 { stride } else { fb.ins().imul_imm_s(stride, by) };
+            let by_stride = if one { stride } else { fb.ins().imul(stride, by) };
             a.push(BlockArg::Value(fb.ins().iadd(offsets[p], by_stride)));
         }
         fb.ins().jump(outer_head, &a);
         fb.switch_to_block(wrap);
         // One step past a run's end starts the next run; a group may end
         // inside it.
-        let c = if by == 1 { fb.ins().iconst(types::I64, 0) } else { fb.ins().urem(no, dims[rank - 1]) };
+        let c = if one { fb.ins().iconst(types::I64, 0) } else { fb.ins().urem(no, dims[rank - 1]) };
         let mut a = vec![BlockArg::Value(no), BlockArg::Value(c)];
         a.extend(args_of(&first_offsets(fb, no)));
         fb.ins().jump(outer_head, &a);
@@ -231,8 +234,23 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                     ColumnInput { input: n, base: bases[n], first, stride: strides[rank], lane_stride: strides[rank - 1], step }
                 })
                 .collect();
+            if steps.iter().all(|s| !s.is_row()) {
+                // Over a leading axis, a wide enough run of outputs takes
+                // one strip (column_strip.rs) instead of groups.
+                let strip = fb.create_block();
+                let group = fb.create_block();
+                let vectors = layout.strip_vectors(&mut fb, o, col, end, dims[rank - 1], vem.lanes);
+                let wide = fb.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, vectors, STRIP_MIN_VECTORS);
+                fb.ins().brif(wide, strip, &[], group, &[]);
+                fb.switch_to_block(strip);
+                emit_column_strip(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, vectors, inner_len, &inner, &live, &level);
+                let outputs = fb.ins().imul_imm_s(vectors, vem.lanes as i64);
+                advance(&mut fb, o, col, &offsets, outputs, false);
+                fb.switch_to_block(group);
+            }
             emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, inner_len, &inner, &live, &level);
-            advance(&mut fb, o, col, &offsets, lanes);
+            let by = fb.ins().iconst(types::I64, lanes);
+            advance(&mut fb, o, col, &offsets, by, false);
         }
         _ => {
             fb.ins().brif(more, row_block, &[], exit, &[]);
@@ -285,7 +303,10 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             let no = fb.ins().iadd_imm_s(o, 1);
             fb.ins().jump(outer_head, &[BlockArg::Value(no)]);
         }
-        Some(col) => advance(&mut fb, o, col, &offsets, 1),
+        Some(col) => {
+            let one = fb.ins().iconst(types::I64, 1);
+            advance(&mut fb, o, col, &offsets, one, true)
+        }
     }
 
     fb.switch_to_block(exit);

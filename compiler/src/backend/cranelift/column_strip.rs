@@ -1,0 +1,200 @@
+//! The column path over a wide strip of outputs, row by row in memory.
+//!
+//! A column group (`reduce_columns.rs`) walks its few outputs' reduced
+//! elements from the first row to the last: one cache line of each row,
+//! every line in another page. From memory that is a walk the hardware
+//! prefetchers do not follow, so each row costs a full miss:
+//! `sum(x, axis=0)` of a 4096x1024 float64 array read at 5-6 GB/s on one
+//! core, against 20+ for a sum along rows (and 0.44 ns an element with the
+//! array in L2, against 1.4 from memory).
+//!
+//! Here a strip of up to `STRIP_VECTORS` column vectors (1 KB of each row)
+//! shares each trip of eight rows: the trip sweeps the strip's vectors for
+//! those rows, so each row is read as a run of whole lines, as NumPy's
+//! row-by-row accumulation reads it. The accumulators (eight canonical
+//! lanes per column vector, as the register form keeps them) and the
+//! running totals live in stack slots, and a loop over the strip's vectors
+//! ends each block and stores the outputs. Each output's order of
+//! accumulation is the register form's, so the bits are the interpreter's.
+
+use super::column_spilled::{emit_block_loops, inputs_of_group, StateSlot};
+use super::emit::Emitter;
+use super::reduce_columns::{load_across, ColumnInput};
+use super::reduce_loop::{emit_inner_body, emit_outer, needed_for};
+use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
+use super::skeleton::{emit_tail_loop, enter_loop, mem, store_output, InputPlan};
+use crate::kernel_ir::{Op, REDUCE_BLOCK, REDUCE_LANES};
+use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Type, Value as CValue};
+use cranelift_frontend::FunctionBuilder;
+
+/// Column vectors a strip holds at most: 1 KB of each row per trip of
+/// eight rows, long runs of lines for the prefetchers, with the
+/// accumulators (8 KB a state value) in L1.
+pub(super) const STRIP_VECTORS: i64 = 64;
+
+/// Column vectors below which a strip is not worth its block-end loop:
+/// the launcher's ranges are 4 vectors apart, so a launch range of fewer
+/// takes the register form's groups.
+pub(super) const STRIP_MIN_VECTORS: i64 = 8;
+
+/// `vectors * vem.lanes` outputs from `o` on (`vectors` a value, 1 to
+/// `STRIP_VECTORS`) through the column path, stored. Arguments as
+/// `column_group::emit_column_group`'s.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn emit_column_strip(
+    fb: &mut FunctionBuilder,
+    vem: &Emitter,
+    sem: &Emitter,
+    plans: &[InputPlan],
+    outer_dims: &[CValue],
+    out_bases: &[CValue],
+    inputs: &[ColumnInput],
+    reds: &[Red],
+    o: CValue,
+    vectors: CValue,
+    inner_len: CValue,
+    inner: &[bool],
+    live: &[bool],
+    level: &[u32],
+) {
+    let k = vem.kernel;
+    let lanes = vem.lanes as i64;
+    let most = STRIP_VECTORS as usize;
+    let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
+    let per_row = |i: usize, l: u32| !inner[i] && live[i] && level[i] == l && !is_red(i);
+    // What comes before the reductions is the same for every output
+    // (`column_group::column_inputs`): found once, at `o`.
+    let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
+    emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
+    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+    let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
+
+    // Accumulator (u, g) of reduction ri: value `acc_at[ri] + (u * vectors
+    // + g) * width` of `accs` (the spilled block's layout, `vectors` for
+    // its groups); output j's running total: `total_at[ri] + j *
+    // total_width` of `totals`.
+    let (mut acc_types, mut acc_at) = (Vec::new(), Vec::new());
+    let (mut total_types, mut total_at) = (Vec::new(), Vec::new());
+    for r in reds {
+        acc_at.push(acc_types.len());
+        for _ in 0..REDUCE_LANES * most {
+            acc_types.extend(r.state_types(vem));
+        }
+        total_at.push(total_types.len());
+        let t: Vec<Type> = initial_totals(fb, r).iter().map(|&v| fb.func.dfg.value_type(v)).collect();
+        for _ in 0..most * lanes as usize {
+            total_types.extend_from_slice(&t);
+        }
+    }
+    let accs = StateSlot::uninit(fb, acc_types);
+    let totals = StateSlot::uninit(fb, total_types);
+    let outputs = fb.ins().imul_imm_s(vectors, lanes);
+    let zero = fb.ins().iconst(types::I64, 0);
+    emit_tail_loop(fb, zero, outputs, &[], &mut |fb, j, _| {
+        for (ri, r) in reds.iter().enumerate() {
+            let init = initial_totals(fb, r);
+            let addr = totals.addr(fb, j, r.total_width());
+            totals.store(fb, addr, total_at[ri], &init);
+        }
+    });
+
+    // block_head(r0): blocks of REDUCE_BLOCK rows, as every loop has them.
+    let block_head = fb.create_block();
+    let block = fb.create_block();
+    let done = fb.create_block();
+    let (r0, _) = enter_loop(fb, block_head, zero, &[]);
+    let more = fb.ins().icmp(IntCC::UnsignedLessThan, r0, inner_len);
+    fb.ins().brif(more, block, &[], done, &[]);
+    fb.switch_to_block(block);
+    let blk_end = {
+        let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
+        fb.ins().umin(e, inner_len)
+    };
+    let slots = fb.ins().imul_imm_s(vectors, REDUCE_LANES as i64);
+    emit_tail_loop(fb, zero, slots, &[], &mut |fb, idx, _| {
+        for (ri, r) in reds.iter().enumerate() {
+            let init = r.initial_state(fb, vem);
+            let addr = accs.addr(fb, idx, r.width());
+            accs.store(fb, addr, acc_at[ri], &init);
+        }
+    });
+    // Row `row` of column vector `g` into accumulator `idx` (`u * vectors
+    // + g`), accumulators loaded first (see `StateSlot::load`).
+    let fold_row = |fb: &mut FunctionBuilder, row: CValue, g: CValue, idx: CValue| {
+        let held: Vec<(CValue, Vec<CValue>)> = reds.iter().zip(&acc_at).map(|(r, &at)| accs.load(fb, idx, r.width(), at, r.width())).collect();
+        let moved = inputs_of_group(fb, vem, inputs, g);
+        let loaded = load_across(fb, vem, &moved, row, 0, mem());
+        let vals = emit_inner_body(fb, vem, plans, &needed, &vector_vals, &order, &loaded);
+        for ((r, &at), (addr, acc)) in reds.iter().zip(&acc_at).zip(held) {
+            let v = vals[r.operand(k).0 as usize].expect("reduced values are computed");
+            let folded = r.fold_in(fb, vem, &acc, v);
+            accs.store(fb, addr, at, &folded);
+        }
+    };
+    let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
+        for u in 0..REDUCE_LANES {
+            let row = fb.ins().iadd_imm_s(r, u as i64);
+            let lane_base = fb.ins().imul_imm_s(vectors, u as i64);
+            let idx = fb.ins().iadd(lane_base, g);
+            fold_row(fb, row, g, idx);
+        }
+    };
+    emit_block_loops(fb, vectors, r0, blk_end, &trip, &fold_row);
+
+    // The block's end, column vector by column vector: each output's eight
+    // canonical lanes combined pairwise and joined to its running total.
+    emit_tail_loop(fb, zero, vectors, &[], &mut |fb, g, _| {
+        for (ri, r) in reds.iter().enumerate() {
+            let w = r.width();
+            let tw = r.total_width();
+            let states: Vec<Vec<CValue>> = (0..REDUCE_LANES)
+                .map(|u| {
+                    let lane_base = fb.ins().imul_imm_s(vectors, u as i64);
+                    let idx = fb.ins().iadd(lane_base, g);
+                    accs.load(fb, idx, w, acc_at[ri], w).1
+                })
+                .collect();
+            let first_output = fb.ins().imul_imm_s(g, lanes);
+            let join = |fb: &mut FunctionBuilder, l: usize, block_value: &dyn Fn(&mut FunctionBuilder, &[CValue]) -> Vec<CValue>| {
+                let j = fb.ins().iadd_imm_s(first_output, l as i64);
+                let (addr, t) = totals.load(fb, j, tw, total_at[ri], tw);
+                let new = block_value(fb, &t);
+                totals.store(fb, addr, total_at[ri], &new);
+            };
+            if w == 1 && lanes > 1 {
+                // One pairwise tree on whole vectors serves every lane
+                // (`emit_columns`' block end).
+                let heads: Vec<CValue> = states.iter().map(|s| s[0]).collect();
+                let tree = pairwise_lanes(fb, vem, r, &heads);
+                for (l, v) in r.lane_values(fb, vem, &[tree]).into_iter().enumerate() {
+                    join(fb, l, &|fb, t| join_total(fb, sem, r, v, t));
+                }
+            } else {
+                let per_acc: Vec<Vec<CValue>> = states.iter().map(|s| r.lane_values(fb, vem, s)).collect();
+                for l in 0..lanes as usize {
+                    let lane_vals: Vec<CValue> = per_acc.iter().map(|v| v[l]).collect();
+                    join(fb, l, &|fb, t| join_block(fb, sem, r, &lane_vals, t));
+                }
+            }
+        }
+    });
+    fb.ins().jump(block_head, &[BlockArg::Value(blk_end)]);
+
+    // done: each output from its total, then what follows the reductions.
+    fb.switch_to_block(done);
+    let empty = fb.ins().icmp_imm_s(IntCC::Equal, inner_len, 0);
+    emit_tail_loop(fb, zero, outputs, &[], &mut |fb, j, _| {
+        let oj = fb.ins().iadd(o, j);
+        let mut lane_vals = scalar_vals.clone();
+        let mut unused = vector_vals.clone();
+        for (ri, r) in reds.iter().enumerate() {
+            let t = totals.load(fb, j, r.total_width(), total_at[ri], r.total_width()).1;
+            lane_vals[r.inst] = Some(finish_total(fb, sem, r, &t, empty));
+        }
+        emit_outer(fb, vem, sem, plans, outer_dims, oj, |i| per_row(i, 1), &mut lane_vals, &mut unused);
+        for (n, v) in k.outputs.iter().enumerate() {
+            store_output(fb, k, n, out_bases[n], oj, lane_vals[v.0 as usize].expect("outputs are computed"));
+        }
+    });
+}
