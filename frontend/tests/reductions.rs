@@ -453,8 +453,9 @@ fn column_reductions_match_the_interpreter() {
 /// bit: partial strips and blocks (rows past 1024, tails of one to seven
 /// rows), strips cut by the end of a run of the last outer coordinate (a
 /// 3-d reduction over its middle axis), a broadcast weight, a transposed
-/// view, several reductions and what follows them in one kernel, NaNs and
-/// signed zeros, on one thread and on all (the launch ranges differ).
+/// view, a heavy body (exp's, which takes strips for every run), several
+/// reductions and what follows them in one kernel, NaNs and signed zeros,
+/// on one thread and on all (the launch ranges differ).
 #[test]
 fn column_strips_match_the_interpreter() {
     let cases: &[&[usize]] = &[&[1100, 300], &[1030, 37], &[3, 40, 50], &[17, 2000]];
@@ -486,6 +487,8 @@ fn column_strips_match_the_interpreter() {
                     xp::sum(&xp::astype(&(x * 100.0).unwrap(), xp::DType::Int32).unwrap(), Some(&ax), false).unwrap(),
                     xp::any(&xp::greater(x, &xp::scalar_like(x, 2.9).unwrap()).unwrap(), Some(&ax), false).unwrap(),
                     xp::argmax(x, Some(axis), false).unwrap(),
+                    // A heavy body: strips only, no groups.
+                    xp::sum(&xp::exp(x).unwrap(), Some(&ax), false).unwrap(),
                 ];
                 if shape.len() == 2 {
                     out.push(xp::sum(&xp::matrix_transpose(&x64).unwrap(), Some(&[1]), false).unwrap());

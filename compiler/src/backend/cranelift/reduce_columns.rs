@@ -262,7 +262,7 @@ pub(super) fn emit_columns(
 
     // block_start: fresh accumulators in the canonical order.
     fb.switch_to_block(block_start);
-    let heavy = needed.iter().filter(|&&n| n).count() > HEAVY_BODY;
+    let heavy = is_heavy(needed);
     if !along && (order_free.is_some() || heavy) {
         // A quarter of the code (column_spilled.rs): the canonical block
         // only re-runs order-free reductions' blocks with a NaN, and a
@@ -448,6 +448,11 @@ pub(super) fn emit_columns(
 /// its cold region): its canonical column block keeps the accumulators in
 /// memory (`column_spilled.rs`).
 const HEAVY_BODY: usize = 24;
+
+/// Whether the body of the `needed` inner instructions is heavy.
+pub(super) fn is_heavy(needed: &[bool]) -> bool {
+    needed.iter().filter(|&&n| n).count() > HEAVY_BODY
+}
 
 /// `state` with each reduction's accumulator slots rotated by `by`: slot
 /// `(u, g)` takes slot `((u + by) % 8, g)` (`slots` as in `emit_columns`).

@@ -9,7 +9,7 @@
 use super::emit::Emitter;
 use super::column_group::{column_groups, column_inputs, emit_column_group, ColumnLayout};
 use super::column_strip::{emit_column_strip, STRIP_MIN_VECTORS};
-use super::reduce_columns::{rows_fit, ColumnInput, LaneStep};
+use super::reduce_columns::{is_heavy, rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{args_of, element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
@@ -234,23 +234,41 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                     ColumnInput { input: n, base: bases[n], first, stride: strides[rank], lane_stride: strides[rank - 1], step }
                 })
                 .collect();
-            if steps.iter().all(|s| !s.is_row()) {
-                // Over a leading axis, a wide enough run of outputs takes
-                // one strip (column_strip.rs) instead of groups.
+            // Over a leading axis, a wide enough run of outputs takes one
+            // strip (column_strip.rs) instead of groups. A heavy body whose
+            // reductions keep the canonical order has its group's
+            // accumulators in memory too (`column_spilled.rs`), so there
+            // the strip serves every run (at least one group wide, or the
+            // row loop would have it) and the group is not emitted.
+            let needed = needed_for(k, &inner, first_level.iter().map(|r| r.operand(k)), &[]);
+            let strips = steps.iter().all(|s| !s.is_row());
+            let strips_only = strips && is_heavy(&needed) && !first_level.iter().all(|r| r.order_free());
+            if strips {
                 let strip = fb.create_block();
-                let group = fb.create_block();
                 let vectors = layout.strip_vectors(&mut fb, o, col, end, dims[rank - 1], vem.lanes);
-                let wide = fb.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, vectors, STRIP_MIN_VECTORS);
-                fb.ins().brif(wide, strip, &[], group, &[]);
+                let group = (!strips_only).then(|| fb.create_block());
+                match group {
+                    Some(group) => {
+                        let wide = fb.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, vectors, STRIP_MIN_VECTORS);
+                        fb.ins().brif(wide, strip, &[], group, &[]);
+                    }
+                    None => {
+                        fb.ins().jump(strip, &[]);
+                    }
+                }
                 fb.switch_to_block(strip);
                 emit_column_strip(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, vectors, inner_len, &inner, &live, &level);
                 let outputs = fb.ins().imul_imm_s(vectors, vem.lanes as i64);
                 advance(&mut fb, o, col, &offsets, outputs, false);
-                fb.switch_to_block(group);
+                if let Some(group) = group {
+                    fb.switch_to_block(group);
+                }
             }
-            emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, inner_len, &inner, &live, &level);
-            let by = fb.ins().iconst(types::I64, lanes);
-            advance(&mut fb, o, col, &offsets, by, false);
+            if !strips_only {
+                emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, inner_len, &inner, &live, &level);
+                let by = fb.ins().iconst(types::I64, lanes);
+                advance(&mut fb, o, col, &offsets, by, false);
+            }
         }
         _ => {
             fb.ins().brif(more, row_block, &[], exit, &[]);
