@@ -13,7 +13,7 @@ mod cuda;
 #[cfg(feature = "cuda")]
 pub use cuda::dry_run as gpu_dry_run;
 
-use crate::backend::cranelift::LaneStep;
+use crate::backend::cranelift::{LaneStep, STRIP_VECTORS};
 use crate::cache::{self, KernelRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef, NodeSummary, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
@@ -141,7 +141,14 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
     let started = Instant::now();
     let f = cpu.entry;
     let inner: usize = low.dims[low.outer_rank..].iter().product();
-    let grain = (entry.grain() / inner.max(1)).max(1);
+    let mut grain = (entry.grain() / inner.max(1)).max(1);
+    if columns.is_some() {
+        // Strips read runs of up to STRIP_VECTORS vectors of each row;
+        // narrower chunks cut the runs short (float32 over two threads in
+        // chunks of 128 outputs ran no faster than one thread), as long
+        // as every thread still gets a chunk.
+        grain = grain.max((STRIP_VECTORS as usize * cpu.lanes as usize).min(n / parallel::num_threads().max(1)));
+    }
     parallel::for_each_range(n, grain, cpu.output_align, |a, b| match engine {
         // SAFETY: `launch_args` checked every input's extent against its
         // buffer, and outputs hold `n` elements of their dtype.

@@ -29,8 +29,9 @@ use cranelift_frontend::FunctionBuilder;
 
 /// Column vectors a strip holds at most: 1 KB of each row per trip of
 /// eight rows, long runs of lines for the prefetchers, with the
-/// accumulators (8 KB a state value) in L1.
-pub(super) const STRIP_VECTORS: i64 = 64;
+/// accumulators (8 KB a state value) in L1. The launcher cuts column
+/// launches no finer (`execute::run_cpu_kernel`).
+pub const STRIP_VECTORS: i64 = 64;
 
 /// Column vectors below which a strip is not worth its block-end loop:
 /// the launcher's ranges are 4 vectors apart, so a launch range of fewer

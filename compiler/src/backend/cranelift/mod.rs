@@ -14,6 +14,7 @@ mod skeleton;
 mod types;
 mod unrolled;
 
+pub use column_strip::STRIP_VECTORS;
 pub use lanes::choose_lanes;
 pub use reduce_columns::LaneStep;
 
