@@ -15,12 +15,11 @@
 //! result keeps the interpreter's bits, and data with a NaN in every block
 //! pays for both loops.
 
-use super::column_spilled::{emit_block_loops, GroupRowValues, StateSlot};
 use super::emit::Emitter;
 use super::reduce_pass::{join_total, Red};
 use super::skeleton::{any_lane, args_of, emit_tail_loop, enter_loop};
 use crate::kernel_ir::REDUCE_LANES;
-use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, Block, BlockArg, InstBuilder, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// Where one block of the column loop starts and goes on.
@@ -54,12 +53,9 @@ pub(super) fn pure_load() -> MemFlagsData {
 /// Fills `b.entry` with one block of `reds` (all order-free) over `groups`
 /// column vectors, ending in a jump to `b.next` or, for a block with a
 /// NaN, to `b.canonical`.
-///
-/// With `heavy` (the values for a column vector given as a value), the
-/// accumulators live in memory and a trip is one column vector's eight
-/// rows (`column_spilled.rs`): eight copies of a heavy body instead of
-/// 32, for one load and store of an accumulator per eight rows.
-pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem: &Emitter, reds: &[Red], groups: usize, b: &OrderFreeBlock, row_values: &RowValues, heavy: Option<&GroupRowValues>) {
+/// (A heavy body never comes here: its runs take strips, whose order-free
+/// block keeps the accumulators in memory, `column_strip.rs`.)
+pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem: &Emitter, reds: &[Red], groups: usize, b: &OrderFreeBlock, row_values: &RowValues) {
     let k = vem.kernel;
     let lanes = vem.lanes as usize;
     let operand = |vals: &[Option<CValue>], r: &Red| vals[r.operand(k).0 as usize].expect("reduced values are computed");
@@ -75,82 +71,47 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
         init.extend(std::iter::repeat_n(id, groups));
     }
     let state_types: Vec<Type> = init.iter().map(|&v| fb.func.dfg.value_type(v)).collect();
-    if let Some(values_of) = heavy {
-        let state = StateSlot::new(fb, &init);
-        // Column vector g's accumulator of each reduction, and where it is.
-        let load_accs = |fb: &mut FunctionBuilder, g: CValue| -> Vec<(CValue, CValue)> {
-            (0..reds.len())
-                .map(|ri| {
-                    let (addr, v) = state.load(fb, g, 1, ri * groups, 1);
-                    (addr, v[0])
-                })
-                .collect()
-        };
-        // Rows r .. r + 8 of column vector g, combined pairwise, into its
-        // accumulators (reduction ri's at ri * groups + g).
-        let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
-            let accs = load_accs(fb, g);
-            for (ri, (red, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, r, &|fb, row| values_of(fb, row, g))).enumerate() {
-                let (addr, acc) = accs[ri];
-                let v = red.combine_order_free(fb, vem, acc, rows);
-                state.store(fb, addr, ri * groups, &[v]);
-            }
-        };
-        let step = |fb: &mut FunctionBuilder, row: CValue, g: CValue, _: CValue| {
-            let accs = load_accs(fb, g);
-            let vals = values_of(fb, row, g);
-            for (ri, (red, (addr, acc))) in reds.iter().zip(accs).enumerate() {
-                let v = red.combine_order_free(fb, vem, acc, operand(&vals, red));
-                state.store(fb, addr, ri * groups, &[v]);
-            }
-        };
-        let groups = fb.ins().iconst(types::I64, groups as i64);
-        emit_block_loops(fb, groups, b.start, b.end, &trip, &step);
-        let done = state.load_all(fb);
-        fb.ins().jump(end, &args_of(&done));
-    } else {
-        let group = fb.create_block();
-        let body = fb.create_block();
-        let tail_test = fb.create_block();
-        let tail = fb.create_block();
-        // group(r, state...): eight rows at a time.
-        let (gr, state) = enter_loop(fb, group, b.start, &init);
-        let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
-        let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, b.end);
-        fb.ins().brif(whole, body, &[], tail_test, &[]);
+    let group = fb.create_block();
+    let body = fb.create_block();
+    let tail_test = fb.create_block();
+    let tail = fb.create_block();
+    // group(r, state...): eight rows at a time.
+    let (gr, state) = enter_loop(fb, group, b.start, &init);
+    let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
+    let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, b.end);
+    fb.ins().brif(whole, body, &[], tail_test, &[]);
 
-        // body: per column vector, the eight rows' values combined pairwise,
-        // then folded into the accumulator once.
-        fb.switch_to_block(body);
-        let mut next = state.clone();
+    // body: per column vector, the eight rows' values combined pairwise,
+    // then folded into the accumulator once.
+    fb.switch_to_block(body);
+    let mut next = state.clone();
+    for g in 0..groups {
+        for (ri, (r, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, gr, &|fb, row| row_values(fb, row, g))).enumerate() {
+            let a = ri * groups + g;
+            next[a] = r.combine_order_free(fb, vem, next[a], rows);
+        }
+    }
+    let mut a = vec![BlockArg::Value(group_end)];
+    a.extend(args_of(&next));
+    fb.ins().jump(group, &a);
+
+    // tail_test: a block whose length is a multiple of eight has no tail.
+    fb.switch_to_block(tail_test);
+    let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, b.end);
+    fb.ins().brif(some_left, tail, &[], end, &args_of(&state));
+
+    // tail: one to seven rows, a loop of one row a trip.
+    fb.switch_to_block(tail);
+    let (_, left) = emit_tail_loop(fb, gr, b.end, &state, &mut |fb, r, state| {
         for g in 0..groups {
-            for (ri, (r, rows)) in reds.iter().zip(combine_rows(fb, vem, reds, gr, &|fb, row| row_values(fb, row, g))).enumerate() {
+            let vals = row_values(fb, r, g);
+            for (ri, red) in reds.iter().enumerate() {
                 let a = ri * groups + g;
-                next[a] = r.combine_order_free(fb, vem, next[a], rows);
+                state[a] = red.combine_order_free(fb, vem, state[a], operand(&vals, red));
             }
         }
-        let mut a = vec![BlockArg::Value(group_end)];
-        a.extend(args_of(&next));
-        fb.ins().jump(group, &a);
-
-        // tail_test: a block whose length is a multiple of eight has no tail.
-        fb.switch_to_block(tail_test);
-        let some_left = fb.ins().icmp(IntCC::UnsignedLessThan, gr, b.end);
-        fb.ins().brif(some_left, tail, &[], end, &args_of(&state));
-
-        // tail: one to seven rows, a loop of one row a trip.
-        fb.switch_to_block(tail);
-        let (_, left) = emit_tail_loop(fb, gr, b.end, &state, &mut |fb, r, state| {
-            for g in 0..groups {
-                let vals = row_values(fb, r, g);
-                for (ri, red) in reds.iter().enumerate() {
-                    let a = ri * groups + g;
-                    state[a] = red.combine_order_free(fb, vem, state[a], operand(&vals, red));
-                }
-            }
-        });
-        fb.ins().jump(end, &args_of(&left));
-    }
+    });
+    fb.ins().jump(end, &args_of(&left));
 
     // end(state...): back to the canonical order if a lane is in doubt.
     let done: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(end, t)).collect();
@@ -193,7 +154,7 @@ pub(super) fn emit_order_free_block(fb: &mut FunctionBuilder, vem: &Emitter, sem
 /// Per reduction, its operands in the eight rows from `r` (`values_of`
 /// gives a row's kernel values) combined pairwise: the block's dependency
 /// chain takes one step for all of them.
-fn combine_rows(fb: &mut FunctionBuilder, vem: &Emitter, reds: &[Red], r: CValue, values_of: &dyn Fn(&mut FunctionBuilder, CValue) -> Vec<Option<CValue>>) -> Vec<CValue> {
+pub(super) fn combine_rows(fb: &mut FunctionBuilder, vem: &Emitter, reds: &[Red], r: CValue, values_of: &dyn Fn(&mut FunctionBuilder, CValue) -> Vec<Option<CValue>>) -> Vec<CValue> {
     let k = vem.kernel;
     let rows: Vec<Vec<Option<CValue>>> = (0..REDUCE_LANES)
         .map(|u| {

@@ -5,19 +5,16 @@
 //! each of the group's column vectors and unrolls its trip over all of
 //! them: 32 copies of the body in the loop, 36 with the tail. That is the
 //! fastest form for a light body, whose trip is a few loads and adds. For
-//! two kinds of kernel it costs compile time for no run time:
-//!
-//! * order-free reductions (`Red::order_free`), whose canonical block only
-//!   runs again a block that had a NaN (`column_order_free.rs`);
-//! * heavy bodies (exp's), where the body's arithmetic outweighs a load
-//!   and a store of the accumulator per row.
+//! order-free reductions (`Red::order_free`), whose canonical block only
+//! runs again a block that had a NaN (`column_order_free.rs`), it costs
+//! compile time for no run time.
 //!
 //! Here the accumulators live in a stack slot, indexed by column vector
 //! and canonical lane, so a trip is eight rows of one column vector and
 //! the tail one row of one column vector: nine copies of the body in all.
 //! The order and the folds are the register form's, so the bits are too.
-//! The same loops (`emit_block_loops`, `StateSlot`) serve a heavy body's
-//! order-free block (`column_order_free.rs`).
+//! The same loops (`emit_block_loops`, `StateSlot`) serve the strips
+//! (`column_strip.rs`), where every body's accumulators are in memory.
 
 use super::emit::Emitter;
 use super::reduce_columns::{ColumnInput, LaneStep};

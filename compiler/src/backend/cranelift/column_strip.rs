@@ -16,15 +16,20 @@
 //! running totals live in stack slots, and a loop over the strip's vectors
 //! ends each block and stores the outputs. Each output's order of
 //! accumulation is the register form's, so the bits are the interpreter's.
+//! Order-free reductions (integers, bools, float min/max) first try each
+//! block with one accumulator per column vector, as their groups do
+//! (`column_order_free.rs`), and run a block with a NaN (or -0, for max)
+//! again in the canonical order.
 
+use super::column_order_free::{combine_rows, pure_load};
 use super::column_spilled::{emit_block_loops, inputs_of_group, StateSlot};
 use super::emit::Emitter;
 use super::reduce_columns::{load_across, ColumnInput};
 use super::reduce_loop::{emit_inner_body, emit_outer, needed_for};
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
-use super::skeleton::{emit_tail_loop, enter_loop, mem, store_output, InputPlan};
+use super::skeleton::{any_lane, emit_tail_loop, enter_loop, mem, store_output, InputPlan};
 use crate::kernel_ir::{Op, REDUCE_BLOCK, REDUCE_LANES};
-use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, InstBuilder, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// Column vectors a strip holds at most: 1 KB of each row per trip of
@@ -90,6 +95,15 @@ pub(super) fn emit_column_strip(
     }
     let accs = StateSlot::uninit(fb, acc_types);
     let totals = StateSlot::uninit(fb, total_types);
+    // Order-free reductions first try each block with one accumulator per
+    // column vector (`column_order_free.rs`): value `free_at[ri] + g`.
+    let order_free = reds.iter().all(|r| r.order_free());
+    let (mut free_types, mut free_at) = (Vec::new(), Vec::new());
+    for r in reds {
+        free_at.push(free_types.len());
+        free_types.extend(std::iter::repeat_n(r.state_types(vem)[0], most));
+    }
+    let free = order_free.then(|| StateSlot::uninit(fb, free_types));
     let outputs = fb.ins().imul_imm_s(vectors, lanes);
     let zero = fb.ins().iconst(types::I64, 0);
     emit_tail_loop(fb, zero, outputs, &[], &mut |fb, j, _| {
@@ -112,6 +126,19 @@ pub(super) fn emit_column_strip(
         let e = fb.ins().iadd_imm_s(r0, REDUCE_BLOCK as i64);
         fb.ins().umin(e, inner_len)
     };
+    let canonical = fb.create_block();
+    match &free {
+        Some(free) => {
+            let ahead = OrderFreeStrip { vem, sem, reds, inputs, plans, needed: &needed, outer_vals: &vector_vals, order: &order, free, free_at: &free_at, totals: &totals, total_at: &total_at };
+            ahead.emit_block(fb, r0, blk_end, vectors, canonical, block_head);
+        }
+        None => {
+            fb.ins().jump(canonical, &[]);
+        }
+    }
+
+    // canonical: the block with eight accumulators per column vector.
+    fb.switch_to_block(canonical);
     let slots = fb.ins().imul_imm_s(vectors, REDUCE_LANES as i64);
     emit_tail_loop(fb, zero, slots, &[], &mut |fb, idx, _| {
         for (ri, r) in reds.iter().enumerate() {
@@ -198,4 +225,103 @@ pub(super) fn emit_column_strip(
             store_output(fb, k, n, out_bases[n], oj, lane_vals[v.0 as usize].expect("outputs are computed"));
         }
     });
+}
+
+/// A strip's block of order-free reductions (`column_order_free.rs`):
+/// one accumulator per column vector, eight rows combined pairwise before
+/// they meet it; a block with a lane in doubt (a NaN, or -0 for max) runs
+/// again in the canonical order.
+struct OrderFreeStrip<'a> {
+    vem: &'a Emitter<'a>,
+    sem: &'a Emitter<'a>,
+    reds: &'a [Red],
+    inputs: &'a [ColumnInput],
+    plans: &'a [InputPlan],
+    needed: &'a [bool],
+    outer_vals: &'a [Option<CValue>],
+    order: &'a [usize],
+    free: &'a StateSlot,
+    free_at: &'a [usize],
+    totals: &'a StateSlot,
+    total_at: &'a [usize],
+}
+
+impl OrderFreeStrip<'_> {
+    /// Rows `start .. end` folded into the accumulators, then on to
+    /// `canonical` (a lane in doubt) or, with each output's value joined
+    /// to its total, to `next` with `end`.
+    fn emit_block(&self, fb: &mut FunctionBuilder, start: CValue, end: CValue, vectors: CValue, canonical: Block, next: Block) {
+        let (vem, k) = (self.vem, self.vem.kernel);
+        let zero = fb.ins().iconst(types::I64, 0);
+        emit_tail_loop(fb, zero, vectors, &[], &mut |fb, g, _| {
+            for (r, &at) in self.reds.iter().zip(self.free_at) {
+                let id = r.initial_state(fb, vem)[0];
+                let addr = self.free.addr(fb, g, 1);
+                self.free.store(fb, addr, at, &[id]);
+            }
+        });
+        // Accumulators are loaded before the rows' values (`StateSlot::load`).
+        let held = |fb: &mut FunctionBuilder, g: CValue| -> Vec<(CValue, CValue)> {
+            self.free_at.iter().map(|&at| {
+                let (addr, v) = self.free.load(fb, g, 1, at, 1);
+                (addr, v[0])
+            })
+            .collect()
+        };
+        let row_values = |fb: &mut FunctionBuilder, row: CValue, g: CValue| {
+            let moved = inputs_of_group(fb, vem, self.inputs, g);
+            let loaded = load_across(fb, vem, &moved, row, 0, pure_load());
+            emit_inner_body(fb, vem, self.plans, self.needed, self.outer_vals, self.order, &loaded)
+        };
+        let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
+            let accs = held(fb, g);
+            let rows = combine_rows(fb, vem, self.reds, r, &|fb, row| row_values(fb, row, g));
+            for (((red, &at), (addr, acc)), v) in self.reds.iter().zip(self.free_at).zip(accs).zip(rows) {
+                let folded = red.combine_order_free(fb, vem, acc, v);
+                self.free.store(fb, addr, at, &[folded]);
+            }
+        };
+        let step = |fb: &mut FunctionBuilder, row: CValue, g: CValue, _: CValue| {
+            let accs = held(fb, g);
+            let vals = row_values(fb, row, g);
+            for ((red, &at), (addr, acc)) in self.reds.iter().zip(self.free_at).zip(accs) {
+                let v = vals[red.operand(k).0 as usize].expect("reduced values are computed");
+                let folded = red.combine_order_free(fb, vem, acc, v);
+                self.free.store(fb, addr, at, &[folded]);
+            }
+        };
+        emit_block_loops(fb, vectors, start, end, &trip, &step);
+
+        let join = fb.create_block();
+        if self.reds.iter().any(|r| r.split()) {
+            let none = fb.ins().iconst(types::I8, 0);
+            let (_, doubt) = emit_tail_loop(fb, zero, vectors, &[none], &mut |fb, g, doubt| {
+                let accs = held(fb, g);
+                let masks: Vec<CValue> = self.reds.iter().zip(accs).filter_map(|(r, (_, acc))| r.order_free_doubt(fb, vem, acc)).collect();
+                if let Some(any) = any_lane(fb, &masks) {
+                    doubt[0] = fb.ins().bor(doubt[0], any);
+                }
+            });
+            fb.ins().brif(doubt[0], canonical, &[], join, &[]);
+        } else {
+            fb.ins().jump(join, &[]);
+        }
+
+        // join: each output's block value joined to its running total.
+        fb.switch_to_block(join);
+        let lanes = vem.lanes as i64;
+        emit_tail_loop(fb, zero, vectors, &[], &mut |fb, g, _| {
+            let accs = held(fb, g);
+            let first_output = fb.ins().imul_imm_s(g, lanes);
+            for ((ri, r), (_, acc)) in self.reds.iter().enumerate().zip(accs) {
+                for (l, v) in r.order_free_lane_values(fb, vem, acc).into_iter().enumerate() {
+                    let j = fb.ins().iadd_imm_s(first_output, l as i64);
+                    let (addr, t) = self.totals.load(fb, j, r.total_width(), self.total_at[ri], r.total_width());
+                    let new = join_total(fb, self.sem, r, v, &t);
+                    self.totals.store(fb, addr, self.total_at[ri], &new);
+                }
+            }
+        });
+        fb.ins().jump(next, &[BlockArg::Value(end)]);
+    }
 }

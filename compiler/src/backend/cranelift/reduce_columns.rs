@@ -23,7 +23,7 @@
 //! loops, and the interpreter, give the same bits.
 
 use super::column_order_free::{emit_order_free_block, pure_load, OrderFreeBlock};
-use super::column_spilled::{emit_spilled_block, inputs_of_group, GroupRowValues, SpilledBlock};
+use super::column_spilled::{emit_spilled_block, inputs_of_group, SpilledBlock};
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
@@ -262,11 +262,10 @@ pub(super) fn emit_columns(
 
     // block_start: fresh accumulators in the canonical order.
     fb.switch_to_block(block_start);
-    let heavy = is_heavy(needed);
-    if !along && (order_free.is_some() || heavy) {
+    if order_free.is_some() {
         // A quarter of the code (column_spilled.rs): the canonical block
-        // only re-runs order-free reductions' blocks with a NaN, and a
-        // heavy body outweighs the accumulators' loads and stores.
+        // only re-runs order-free reductions' blocks with a NaN. (Heavy
+        // bodies over a leading axis take strips only, column_strip.rs.)
         let block = SpilledBlock { reds, groups, slots: &slots, start: r0, end: blk_end, exit: block_end };
         emit_spilled_block(fb, vem, &block, &|fb, r, g| {
             let moved = inputs_of_group(fb, vem, inputs, g);
@@ -418,12 +417,7 @@ pub(super) fn emit_columns(
             let loaded = load_across(fb, vem, inputs, r, g, pure_load());
             emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded)
         };
-        let group_row_values = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
-            let moved = inputs_of_group(fb, vem, inputs, g);
-            let loaded = load_across(fb, vem, &moved, r, 0, pure_load());
-            emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded)
-        };
-        emit_order_free_block(fb, vem, sem, reds, groups, &block, &row_values, heavy.then_some(&group_row_values as &GroupRowValues));
+        emit_order_free_block(fb, vem, sem, reds, groups, &block, &row_values);
     }
 
     // done(totals...)
@@ -445,8 +439,9 @@ pub(super) fn emit_columns(
 }
 
 /// Inner instructions above which a body is heavy (exp's takes ~54 with
-/// its cold region): its canonical column block keeps the accumulators in
-/// memory (`column_spilled.rs`).
+/// its cold region): over a leading axis its runs take strips only
+/// (`column_strip.rs`, accumulators in memory), for a quarter of the
+/// register form's copies of the body.
 const HEAVY_BODY: usize = 24;
 
 /// Whether the body of the `needed` inner instructions is heavy.

@@ -235,14 +235,15 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                 })
                 .collect();
             // Over a leading axis, a wide enough run of outputs takes one
-            // strip (column_strip.rs) instead of groups. A heavy body whose
-            // reductions keep the canonical order has its group's
-            // accumulators in memory too (`column_spilled.rs`), so there
-            // the strip serves every run (at least one group wide, or the
-            // row loop would have it) and the group is not emitted.
+            // strip (column_strip.rs) instead of groups. A heavy body's
+            // group keeps its accumulators in memory too
+            // (`column_spilled.rs`, and `column_order_free.rs`'s heavy
+            // form), so there the strip serves every run (at least one
+            // group wide, or the row loop would have it) and the group is
+            // not emitted.
             let needed = needed_for(k, &inner, first_level.iter().map(|r| r.operand(k)), &[]);
             let strips = steps.iter().all(|s| !s.is_row());
-            let strips_only = strips && is_heavy(&needed) && !first_level.iter().all(|r| r.order_free());
+            let strips_only = strips && is_heavy(&needed);
             if strips {
                 let strip = fb.create_block();
                 let vectors = layout.strip_vectors(&mut fb, o, col, end, dims[rank - 1], vem.lanes);
