@@ -158,44 +158,67 @@ pub(super) fn column_groups(steps: &[LaneStep]) -> usize {
     }
 }
 
+/// The kernel around a column group's or strip's reductions, over the
+/// outputs from `o` on: the per-row values before the reductions, the same
+/// for every output (`column_inputs`), found once at `o`; then, output by
+/// output, what follows the reductions, and the stores.
+pub(super) struct ColumnOutputs<'a> {
+    pub vem: &'a Emitter<'a>,
+    pub sem: &'a Emitter<'a>,
+    pub plans: &'a [InputPlan],
+    outer_dims: &'a [CValue],
+    out_bases: &'a [CValue],
+    pub inner: &'a [bool],
+    live: &'a [bool],
+    level: &'a [u32],
+    scalar_vals: Vec<Option<CValue>>,
+    /// Per-row values splatted, for the inner bodies.
+    pub vector_vals: Vec<Option<CValue>>,
+}
+
+impl<'a> ColumnOutputs<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(fb: &mut FunctionBuilder, vem: &'a Emitter<'a>, sem: &'a Emitter<'a>, plans: &'a [InputPlan], outer_dims: &'a [CValue], out_bases: &'a [CValue], inner: &'a [bool], live: &'a [bool], level: &'a [u32], o: CValue) -> Self {
+        let k = vem.kernel;
+        let mut c = ColumnOutputs { vem, sem, plans, outer_dims, out_bases, inner, live, level, scalar_vals: vec![None; k.insts.len()], vector_vals: vec![None; k.insts.len()] };
+        let (mut scalar_vals, mut vector_vals) = (std::mem::take(&mut c.scalar_vals), std::mem::take(&mut c.vector_vals));
+        emit_outer(fb, vem, sem, plans, outer_dims, o, |i| c.per_row(i, 0), &mut scalar_vals, &mut vector_vals);
+        c.scalar_vals = scalar_vals;
+        c.vector_vals = vector_vals;
+        c
+    }
+
+    fn per_row(&self, i: usize, l: u32) -> bool {
+        !self.inner[i] && self.live[i] && self.level[i] == l && !matches!(self.vem.kernel.insts[i].op, Op::Reduce(..))
+    }
+
+    /// Output `ol`, given its value of each of `reds`: what follows the
+    /// reductions, and the stores.
+    pub(super) fn store(&self, fb: &mut FunctionBuilder, reds: &[Red], ol: CValue, values: &[CValue]) {
+        let k = self.vem.kernel;
+        let mut lane_vals = self.scalar_vals.clone();
+        let mut unused = self.vector_vals.clone();
+        for (r, &v) in reds.iter().zip(values) {
+            lane_vals[r.inst] = Some(v);
+        }
+        emit_outer(fb, self.vem, self.sem, self.plans, self.outer_dims, ol, |i| self.per_row(i, 1), &mut lane_vals, &mut unused);
+        for (n, v) in k.outputs.iter().enumerate() {
+            store_output(fb, k, n, self.out_bases[n], ol, lane_vals[v.0 as usize].expect("outputs are computed"));
+        }
+    }
+}
+
 /// `column_groups(steps) * vem.lanes` outputs from `o` on through the column
 /// path, stored; `reds` are the kernel's (one level of) reductions.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn emit_column_group(
-    fb: &mut FunctionBuilder,
-    vem: &Emitter,
-    sem: &Emitter,
-    plans: &[InputPlan],
-    outer_dims: &[CValue],
-    out_bases: &[CValue],
-    inputs: &[ColumnInput],
-    reds: &[Red],
-    o: CValue,
-    inner_len: CValue,
-    inner: &[bool],
-    live: &[bool],
-    level: &[u32],
-) {
-    let k = vem.kernel;
-    let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
-    let per_row = |i: usize, l: u32| !inner[i] && live[i] && level[i] == l && !is_red(i);
-    let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
-    let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
-    emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
-    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+pub(super) fn emit_column_group(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], o: CValue, inner_len: CValue) {
+    let (vem, k) = (outs.vem, outs.vem.kernel);
+    let needed = needed_for(k, outs.inner, reds.iter().map(|r| r.operand(k)), &[]);
     let steps: Vec<LaneStep> = inputs.iter().map(|c| c.step).collect();
     let groups = column_groups(&steps);
-    let results = emit_columns(fb, vem, sem, plans, reds, &needed, &vector_vals, inputs, inner_len, groups);
+    let results = emit_columns(fb, vem, outs.sem, outs.plans, reds, &needed, &outs.vector_vals, inputs, inner_len, groups);
     for l in 0..vem.lanes as usize * groups {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
-        let mut lane_vals = scalar_vals.clone();
-        let mut unused = vector_vals.clone();
-        for (r, per_lane) in reds.iter().zip(&results) {
-            lane_vals[r.inst] = Some(per_lane[l]);
-        }
-        emit_outer(fb, vem, sem, plans, outer_dims, ol, |i| per_row(i, 1), &mut lane_vals, &mut unused);
-        for (n, v) in k.outputs.iter().enumerate() {
-            store_output(fb, k, n, out_bases[n], ol, lane_vals[v.0 as usize].expect("outputs are computed"));
-        }
+        let values: Vec<CValue> = results.iter().map(|per_lane| per_lane[l]).collect();
+        outs.store(fb, reds, ol, &values);
     }
 }

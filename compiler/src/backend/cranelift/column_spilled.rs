@@ -112,6 +112,19 @@ impl StateSlot {
         }
     }
 
+    /// Each reduction's operand among `values_of`'s folded into its
+    /// accumulator `idx` (reduction `ri`'s at `slots[ri]` = (first value,
+    /// width)), the accumulators loaded first (see `load`).
+    pub(super) fn fold_in(&self, fb: &mut FunctionBuilder, vem: &Emitter, reds: &[Red], slots: &[(usize, usize)], idx: CValue, values_of: &dyn Fn(&mut FunctionBuilder) -> Vec<Option<CValue>>) {
+        let held: Vec<(CValue, Vec<CValue>)> = slots.iter().map(|&(at, w)| self.load(fb, idx, w, at, w)).collect();
+        let vals = values_of(fb);
+        for ((r, &(at, _)), (addr, acc)) in reds.iter().zip(slots).zip(held) {
+            let v = vals[r.operand(vem.kernel).0 as usize].expect("reduced values are computed");
+            let folded = r.fold_in(fb, vem, &acc, v);
+            self.store(fb, addr, at, &folded);
+        }
+    }
+
     /// Every value, in order.
     pub(super) fn load_all(&self, fb: &mut FunctionBuilder) -> Vec<CValue> {
         let zero = fb.ins().iconst(types::I64, 0);
@@ -169,7 +182,6 @@ pub(super) fn emit_block_loops(fb: &mut FunctionBuilder, groups: CValue, start: 
 /// Fills the current (empty) block with one canonical block over `b`'s
 /// rows and jumps to `b.exit`.
 pub(super) fn emit_spilled_block(fb: &mut FunctionBuilder, vem: &Emitter, b: &SpilledBlock, row_values: &GroupRowValues) {
-    let k = vem.kernel;
     let mut init = Vec::new();
     for r in b.reds {
         let ident = r.initial_state(fb, vem);
@@ -180,13 +192,7 @@ pub(super) fn emit_spilled_block(fb: &mut FunctionBuilder, vem: &Emitter, b: &Sp
     let state = StateSlot::new(fb, &init);
     // Row `row` into accumulator `idx` (`u * groups + g`) of every reduction.
     let fold_row = |fb: &mut FunctionBuilder, row: CValue, g: CValue, idx: CValue| {
-        let accs: Vec<(CValue, Vec<CValue>)> = b.slots.iter().map(|&(at, w)| state.load(fb, idx, w, at, w)).collect();
-        let vals = row_values(fb, row, g);
-        for ((r, &(at, _)), (addr, acc)) in b.reds.iter().zip(b.slots).zip(accs) {
-            let v = vals[r.operand(k).0 as usize].expect("reduced values are computed");
-            let folded = r.fold_in(fb, vem, &acc, v);
-            state.store(fb, addr, at, &folded);
-        }
+        state.fold_in(fb, vem, b.reds, b.slots, idx, &|fb| row_values(fb, row, g));
     };
     let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
         for u in 0..REDUCE_LANES {

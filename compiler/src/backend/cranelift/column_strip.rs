@@ -25,10 +25,11 @@ use super::column_order_free::{combine_rows, pure_load};
 use super::column_spilled::{emit_block_loops, inputs_of_group, StateSlot};
 use super::emit::Emitter;
 use super::reduce_columns::{load_across, ColumnInput};
-use super::reduce_loop::{emit_inner_body, emit_outer, needed_for};
+use super::column_group::ColumnOutputs;
+use super::reduce_loop::{emit_inner_body, needed_for};
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
-use super::skeleton::{any_lane, emit_tail_loop, enter_loop, mem, store_output, InputPlan};
-use crate::kernel_ir::{Op, REDUCE_BLOCK, REDUCE_LANES};
+use super::skeleton::{any_lane, emit_tail_loop, enter_loop, mem, InputPlan};
+use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
@@ -44,36 +45,15 @@ pub const STRIP_VECTORS: i64 = 64;
 pub(super) const STRIP_MIN_VECTORS: i64 = 8;
 
 /// `vectors * vem.lanes` outputs from `o` on (`vectors` a value, 1 to
-/// `STRIP_VECTORS`) through the column path, stored. Arguments as
-/// `column_group::emit_column_group`'s.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn emit_column_strip(
-    fb: &mut FunctionBuilder,
-    vem: &Emitter,
-    sem: &Emitter,
-    plans: &[InputPlan],
-    outer_dims: &[CValue],
-    out_bases: &[CValue],
-    inputs: &[ColumnInput],
-    reds: &[Red],
-    o: CValue,
-    vectors: CValue,
-    inner_len: CValue,
-    inner: &[bool],
-    live: &[bool],
-    level: &[u32],
-) {
+/// `STRIP_VECTORS`) through the column path, stored; `reds` are the
+/// kernel's (one level of) reductions.
+pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], o: CValue, vectors: CValue, inner_len: CValue) {
+    let (vem, sem, plans) = (outs.vem, outs.sem, outs.plans);
     let k = vem.kernel;
     let lanes = vem.lanes as i64;
     let most = STRIP_VECTORS as usize;
-    let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
-    let per_row = |i: usize, l: u32| !inner[i] && live[i] && level[i] == l && !is_red(i);
-    // What comes before the reductions is the same for every output
-    // (`column_group::column_inputs`): found once, at `o`.
-    let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
-    let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
-    emit_outer(fb, vem, sem, plans, outer_dims, o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
-    let needed = needed_for(k, inner, reds.iter().map(|r| r.operand(k)), &[]);
+    let vector_vals = &outs.vector_vals;
+    let needed = needed_for(k, outs.inner, reds.iter().map(|r| r.operand(k)), &[]);
     let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
 
     // Accumulator (u, g) of reduction ri: value `acc_at[ri] + (u * vectors
@@ -129,7 +109,7 @@ pub(super) fn emit_column_strip(
     let canonical = fb.create_block();
     match &free {
         Some(free) => {
-            let ahead = OrderFreeStrip { vem, sem, reds, inputs, plans, needed: &needed, outer_vals: &vector_vals, order: &order, free, free_at: &free_at, totals: &totals, total_at: &total_at };
+            let ahead = OrderFreeStrip { vem, sem, reds, inputs, plans, needed: &needed, outer_vals: vector_vals, order: &order, free, free_at: &free_at, totals: &totals, total_at: &total_at };
             ahead.emit_block(fb, r0, blk_end, vectors, canonical, block_head);
         }
         None => {
@@ -149,16 +129,13 @@ pub(super) fn emit_column_strip(
     });
     // Row `row` of column vector `g` into accumulator `idx` (`u * vectors
     // + g`), accumulators loaded first (see `StateSlot::load`).
+    let acc_slots: Vec<(usize, usize)> = reds.iter().zip(&acc_at).map(|(r, &at)| (at, r.width())).collect();
     let fold_row = |fb: &mut FunctionBuilder, row: CValue, g: CValue, idx: CValue| {
-        let held: Vec<(CValue, Vec<CValue>)> = reds.iter().zip(&acc_at).map(|(r, &at)| accs.load(fb, idx, r.width(), at, r.width())).collect();
-        let moved = inputs_of_group(fb, vem, inputs, g);
-        let loaded = load_across(fb, vem, &moved, row, 0, mem());
-        let vals = emit_inner_body(fb, vem, plans, &needed, &vector_vals, &order, &loaded);
-        for ((r, &at), (addr, acc)) in reds.iter().zip(&acc_at).zip(held) {
-            let v = vals[r.operand(k).0 as usize].expect("reduced values are computed");
-            let folded = r.fold_in(fb, vem, &acc, v);
-            accs.store(fb, addr, at, &folded);
-        }
+        accs.fold_in(fb, vem, reds, &acc_slots, idx, &|fb| {
+            let moved = inputs_of_group(fb, vem, inputs, g);
+            let loaded = load_across(fb, vem, &moved, row, 0, mem());
+            emit_inner_body(fb, vem, plans, &needed, vector_vals, &order, &loaded)
+        });
     };
     let trip = |fb: &mut FunctionBuilder, r: CValue, g: CValue| {
         for u in 0..REDUCE_LANES {
@@ -214,16 +191,15 @@ pub(super) fn emit_column_strip(
     let empty = fb.ins().icmp_imm_s(IntCC::Equal, inner_len, 0);
     emit_tail_loop(fb, zero, outputs, &[], &mut |fb, j, _| {
         let oj = fb.ins().iadd(o, j);
-        let mut lane_vals = scalar_vals.clone();
-        let mut unused = vector_vals.clone();
-        for (ri, r) in reds.iter().enumerate() {
-            let t = totals.load(fb, j, r.total_width(), total_at[ri], r.total_width()).1;
-            lane_vals[r.inst] = Some(finish_total(fb, sem, r, &t, empty));
-        }
-        emit_outer(fb, vem, sem, plans, outer_dims, oj, |i| per_row(i, 1), &mut lane_vals, &mut unused);
-        for (n, v) in k.outputs.iter().enumerate() {
-            store_output(fb, k, n, out_bases[n], oj, lane_vals[v.0 as usize].expect("outputs are computed"));
-        }
+        let values: Vec<CValue> = reds
+            .iter()
+            .enumerate()
+            .map(|(ri, r)| {
+                let t = totals.load(fb, j, r.total_width(), total_at[ri], r.total_width()).1;
+                finish_total(fb, sem, r, &t, empty)
+            })
+            .collect();
+        outs.store(fb, reds, oj, &values);
     });
 }
 

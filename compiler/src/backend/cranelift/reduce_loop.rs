@@ -7,7 +7,7 @@
 //! stored, with the row still in cache for the second and third walks.
 
 use super::emit::Emitter;
-use super::column_group::{column_groups, column_inputs, emit_column_group, ColumnLayout};
+use super::column_group::{column_groups, column_inputs, emit_column_group, ColumnLayout, ColumnOutputs};
 use super::column_strip::{emit_column_strip, STRIP_MIN_VECTORS};
 use super::reduce_columns::{is_heavy, rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
@@ -258,7 +258,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                     }
                 }
                 fb.switch_to_block(strip);
-                emit_column_strip(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, vectors, inner_len, &inner, &live, &level);
+                let outs = ColumnOutputs::new(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inner, &live, &level, o);
+                emit_column_strip(&mut fb, &outs, &inputs, &first_level, o, vectors, inner_len);
                 let outputs = fb.ins().imul_imm_s(vectors, vem.lanes as i64);
                 advance(&mut fb, o, col, &offsets, outputs, false);
                 if let Some(group) = group {
@@ -266,7 +267,8 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                 }
             }
             if !strips_only {
-                emit_column_group(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inputs, &first_level, o, inner_len, &inner, &live, &level);
+                let outs = ColumnOutputs::new(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inner, &live, &level, o);
+                emit_column_group(&mut fb, &outs, &inputs, &first_level, o, inner_len);
                 let by = fb.ins().iconst(types::I64, lanes);
                 advance(&mut fb, o, col, &offsets, by, false);
             }
