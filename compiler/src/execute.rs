@@ -135,6 +135,7 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
         (Some(cols), Engine::Cranelift) => column_steps(low, cols, entry.cpu.lanes as usize),
         _ => None,
     };
+    let leading_axis = steps.as_ref().is_some_and(|s| s.iter().all(|s| !s.is_row()));
     // A variant whose kernel could not take the path has groups of one.
     let columns = steps.map(|steps| entry.column_kernel(&steps)).transpose()?.filter(|c| c.cpu.output_align > 1);
     let cpu = columns.as_ref().map_or(&entry.cpu, |c| &c.cpu);
@@ -142,7 +143,7 @@ fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engi
     let f = cpu.entry;
     let inner: usize = low.dims[low.outer_rank..].iter().product();
     let mut grain = (entry.grain() / inner.max(1)).max(1);
-    if columns.is_some() {
+    if columns.is_some() && leading_axis {
         // Strips read runs of up to STRIP_VECTORS vectors of each row;
         // narrower chunks cut the runs short (float32 over two threads in
         // chunks of 128 outputs ran no faster than one thread), as long

@@ -452,29 +452,47 @@ fn column_reductions_match_the_interpreter() {
 /// widths known at run time. Results must be the interpreter's bit for
 /// bit: partial strips and blocks (rows past 1024, tails of one to seven
 /// rows), strips cut by the end of a run of the last outer coordinate (a
-/// 3-d reduction over its middle axis), a broadcast weight, a transposed
-/// view, a heavy body (exp's, which takes strips for every run), several
-/// reductions and what follows them in one kernel, NaNs and signed zeros,
-/// on one thread and on all (the launch ranges differ).
+/// 3-d reduction over its middle axis) or crossing runs of flat inputs (a
+/// 3-d reduction over its first), a broadcast weight, a transposed view,
+/// a heavy body (exp's, which takes strips for every run), several
+/// reductions of different state widths in one kernel, NaNs (the first of
+/// two payloads must win, in the running total across blocks too), a max
+/// whose first block ends at -0 (the order-free block's doubt), on one
+/// thread and on two (the launch ranges differ).
 #[test]
 fn column_strips_match_the_interpreter() {
-    let cases: &[&[usize]] = &[&[1100, 300], &[1030, 37], &[3, 40, 50], &[17, 2000]];
-    for threads in [1, usize::MAX] {
+    let cases: &[(&[usize], usize)] = &[(&[1100, 300], 0), (&[1030, 37], 0), (&[3, 40, 50], 1), (&[17, 2000], 0), (&[200, 7, 5], 0)];
+    for threads in [1, 2] {
         lazyxp_runtime::parallel::set_max_threads(threads);
-        for &shape in cases {
+        for &(shape, axis) in cases {
             let n: usize = shape.iter().product();
+            let rows = shape[axis];
+            let cols = n / shape[..=axis].iter().product::<usize>();
             let mut v: Vec<f32> = common::data_in(n, n as u64, -3.0, 3.0).into_iter().map(|x| x as f32).collect();
             v[n / 2 + 5] = f32::NAN;
             v[33] = -0.0;
             v[34] = 0.0;
-            let axis = shape.len() as isize - 2;
-            let rows = shape[axis as usize];
+            if shape.len() == 2 && rows > 1024 && cols > 20 {
+                // Two NaN payloads in one column, in different blocks.
+                v[5 * cols + 11] = f32::from_bits(0x7fc0_0001);
+                v[(rows - 1) * cols + 11] = f32::from_bits(0x7fc0_0002);
+                // A column of negatives but for -0 and +0 in its first
+                // block, whose max is +0 (the order-free fold may say -0),
+                // far from the NaNs (whose doubt would send its whole
+                // strip to the canonical order anyway).
+                let c = cols - 20;
+                for r in 0..rows {
+                    v[r * cols + c] = -1.0 - r as f32;
+                }
+                v[2 * cols + c] = -0.0;
+                v[5 * cols + c] = 0.0;
+            }
             let w: Vec<f32> = common::data_in(rows, 3, 0.5, 1.5).into_iter().map(|x| x as f32).collect();
-            let build = |x: &xp::Array| -> Vec<xp::Array> {
-                let ax = [axis];
+            let ax = [axis as isize];
+            let alone = |x: &xp::Array| -> Vec<xp::Array> {
                 let x64 = xp::astype(x, xp::DType::Float64).unwrap();
                 let mut wshape = vec![1usize; shape.len()];
-                wshape[axis as usize] = rows;
+                wshape[axis] = rows;
                 let wt = xp::asarray(&w, &wshape).unwrap();
                 let mut out = vec![
                     xp::sum(x, Some(&ax), false).unwrap(),
@@ -486,7 +504,7 @@ fn column_strips_match_the_interpreter() {
                     xp::sqrt(&xp::sum(&(&x64 * &x64).unwrap(), Some(&ax), false).unwrap()).unwrap(),
                     xp::sum(&xp::astype(&(x * 100.0).unwrap(), xp::DType::Int32).unwrap(), Some(&ax), false).unwrap(),
                     xp::any(&xp::greater(x, &xp::scalar_like(x, 2.9).unwrap()).unwrap(), Some(&ax), false).unwrap(),
-                    xp::argmax(x, Some(axis), false).unwrap(),
+                    xp::argmax(x, Some(axis as isize), false).unwrap(),
                     // A heavy body: strips only, no groups.
                     xp::sum(&xp::exp(x).unwrap(), Some(&ax), false).unwrap(),
                 ];
@@ -495,22 +513,52 @@ fn column_strips_match_the_interpreter() {
                 }
                 out
             };
+            // Several reductions of one kernel: sums (one value of state),
+            // max and min (two), a product; a NaN or -0 in doubt sends the
+            // whole block back to the canonical order.
+            let together = |x: &xp::Array| -> Vec<xp::Array> {
+                vec![
+                    xp::sum(x, Some(&ax), false).unwrap(),
+                    xp::max(x, Some(&ax), false).unwrap(),
+                    xp::sum(&(x * x).unwrap(), Some(&ax), false).unwrap(),
+                    xp::min(x, Some(&ax), false).unwrap(),
+                    xp::prod(&(x * 0.01).unwrap(), Some(&ax), false).unwrap(),
+                ]
+            };
+            // Order-free reductions together: an int32 max (never in
+            // doubt) first, then float max and min, whose doubt must send
+            // the block back for all three.
+            let together_free = |x: &xp::Array| -> Vec<xp::Array> {
+                vec![
+                    xp::max(&xp::astype(&(x * 100.0).unwrap(), xp::DType::Int32).unwrap(), Some(&ax), false).unwrap(),
+                    xp::max(x, Some(&ax), false).unwrap(),
+                    xp::min(x, Some(&ax), false).unwrap(),
+                ]
+            };
             let leaf = || xp::asarray(&v, shape).unwrap();
-            // All in one eval (one kernel; argmax's second pass keeps it
-            // off the column path), then each alone.
-            let (want, got) = (build(&leaf()), build(&leaf()));
-            xp::eval_with(&want.iter().collect::<Vec<_>>(), xp::Engine::Interpreter).unwrap();
-            xp::eval_with(&got.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
-            for (k, (x, y)) in want.iter().zip(&got).enumerate() {
-                assert_eq!(common::bits(x), common::bits(y), "case {k} over {shape:?}, threads {threads}");
-                let alone = build(&leaf()).swap_remove(k);
-                xp::eval_with(&[&alone], xp::Engine::Cranelift).unwrap();
-                assert_eq!(common::bits(x), common::bits(&alone), "case {k} alone over {shape:?}, threads {threads}");
+            for (what, build) in [("alone", &alone as &dyn Fn(&xp::Array) -> Vec<xp::Array>), ("together", &together), ("together, order-free", &together_free)] {
+                let want = build(&leaf());
+                xp::eval_with(&want.iter().collect::<Vec<_>>(), xp::Engine::Interpreter).unwrap();
+                let all = build(&leaf());
+                xp::eval_with(&all.iter().collect::<Vec<_>>(), xp::Engine::Cranelift).unwrap();
+                for (k, x) in want.iter().enumerate() {
+                    assert_eq!(common::bits(x), common::bits(&all[k]), "{what} case {k} in one eval over {shape:?}, threads {threads}");
+                    if what == "alone" {
+                        let one = build(&leaf()).swap_remove(k);
+                        xp::eval_with(&[&one], xp::Engine::Cranelift).unwrap();
+                        assert_eq!(common::bits(x), common::bits(&one), "case {k} alone over {shape:?}, threads {threads}");
+                    }
+                }
+                if what != "alone" {
+                    let report = all[0].explain().unwrap();
+                    assert!(report.contains("column path"), "the reductions take the column path: {report}");
+                }
             }
             // The f64 sum against a plain loop over each output's column
             // (which the canonical order must stay close to).
-            let sums = common::bits(&got[1]);
-            let (lead, cols): (usize, usize) = if shape.len() == 2 { (1, shape[1]) } else { (shape[0], shape[2]) };
+            let got_sums = alone(&leaf()).swap_remove(1);
+            let sums = common::bits(&got_sums);
+            let lead: usize = shape[..axis].iter().product();
             for a in 0..lead {
                 for c in 0..cols {
                     let plain: f64 = (0..rows).map(|r| v[(a * rows + r) * cols + c] as f64).sum();

@@ -3,7 +3,6 @@
 //! layout test that decides group by group, how many outputs a group
 //! holds, and one group emitted and stored.
 
-use super::column_strip::STRIP_VECTORS;
 use super::emit::Emitter;
 use super::reduce_columns::{emit_columns, ColumnInput, LaneStep};
 use super::reduce_loop::{emit_outer, needed_for};
@@ -128,11 +127,12 @@ impl ColumnLayout {
 
 impl ColumnLayout {
     /// How many column vectors from output `o` (last outer coordinate
-    /// `col`) one strip may take (`column_strip.rs`): at most
-    /// `STRIP_VECTORS`, within the launch's range, and within one run of
-    /// the last outer coordinate unless the inputs are flat. Only asked
-    /// where the group from `o` fits.
-    pub(super) fn strip_vectors(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: u32) -> CValue {
+    /// `col`) one strip may take (`column_strip.rs`): at most `most`,
+    /// within the launch's range, and within one run of the last outer
+    /// coordinate unless the inputs are flat. Only asked where the group
+    /// from `o` fits.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn strip_vectors(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: u32, most: i64) -> CValue {
         let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
         let flat = fb.ins().band_imm_s(bits, Self::FLAT);
         let flat = fb.ins().icmp_imm_s(IntCC::NotEqual, flat, 0);
@@ -141,7 +141,7 @@ impl ColumnLayout {
         let in_run = fb.ins().umin(in_range, in_run);
         let outputs = fb.ins().select(flat, in_range, in_run);
         let vectors = fb.ins().ushr_imm_s(outputs, lanes.trailing_zeros() as i64);
-        let most = fb.ins().iconst(types::I64, STRIP_VECTORS);
+        let most = fb.ins().iconst(types::I64, most);
         fb.ins().umin(vectors, most)
     }
 }

@@ -26,7 +26,7 @@ use cranelift_frontend::FunctionBuilder;
 
 /// Bytes per accumulator value in the slot: every state value is at most
 /// one 128-bit vector.
-const SLOT_BYTES: i64 = 16;
+pub(super) const SLOT_BYTES: i64 = 16;
 
 /// One block of the canonical column loop, as the register form lays out
 /// its state: reduction `ri`'s accumulator `(u, g)` (canonical lane `u`,

@@ -28,16 +28,30 @@ use super::reduce_columns::{load_across, ColumnInput};
 use super::column_group::ColumnOutputs;
 use super::reduce_loop::{emit_inner_body, needed_for};
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
+use super::column_spilled::SLOT_BYTES;
 use super::skeleton::{any_lane, emit_tail_loop, enter_loop, mem, InputPlan};
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
-use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, InstBuilder, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// Column vectors a strip holds at most: 1 KB of each row per trip of
 /// eight rows, long runs of lines for the prefetchers, with the
-/// accumulators (8 KB a state value) in L1. The launcher cuts column
-/// launches no finer (`execute::run_cpu_kernel`).
+/// accumulators (8 KB a state value) in L1. The launcher prefers chunks
+/// of at least this many vectors of outputs (`execute::run_cpu_kernel`).
 pub const STRIP_VECTORS: i64 = 64;
+
+/// Bytes of stack a strip's state may take: the slots are sized for the
+/// widest strip, on every launch, on the pool's threads' stacks. A kernel
+/// with many reductions gets narrower strips, or none.
+const STRIP_STATE_BYTES: i64 = 64 << 10;
+
+/// The widest strip `reds` may take within `STRIP_STATE_BYTES`; below
+/// `STRIP_MIN_VECTORS` the kernel takes no strips.
+pub(super) fn strip_capacity(vem: &Emitter, reds: &[Red]) -> i64 {
+    let order_free = reds.iter().all(|r| r.order_free());
+    let values_per_vector: usize = reds.iter().map(|r| REDUCE_LANES * r.width() + vem.lanes as usize * r.total_width() + usize::from(order_free)).sum();
+    (STRIP_STATE_BYTES / (values_per_vector.max(1) as i64 * SLOT_BYTES)).min(STRIP_VECTORS)
+}
 
 /// Column vectors below which a strip is not worth its block-end loop:
 /// the launcher's ranges are 4 vectors apart, so a launch range of fewer
@@ -45,13 +59,14 @@ pub const STRIP_VECTORS: i64 = 64;
 pub(super) const STRIP_MIN_VECTORS: i64 = 8;
 
 /// `vectors * vem.lanes` outputs from `o` on (`vectors` a value, 1 to
-/// `STRIP_VECTORS`) through the column path, stored; `reds` are the
-/// kernel's (one level of) reductions.
-pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], o: CValue, vectors: CValue, inner_len: CValue) {
+/// `most`, the kernel's `strip_capacity`) through the column path,
+/// stored; `reds` are the kernel's (one level of) reductions.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], o: CValue, vectors: CValue, most: i64, inner_len: CValue) {
     let (vem, sem, plans) = (outs.vem, outs.sem, outs.plans);
     let k = vem.kernel;
     let lanes = vem.lanes as i64;
-    let most = STRIP_VECTORS as usize;
+    let most = most as usize;
     let vector_vals = &outs.vector_vals;
     let needed = needed_for(k, outs.inner, reds.iter().map(|r| r.operand(k)), &[]);
     let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
@@ -68,9 +83,8 @@ pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, 
             acc_types.extend(r.state_types(vem));
         }
         total_at.push(total_types.len());
-        let t: Vec<Type> = initial_totals(fb, r).iter().map(|&v| fb.func.dfg.value_type(v)).collect();
         for _ in 0..most * lanes as usize {
-            total_types.extend_from_slice(&t);
+            total_types.extend(r.total_types());
         }
     }
     let accs = StateSlot::uninit(fb, acc_types);
@@ -109,8 +123,8 @@ pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, 
     let canonical = fb.create_block();
     match &free {
         Some(free) => {
-            let ahead = OrderFreeStrip { vem, sem, reds, inputs, plans, needed: &needed, outer_vals: vector_vals, order: &order, free, free_at: &free_at, totals: &totals, total_at: &total_at };
-            ahead.emit_block(fb, r0, blk_end, vectors, canonical, block_head);
+            let free_strip = OrderFreeStrip { vem, sem, reds, inputs, plans, needed: &needed, outer_vals: vector_vals, order: &order, free, free_at: &free_at, totals: &totals, total_at: &total_at };
+            free_strip.emit_block(fb, r0, blk_end, vectors, canonical, block_head);
         }
         None => {
             fb.ins().jump(canonical, &[]);
@@ -153,6 +167,17 @@ pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, 
         for (ri, r) in reds.iter().enumerate() {
             let w = r.width();
             let tw = r.total_width();
+            // The totals are loaded before the accumulators (see
+            // `StateSlot::load`): a total loaded right before `total +
+            // block` is merged into it with the operands swapped, and of
+            // two NaNs the block's would win.
+            let first_output = fb.ins().imul_imm_s(g, lanes);
+            let held: Vec<(CValue, Vec<CValue>)> = (0..lanes)
+                .map(|l| {
+                    let j = fb.ins().iadd_imm_s(first_output, l);
+                    totals.load(fb, j, tw, total_at[ri], tw)
+                })
+                .collect();
             let states: Vec<Vec<CValue>> = (0..REDUCE_LANES)
                 .map(|u| {
                     let lane_base = fb.ins().imul_imm_s(vectors, u as i64);
@@ -160,12 +185,10 @@ pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, 
                     accs.load(fb, idx, w, acc_at[ri], w).1
                 })
                 .collect();
-            let first_output = fb.ins().imul_imm_s(g, lanes);
             let join = |fb: &mut FunctionBuilder, l: usize, block_value: &dyn Fn(&mut FunctionBuilder, &[CValue]) -> Vec<CValue>| {
-                let j = fb.ins().iadd_imm_s(first_output, l as i64);
-                let (addr, t) = totals.load(fb, j, tw, total_at[ri], tw);
-                let new = block_value(fb, &t);
-                totals.store(fb, addr, total_at[ri], &new);
+                let (addr, t) = &held[l];
+                let new = block_value(fb, t);
+                totals.store(fb, *addr, total_at[ri], &new);
             };
             if w == 1 && lanes > 1 {
                 // One pairwise tree on whole vectors serves every lane
@@ -287,14 +310,26 @@ impl OrderFreeStrip<'_> {
         fb.switch_to_block(join);
         let lanes = vem.lanes as i64;
         emit_tail_loop(fb, zero, vectors, &[], &mut |fb, g, _| {
-            let accs = held(fb, g);
+            // Totals first, as at the canonical block's end.
             let first_output = fb.ins().imul_imm_s(g, lanes);
-            for ((ri, r), (_, acc)) in self.reds.iter().enumerate().zip(accs) {
-                for (l, v) in r.order_free_lane_values(fb, vem, acc).into_iter().enumerate() {
-                    let j = fb.ins().iadd_imm_s(first_output, l as i64);
-                    let (addr, t) = self.totals.load(fb, j, r.total_width(), self.total_at[ri], r.total_width());
+            let totals: Vec<Vec<(CValue, Vec<CValue>)>> = self
+                .reds
+                .iter()
+                .zip(self.total_at)
+                .map(|(r, &at)| {
+                    (0..lanes)
+                        .map(|l| {
+                            let j = fb.ins().iadd_imm_s(first_output, l);
+                            self.totals.load(fb, j, r.total_width(), at, r.total_width())
+                        })
+                        .collect()
+                })
+                .collect();
+            let accs = held(fb, g);
+            for (((r, &at), (_, acc)), held_totals) in self.reds.iter().zip(self.total_at).zip(accs).zip(totals) {
+                for (v, (addr, t)) in r.order_free_lane_values(fb, vem, acc).into_iter().zip(held_totals) {
                     let new = join_total(fb, self.sem, r, v, &t);
-                    self.totals.store(fb, addr, self.total_at[ri], &new);
+                    self.totals.store(fb, addr, at, &new);
                 }
             }
         });

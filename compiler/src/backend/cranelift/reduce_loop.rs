@@ -8,7 +8,7 @@
 
 use super::emit::Emitter;
 use super::column_group::{column_groups, column_inputs, emit_column_group, ColumnLayout, ColumnOutputs};
-use super::column_strip::{emit_column_strip, STRIP_MIN_VECTORS};
+use super::column_strip::{emit_column_strip, strip_capacity, STRIP_MIN_VECTORS};
 use super::reduce_columns::{is_heavy, rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
 use super::skeleton::{args_of, element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
@@ -235,18 +235,19 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                 })
                 .collect();
             // Over a leading axis, a wide enough run of outputs takes one
-            // strip (column_strip.rs) instead of groups. A heavy body's
-            // group keeps its accumulators in memory too
-            // (`column_spilled.rs`, and `column_order_free.rs`'s heavy
-            // form), so there the strip serves every run (at least one
-            // group wide, or the row loop would have it) and the group is
-            // not emitted.
+            // strip (column_strip.rs) instead of groups, where the kernel's
+            // reductions leave room for one. A heavy body gains nothing
+            // from a group's accumulators in registers over the strip's in
+            // memory, so there the strip serves every run (at least one
+            // group wide, or the row loop would have it) and no group is
+            // emitted: a quarter of the copies of the body.
             let needed = needed_for(k, &inner, first_level.iter().map(|r| r.operand(k)), &[]);
-            let strips = steps.iter().all(|s| !s.is_row());
+            let most = strip_capacity(vem, &first_level);
+            let strips = steps.iter().all(|s| !s.is_row()) && most >= STRIP_MIN_VECTORS;
             let strips_only = strips && is_heavy(&needed);
             if strips {
                 let strip = fb.create_block();
-                let vectors = layout.strip_vectors(&mut fb, o, col, end, dims[rank - 1], vem.lanes);
+                let vectors = layout.strip_vectors(&mut fb, o, col, end, dims[rank - 1], vem.lanes, most);
                 let group = (!strips_only).then(|| fb.create_block());
                 match group {
                     Some(group) => {
@@ -259,7 +260,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                 }
                 fb.switch_to_block(strip);
                 let outs = ColumnOutputs::new(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inner, &live, &level, o);
-                emit_column_strip(&mut fb, &outs, &inputs, &first_level, o, vectors, inner_len);
+                emit_column_strip(&mut fb, &outs, &inputs, &first_level, o, vectors, most, inner_len);
                 let outputs = fb.ins().imul_imm_s(vectors, vem.lanes as i64);
                 advance(&mut fb, o, col, &offsets, outputs, false);
                 if let Some(group) = group {

@@ -117,6 +117,11 @@ impl Red {
         if self.compensated { 2 } else { 1 }
     }
 
+    /// The types of `initial_totals`' values.
+    pub(super) fn total_types(&self) -> Vec<Type> {
+        if self.compensated { vec![self.total_ty, types::F64] } else { vec![self.total_ty] }
+    }
+
     pub(super) fn state_types(&self, em: &Emitter) -> Vec<Type> {
         let t = em.vty(self.ty);
         if self.split() { vec![t, t] } else { vec![t] }
