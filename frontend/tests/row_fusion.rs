@@ -195,3 +195,37 @@ fn leading_axes_and_long_rows_are_not_row_fused() {
     assert_eq!(y.to_vec::<f32>().unwrap(), vec![0.0; 2 * n]);
     assert_eq!(kernels(&y), 2);
 }
+
+/// Math of a reduction's result broadcast back over its row: sin's
+/// huge-argument region then opens once per row, after the reduction, and
+/// the row kernel used to panic compiling it (the region's constants were
+/// placed a pass before its condition existed). Row sums span small and
+/// huge arguments; both engines must agree bit for bit with each other
+/// and with f64's sin to f32 accuracy.
+#[test]
+fn math_of_a_row_reduction_inside_a_row_kernel() {
+    let (r, c) = (40, 33);
+    let v: Vec<f32> = (0..r * c).map(|i| ((i * 7919 % 1009) as f32 - 504.0) * if i / c % 2 == 0 { 1e-3 } else { 1e4 }).collect();
+    let make = || {
+        let x = xp::asarray(&v, &[r, c]).unwrap();
+        let s = xp::sin(&xp::sum(&x, Some(&[1]), true).unwrap()).unwrap();
+        (&x * &s).unwrap()
+    };
+    let (jit, interp) = (make(), make());
+    xp::eval_with(&[&interp], xp::Engine::Interpreter).unwrap();
+    let got = jit.to_vec::<f32>().unwrap();
+    assert_eq!(kernels(&jit), 1, "one row kernel:\n{}", jit.explain().unwrap());
+    let bits = |a: &[f32]| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&got), bits(&interp.to_vec::<f32>().unwrap()));
+    // The row sums as a plain sum gives them (the one accumulation order,
+    // fused or not), then sin in f64.
+    let sums = xp::sum(&xp::asarray(&v, &[r, c]).unwrap(), Some(&[1]), false).unwrap().to_vec::<f32>().unwrap();
+    for i in 0..r {
+        let sin = (sums[i] as f64).sin();
+        for j in 0..c {
+            let want = v[i * c + j] as f64 * sin;
+            let g = got[i * c + j] as f64;
+            assert!((g - want).abs() <= 4.0 * f32::EPSILON as f64 * want.abs().max(1e-30), "{i},{j}: {g} vs {want}");
+        }
+    }
+}

@@ -193,12 +193,26 @@ impl Kernel {
     /// walks each row once per level of its reductions (the inner loop of
     /// pass `p` folds the reductions of level `p + 1`), so `x - max(x)`
     /// feeding `sum` needs two passes, and its outputs one more.
+    ///
+    /// Everything inside a cold region is at least at its `cold_begin`'s
+    /// level, constants included: a backend emits a region as one piece
+    /// once its condition is known, so none of it can come a pass earlier
+    /// (`sin(sum(x))` broadcast over a row opens sin's region per row at
+    /// level 1, around constants that would otherwise be level 0).
     pub fn levels(&self) -> Vec<u32> {
         let mut level = vec![0u32; self.insts.len()];
+        let mut regions: Vec<u32> = Vec::new();
         for (i, inst) in self.insts.iter().enumerate() {
-            let mut l = 0;
+            let mut l = regions.last().copied().unwrap_or(0);
             inst.op.for_each_operand(|v| l = l.max(level[v.0 as usize]));
             level[i] = if matches!(inst.op, Op::Reduce(..)) { l + 1 } else { l };
+            match inst.op {
+                Op::ColdBegin(..) => regions.push(level[i]),
+                Op::ColdEnd(..) => {
+                    regions.pop();
+                }
+                _ => {}
+            }
         }
         level
     }
