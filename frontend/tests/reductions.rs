@@ -575,7 +575,8 @@ fn column_strips_match_the_interpreter() {
 /// reduction of huge arguments) along rows and columns, huge arguments
 /// included so the region runs: compiled bits equal the interpreter's.
 /// The region's constants once counted as per-row values, and every such
-/// row kernel panicked while compiling.
+/// row kernel panicked while compiling; later, a region after the
+/// reductions (`sin(sum(x, axis=1))`) panicked the same way.
 #[test]
 fn reductions_over_cold_regions_match_the_interpreter() {
     for &(r, c) in &[(64usize, 64usize), (3, 5), (1000, 8), (8, 1000)] {
@@ -589,6 +590,11 @@ fn reductions_over_cold_regions_match_the_interpreter() {
                 xp::sum(&xp::cos(&x).unwrap(), Some(&[0]), false).unwrap(),
                 xp::max(&xp::tan(&x).unwrap(), Some(&[1]), true).unwrap(),
                 (&xp::sin(&x).unwrap() - &xp::mean(&xp::cos(&x).unwrap(), Some(&[1]), true).unwrap()).unwrap(),
+                // The region after the reduction, once per output: its
+                // constants were placed a pass before its condition.
+                xp::sin(&xp::sum(&x, Some(&[1]), false).unwrap()).unwrap(),
+                xp::cos(&xp::max(&x, Some(&[0]), true).unwrap()).unwrap(),
+                xp::tan(&xp::sum(&xp::sin(&x).unwrap(), None, false).unwrap()).unwrap(),
             ]
         };
         let (want, got) = (build(), build());
