@@ -2,7 +2,7 @@
 //! float32 on cuda:0, against the device's own copy bandwidth (a
 //! device-to-device memcpy of the same size) measured in the same run; and
 //! two reductions over the same data, `sum(x*x)` (one row) and the row
-//! sums of it as a 10000x10000 matrix.
+//! sums of it as a 10000x10000 matrix, and that matrix's row softmax.
 //!
 //!     cargo run --release -p lazyxp-benches --features cuda --example gpu_stream -- [n] [--json FILE] [--explain FILE]
 //!
@@ -45,10 +45,25 @@ fn row_sums(a: &[xp::Array]) -> xp::Result<xp::Array> {
     xp::sum(&xp::reshape(&a[0], &[side, side])?, Some(&[1]), false)
 }
 
+/// A row softmax of the same square matrix: one row kernel, its
+/// reductions broadcast back over their rows.
+fn softmax_rows(a: &[xp::Array]) -> xp::Result<xp::Array> {
+    let side = (a[0].size() as f64).sqrt() as isize;
+    let m = xp::reshape(&a[0], &[side, side])?;
+    let e = xp::exp(&(&m - &xp::max(&m, Some(&[1]), true)?)?)?;
+    &e / &xp::sum(&e, Some(&[1]), true)?
+}
+
 /// The cases: name, expression, arrays read, bytes moved per element
-/// (a reduction's output is negligible).
-const CASES: [(&str, Expr, usize, usize); 4] =
-    [("a*x+y", saxpy, 2, 12), ("log(sin(x)+5)", log_sin, 1, 8), ("sum(x*x)", sum_squares, 1, 4), ("sum(X, axis=1)", row_sums, 1, 4)];
+/// (a reduction's output is negligible; a softmax reads its input once
+/// and writes its output once at best).
+const CASES: [(&str, Expr, usize, usize); 5] = [
+    ("a*x+y", saxpy, 2, 12),
+    ("log(sin(x)+5)", log_sin, 1, 8),
+    ("sum(x*x)", sum_squares, 1, 4),
+    ("sum(X, axis=1)", row_sums, 1, 4),
+    ("softmax(X, axis=1)", softmax_rows, 1, 8),
+];
 
 /// Deterministic uniform f32 values in [lo, hi).
 fn uniform(n: usize, lo: f32, hi: f32, seed: u64) -> Vec<f32> {
@@ -124,7 +139,7 @@ fn main() -> xp::Result<()> {
         );
         let rate = gbps(bytes_per_element * n, device);
         println!(
-            "{name:>14}: device {:.3} ms, {rate:.0} GB/s = {:.0}% of copy; eval until done {:.3} ms; GPU bits == CPU bits: {}",
+            "{name:>18}: device {:.3} ms, {rate:.0} GB/s = {:.0}% of copy; eval until done {:.3} ms; GPU bits == CPU bits: {}",
             device.as_secs_f64() * 1e3,
             100.0 * rate / copy_gbps,
             eval.as_secs_f64() * 1e3,

@@ -50,13 +50,12 @@ fn check_arithmetic(k: &Kernel, p: &PtxKernel) -> Result<(), String> {
     Ok(())
 }
 
-/// Kernels the PTX path refuses on purpose (and says so): reductions, and
-/// float remainder, which the math library also uses inside float
-/// `floordiv` and `remainder`.
+/// Kernels the PTX path refuses on purpose (and says so): float
+/// remainder, which the math library also uses inside float `floordiv`
+/// and `remainder`.
 fn known_unsupported(k: &Kernel) -> bool {
     let k = if k.has_math() { math::expand(k) } else { k.clone() };
-    k.reduce_rank > 0
-        || k.insts.iter().any(|i| matches!(i.op, Op::Binary(o, _, _) if corpus::ptx_unsupported_binary(o, i.ty)))
+    k.insts.iter().any(|i| matches!(i.op, Op::Binary(o, _, _) if corpus::ptx_unsupported_binary(o, i.ty)))
 }
 
 #[test]
@@ -195,21 +194,25 @@ fn names_become_ptx_identifiers() {
     assert_eq!(ptx::entry_name("0k"), "k_0k");
 }
 
-/// A single-pass reduction is two PTX entries (lanes, then rows); one with
-/// several passes (a reduction of values computed from another, as
-/// variance) is a clean `Unsupported`, so the executor can fall back and
-/// report it.
+/// A reduction is two PTX entries per level of reductions (lanes, then
+/// rows), the last rows entry named after the kernel; a row kernel ends
+/// with an entry over every element instead. The executor launches them
+/// in `ptx::launches` order, which must name entries the PTX has.
 #[test]
-fn reductions_are_two_entries_or_refused_cleanly() {
-    use lazyxp_compiler::kernel_ir::{BinaryOp, ReduceOp, Space};
+fn reductions_are_two_entries_per_level() {
+    use lazyxp_compiler::kernel_ir::{ReduceOp, Space};
     let mut b = KernelBuilder::new("sum_f32", 1);
     b.set_reduce_rank(1);
     let i = b.input_in(DType::Float32, Access::Strided, Space::Inner);
     let x = b.load(i);
     let r = b.reduce(ReduceOp::Add, x);
     b.store(r);
-    let p = ptx::compile(&b.finish()).unwrap();
-    assert!(p.ptx.contains(".entry sum_f32_lanes(") && p.ptx.contains(".entry sum_f32("), "{}", p.ptx);
+    let k = b.finish();
+    let p = ptx::compile(&k).unwrap();
+    let entries = |p: &PtxKernel| p.ptx.lines().filter_map(|l| l.strip_prefix(".visible .entry ")).map(|l| l.split('(').next().unwrap().to_string()).collect::<Vec<_>>();
+    let names = |k: &Kernel| ptx::launches(k, &k.name).into_iter().map(|(e, g)| format!("{e} {g:?}")).collect::<Vec<_>>();
+    assert_eq!(names(&k), ["sum_f32_lanes Lanes", "sum_f32 Rows"]);
+    assert_eq!(entries(&p), ["sum_f32_lanes", "sum_f32"], "{}", p.ptx);
 
     let mut b = KernelBuilder::new("sum_dev_f32", 1);
     b.set_reduce_rank(1);
@@ -219,8 +222,22 @@ fn reductions_are_two_entries_or_refused_cleanly() {
     let d = b.binary(BinaryOp::Sub, x, s);
     let r = b.reduce(ReduceOp::Add, d);
     b.store(r);
-    match ptx::compile(&b.finish()) {
-        Err(Error::Unsupported(m)) => assert!(m.contains("several passes"), "{m}"),
-        other => panic!("expected Unsupported, got {other:?}"),
-    }
+    let two = b.finish();
+    assert_eq!(names(&two), ["sum_dev_f32_lanes Lanes", "sum_dev_f32_totals0 Rows", "sum_dev_f32_lanes1 Lanes", "sum_dev_f32 Rows"]);
+    let p = ptx::compile(&two).unwrap();
+    let mut want: Vec<String> = ptx::launches(&two, &two.name).into_iter().map(|(e, _)| e).collect();
+    let mut got = entries(&p);
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "{}", p.ptx);
+
+    let softmax = corpus::reductions().into_iter().find(|k| k.name == "red_softmax_f32").unwrap();
+    assert_eq!(
+        names(&softmax),
+        ["red_softmax_f32_lanes Lanes", "red_softmax_f32_totals0 Rows", "red_softmax_f32_lanes1 Lanes", "red_softmax_f32_totals1 Rows", "red_softmax_f32 Elements"]
+    );
+    // The second level reads the first's totals back; the stores read both.
+    let p = ptx::compile(&softmax).unwrap();
+    assert_eq!(entries(&p).len(), 5, "{}", p.ptx);
+    assert!(p.mlir_before.matches("llvm.getelementptr %totals").count() >= 4, "{}", p.mlir_before);
 }

@@ -11,6 +11,7 @@
 mod ptx_support;
 
 use lazyxp_compiler::backend::{cranelift, ptx};
+use lazyxp_compiler::cache;
 use lazyxp_compiler::kernel_ir::Kernel;
 use lazyxp_compiler::math;
 use lazyxp_runtime::cuda::CudaDevice;
@@ -49,12 +50,26 @@ fn supported(k: &Kernel) -> bool {
     !matches!(ptx::compile(k), Err(Error::Unsupported(_)))
 }
 
+/// Runs reduction kernel `k` through the executor's own launch
+/// (`GpuEntry::launch`: every phase, its scratch and totals buffers).
+fn run_gpu_reduction(dev: &CudaDevice, k: &Kernel, layout: &Layout, inputs: &[Vec<u8>]) -> Result<Vec<Vec<u8>>> {
+    let (entry, _) = cache::cuda::get_or_compile(k, dev)?;
+    let ins = inputs.iter().map(|b| dev.upload(b)).collect::<Result<Vec<_>>>()?;
+    let outs = output_sizes(k, layout).into_iter().map(|n| dev.alloc(n)).collect::<Result<Vec<_>>>()?;
+    let mut words: Vec<u64> = ins.iter().chain(&outs).map(|b| b.device_ptr()).collect();
+    words.extend(layout.tail_words(k));
+    let inner = layout.len() / layout.launch_len().max(1);
+    // SAFETY: buffers sized by `Layout` for every element of the space.
+    unsafe { entry.launch(dev, layout.launch_len(), inner, &words)? };
+    outs.iter().map(|b| dev.download_vec(b)).collect()
+}
+
 #[test]
 fn corpus_on_the_gpu_matches_the_interpreter() {
     let Some(dev) = device() else { return };
     let mut failures = Vec::new();
     let mut ran = 0;
-    for k in corpus::all().into_iter().filter(supported) {
+    for k in corpus::all().into_iter().filter(|k| !k.is_reduction() && supported(k)) {
         for (seed, n) in [(1u64, 1037u64), (2, 1)] {
             let layout = Layout::for_kernel(&k, n);
             let inputs = gen_inputs(&k, &layout, seed);
@@ -67,6 +82,34 @@ fn corpus_on_the_gpu_matches_the_interpreter() {
         }
     }
     eprintln!("{ran} GPU runs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every reduction of the corpus and the filetests (one level, several
+/// levels, row kernels) through all its phases on the GPU gives the
+/// interpreter's bits, over rows shorter than a block, rows of several
+/// blocks with a partial last one, one row, and empty rows.
+#[test]
+fn reductions_on_the_gpu_match_the_interpreter() {
+    let Some(dev) = device() else { return };
+    let mut kernels = corpus::reductions();
+    kernels.extend(corpus::filetests().into_iter().filter(|k| k.is_reduction()));
+    let (mut failures, mut ran, mut multi) = (Vec::new(), 0, 0);
+    for k in &kernels {
+        multi += usize::from(k.reduction_passes() > 1 || k.row_outputs);
+        for (seed, rows, cols) in [(1u64, 37u64, 45u64), (2, 6, 2500), (3, 1, 3000), (4, 4, 0)] {
+            let layout = Layout::for_reduction(k, rows, cols);
+            let inputs = gen_inputs(k, &layout, seed);
+            let want = run_interp(k, &layout, &inputs);
+            match run_gpu_reduction(&dev, k, &layout, &inputs) {
+                Ok(got) => failures.extend(compare(k, &want, &got)),
+                Err(e) => failures.push(format!("{}: {e}", k.name)),
+            }
+            ran += 1;
+        }
+    }
+    eprintln!("{ran} GPU runs of reduction kernels, {multi} of them with several levels or row outputs");
+    assert!(multi >= 5, "the corpus lost its multi-level kernels");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -105,19 +148,29 @@ fn grid_stride_loop_covers_large_arrays_and_sub_ranges() {
 #[test]
 fn harness_agrees_with_itself_on_the_cpu() {
     let picks = ["fused_sin_add_log_f32", "axpy_f64", "broadcast3_i32", "rank0_add_f64", "casts_from_f32", "cmp_select_u8"];
+    let mut runs: Vec<(Kernel, Layout)> = Vec::new();
     let all = corpus::all();
     for name in picks {
         let k = all.iter().find(|k| k.name == name).unwrap_or_else(|| panic!("{name} not in corpus"));
-        let layout = Layout::for_kernel(k, 1037);
-        let inputs = gen_inputs(k, &layout, 5);
-        let want = run_interp(k, &layout, &inputs);
+        runs.push((k.clone(), Layout::for_kernel(k, 1037)));
+    }
+    // The reductions' layouts, as the GPU test uses them.
+    for k in corpus::reductions() {
+        for (rows, cols) in [(37, 45), (6, 2500), (4, 0)] {
+            let layout = Layout::for_reduction(&k, rows, cols);
+            runs.push((k.clone(), layout));
+        }
+    }
+    for (k, layout) in &runs {
+        let inputs = gen_inputs(k, layout, 5);
+        let want = run_interp(k, layout, &inputs);
         let compiled = cranelift::compile(&math::expand(k), false).unwrap();
-        let mut outs: Vec<Vec<u8>> = output_sizes(k, &layout).into_iter().map(|n| vec![0u8; n.max(1)]).collect();
+        let mut outs: Vec<Vec<u8>> = output_sizes(k, layout).into_iter().map(|n| vec![0u8; n.max(1)]).collect();
         let mut words: Vec<u64> = inputs.iter().map(|b| b.as_ptr() as u64).collect();
         words.extend(outs.iter_mut().map(|b| b.as_mut_ptr() as u64));
         words.extend(layout.tail_words(k));
         // SAFETY: buffers sized by `Layout`.
-        unsafe { (compiled.entry)(words.as_ptr(), 0, layout.len()) };
+        unsafe { (compiled.entry)(words.as_ptr(), 0, layout.launch_len()) };
         let bad = compare(k, &want, &outs);
         assert!(bad.is_empty(), "{}", bad.join("\n"));
     }

@@ -130,9 +130,8 @@ fn gpu_views_broadcasts_and_casts_equal_the_cpu() {
     assert_eq!(g(&gi).unwrap().to_vec::<i32>().unwrap(), g(&ci).unwrap().to_vec::<i32>().unwrap());
 }
 
-/// Row kernels (a reduction broadcast back), float remainder and library
-/// kernels have no GPU code yet: they run on the CPU inside a GPU eval,
-/// say so, and agree with the CPU.
+/// Float remainder and library kernels have no GPU code yet: they run on
+/// the CPU inside a GPU eval, say so, and agree with the CPU.
 #[test]
 fn gpu_evals_fall_back_to_the_cpu_explicitly() {
     if !gpu() {
@@ -141,8 +140,8 @@ fn gpu_evals_fall_back_to_the_cpu_explicitly() {
     let d = f32_data(4096);
     let c = xp::asarray(&d, &[64, 64]).unwrap();
     let g = c.to_device(&GPU).unwrap();
-    let centered = |a: &Array| -> xp::Result<Array> { &xp::sin(a)? - &xp::mean(a, Some(&[1]), true)? };
-    let (want, got) = (centered(&c).unwrap(), centered(&g).unwrap());
+    let rem = |a: &Array| -> xp::Result<Array> { xp::remainder(&xp::sin(a)?, &xp::scalar_like(a, 0.3f64)?) };
+    let (want, got) = (rem(&c).unwrap(), rem(&g).unwrap());
     assert_eq!(got.device(), GPU);
     assert_eq!(bits32(&got), bits32(&want));
     let text = got.explain().unwrap();
@@ -153,18 +152,20 @@ fn gpu_evals_fall_back_to_the_cpu_explicitly() {
     assert!(mm.explain().unwrap().contains("library kernel"));
 }
 
-/// Single-pass reductions run on the GPU in the one accumulation order of
+/// Reductions run on the GPU in the one accumulation order of
 /// `kernel_ir::reduce`: the CPU's bits, for sums (f64 running totals and
 /// Neumaier compensation included), products, min/max with NaNs, integer
 /// and bool reductions, over rows, columns (strided), everything, empty
-/// rows, and rows of many blocks.
+/// rows, and rows of many blocks; and so do kernels of several levels
+/// (var, std) and row kernels (a softmax, a centring, a layer norm), whose
+/// phases pass each row's totals on through the device's memory.
 #[test]
 fn gpu_reductions_equal_the_cpu_bit_for_bit() {
     if !gpu() {
         return;
     }
     type F = fn(&Array) -> xp::Result<Array>;
-    let cases: [(&str, F); 8] = [
+    let cases: [(&str, F); 12] = [
         ("sum rows", |a| xp::sum(a, Some(&[1]), false)),
         ("sum(x*x) all", |a| xp::sum(&(a * a)?, None, false)),
         ("max columns", |a| xp::max(a, Some(&[0]), true)),
@@ -173,6 +174,16 @@ fn gpu_reductions_equal_the_cpu_bit_for_bit() {
         ("mean rows", |a| xp::mean(a, Some(&[-1]), false)),
         ("sum of a transpose", |a| xp::sum(&xp::permute_dims(a, &[1, 0])?, Some(&[1]), false)),
         ("var rows", |a| xp::var(a, Some(&[1]), 1.0, false)),
+        ("std columns", |a| xp::std(a, Some(&[0]), 0.0, true)),
+        ("centred rows", |a| &xp::sin(a)? - &xp::mean(a, Some(&[1]), true)?),
+        ("softmax rows", |a| {
+            let e = xp::exp(&(a - &xp::max(a, Some(&[1]), true)?)?)?;
+            &e / &xp::sum(&e, Some(&[1]), true)?
+        }),
+        ("layer norm rows", |a| {
+            let c = (a - &xp::mean(a, Some(&[1]), true)?)?;
+            &c / &xp::sqrt(&(&xp::mean(&(&c * &c)?, Some(&[1]), true)? + 1e-5)?)?
+        }),
     ];
     for &(r, c) in &[(64usize, 64usize), (3, 5000), (2000, 3), (1, 1), (2, 2049)] {
         let mut d = f32_data(r * c);
@@ -187,9 +198,7 @@ fn gpu_reductions_equal_the_cpu_bit_for_bit() {
             let same = w.iter().zip(&g).all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
             assert!(same && w.len() == g.len(), "{what} over {r}x{c}: {w:?} vs {g:?}");
             let text = got.explain().unwrap();
-            if what != "var rows" {
-                assert!(!text.contains("ran on the CPU"), "{what}: {text}");
-            }
+            assert!(!text.contains("ran on the CPU"), "{what}: {text}");
         }
     }
     // One long row: many blocks, the f64 running total.
@@ -294,7 +303,13 @@ fn executor_and_ptx_agree_on_launch_words_for_scheduled_kernels() {
         ("int ops", vec![xp::bitwise_xor(&(&ints * &ints).unwrap(), &xp::floor_divide(&ints, &(&(&ints * 0i64).unwrap() + 7i64).unwrap()).unwrap()).unwrap()], true),
         ("two outputs", vec![xp::sin(&x).unwrap(), xp::cos(&x).unwrap()], true),
         ("reshape of a transpose", vec![xp::exp(&xp::reshape(&t, &[2400]).unwrap()).unwrap()], false),
-        ("row kernel", vec![(&x - &xp::mean(&x, Some(&[1]), true).unwrap()).unwrap()], false),
+        ("row kernel", vec![(&x - &xp::mean(&x, Some(&[1]), true).unwrap()).unwrap()], true),
+        ("softmax", vec![{
+            let e = xp::exp(&(&x - &xp::max(&x, Some(&[1]), true).unwrap()).unwrap()).unwrap();
+            (&e / &xp::sum(&e, Some(&[1]), true).unwrap()).unwrap()
+        }], true),
+        ("var of columns", vec![xp::var(&t, Some(&[1]), 1.0, false).unwrap()], true),
+        ("float remainder", vec![xp::remainder(&x, &y).unwrap()], false),
         ("sum rows", vec![xp::sum(&xp::sin(&x).unwrap(), Some(&[1]), false).unwrap()], true),
         ("max of a transpose", vec![xp::max(&t, Some(&[1]), true).unwrap()], true),
         ("int sum of all", vec![xp::sum(&ints, None, false).unwrap()], true),

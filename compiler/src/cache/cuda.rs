@@ -4,10 +4,10 @@
 //! chip, which is part of the displayed key).
 //!
 //! Refusals are cached too: a kernel the PTX backend does not support
-//! (`Error::Unsupported`: multi-pass and row reductions, float remainder) is refused once, and
+//! (`Error::Unsupported`: float remainder, bool sums) is refused once, and
 //! every later eval falls back to the CPU without running MLIR again.
 
-use crate::backend::ptx::{self, PtxKernel};
+use crate::backend::ptx::{self, Grid, PtxKernel};
 use crate::kernel_ir::{Kernel, REDUCE_BLOCK, REDUCE_LANES};
 use hashbrown::HashMap;
 use lazyxp_runtime::cuda::{CudaDevice, CudaFunction};
@@ -24,16 +24,11 @@ pub struct GpuEntry {
     /// Every text of the compile (MLIR before and after lowering, PTX) for
     /// `explain()` and `LAZYXP_DUMP`.
     pub ptx: PtxKernel,
-    pub function: CudaFunction,
-    pub lanes: Option<LanesEntry>,
-}
-
-/// A reduction's first entry, which folds the lanes of every block into
-/// scratch slots (`backend::ptx::reduce_text`); `GpuEntry::function` then
-/// finishes each row.
-pub struct LanesEntry {
-    pub function: CudaFunction,
-    /// Scratch slots per lane thread: the kernel's live reductions.
+    /// The entries in launch order with their grids: one for an
+    /// elementwise kernel, a reduction's phases (`ptx::launches`).
+    pub steps: Vec<(CudaFunction, Grid)>,
+    /// Scratch slots per lane thread and per row: the kernel's live
+    /// reductions.
     pub slots: u64,
 }
 
@@ -41,32 +36,50 @@ impl GpuEntry {
     /// Launches the kernel over `n` outputs with `words` (the CPU ABI's
     /// words after `start, end`, with device addresses); `inner` is the
     /// length of each output's row of reduced elements (1 for elementwise
-    /// kernels). A reduction first runs its lanes entry over every
-    /// (row, block, lane) into a scratch buffer, freed in stream order.
+    /// kernels). A reduction's phases run one after another on the
+    /// device's stream, over every (row, block, lane), every row or every
+    /// element of every row, with a scratch buffer for the lanes and one
+    /// for the rows' totals, both freed in stream order.
     ///
     /// # Safety
     /// As `CudaDevice::launch`: the words must describe live buffers on
     /// `dev` large enough for every element they reach.
     pub unsafe fn launch(&self, dev: &CudaDevice, n: u64, inner: u64, words: &[u64]) -> Result<()> {
-        let Some(lanes) = &self.lanes else {
+        if !self.kernel.is_reduction() {
+            let (f, _) = &self.steps[0];
             // SAFETY: the caller vouches for the words.
-            return unsafe { dev.launch(&self.function, 0, n, words) };
-        };
+            return unsafe { dev.launch(f, 0, n, words) };
+        }
+        let overflow = || Error::Value(format!("{}: {n} rows of {inner} elements overflow the thread count", self.kernel.name));
         let blocks = inner.div_ceil(REDUCE_BLOCK as u64);
-        let threads = n
-            .checked_mul(blocks * REDUCE_LANES as u64)
-            .ok_or_else(|| Error::Value(format!("{}: {n} rows of {inner} elements overflow the lane count", self.kernel.name)))?;
-        let scratch = dev.alloc((threads * lanes.slots).max(1) as usize * ptx::SLOT_BYTES)?;
+        let lane_threads = n.checked_mul(blocks * REDUCE_LANES as u64).ok_or_else(overflow)?;
+        let elements = n.checked_mul(inner).ok_or_else(overflow)?;
+        let slot_buffer = |threads: u64| -> Result<_> {
+            let bytes = threads.checked_mul(self.slots).and_then(|s| s.checked_mul(ptx::SLOT_BYTES as u64)).ok_or_else(overflow)?;
+            dev.alloc(bytes.max(1) as usize)
+        };
+        let scratch = slot_buffer(lane_threads)?;
+        // A single-pass reduction that stores per row reads no totals:
+        // its totals word is the scratch buffer's, never read.
+        let totals = if self.steps.len() > 2 { Some(slot_buffer(n)?) } else { None };
         let mut all = words.to_vec();
         all.push(scratch.device_ptr());
-        // SAFETY: the scratch buffer holds a slot per reduction for every
-        // lane thread; the rest as the caller vouches. Both launches are
-        // queued before `scratch` is dropped, and its free follows them
-        // on the device's one stream.
-        unsafe {
-            dev.launch(&lanes.function, 0, threads, &all)?;
-            dev.launch(&self.function, 0, n, &all)
+        all.push(totals.as_ref().unwrap_or(&scratch).device_ptr());
+        for (f, grid) in &self.steps {
+            let threads = match grid {
+                Grid::Lanes => lane_threads,
+                Grid::Rows => n,
+                Grid::Elements => elements,
+            };
+            // SAFETY: the scratch buffer holds a slot per reduction for
+            // every lane thread, the totals buffer one per reduction for
+            // every row wherever a later phase reads them; the rest as the
+            // caller vouches. Every launch is queued before `scratch` and
+            // `totals` are dropped, and their frees follow them on the
+            // device's one stream.
+            unsafe { dev.launch(f, 0, threads, &all)? };
         }
+        Ok(())
     }
 }
 
@@ -108,18 +121,17 @@ fn compile(k: &Kernel, dev: &CudaDevice) -> Result<Arc<GpuEntry>> {
     let chip = dev.chip();
     let ptx = ptx::compile_for(k, &chip)?;
     let words = ptx::launch_word_count(k);
-    let function = dev.load(&ptx.ptx, &ptx.name, words)?;
-    let lanes = if k.is_reduction() {
-        Some(LanesEntry { function: dev.load(&ptx.ptx, &ptx::lanes_entry(&ptx.name), words)?, slots: ptx::slots_per_lane(k) as u64 })
+    let steps = if k.is_reduction() {
+        ptx::launches(k, &ptx.name).into_iter().map(|(entry, grid)| Ok((dev.load(&ptx.ptx, &entry, words)?, grid))).collect::<Result<Vec<_>>>()?
     } else {
-        None
+        vec![(dev.load(&ptx.ptx, &ptx.name, words)?, Grid::Elements)]
     };
     Ok(Arc::new(GpuEntry {
         kernel: k.clone(),
         key: super::key_for(k, &format!("cuda-ptx-{chip}")),
         ordinal: dev.ordinal(),
         ptx,
-        function,
-        lanes,
+        steps,
+        slots: ptx::slots_per_lane(k) as u64,
     }))
 }

@@ -242,11 +242,11 @@ pub fn all() -> Vec<Kernel> {
     out
 }
 
-/// Single-pass reduction kernels (the ones the PTX backend lowers): every
-/// reduce op on its dtypes, inner inputs contiguous and strided, per-row
-/// work before and after the reductions, sin's cold region inside the
-/// folded values, several reductions in one kernel, and rank 0 (one row).
-/// Not in [`all`]: their launches take a scratch word and two entries.
+/// Reduction kernels: every reduce op on its dtypes, inner inputs
+/// contiguous and strided, per-row work before and after the reductions,
+/// sin's cold region inside the folded values, several reductions in one
+/// kernel, rank 0 (one row), several levels and row kernels. Not in
+/// [`all`]: their launches take scratch words and several entries.
 pub fn reductions() -> Vec<Kernel> {
     let texts = [
         "kernel red_sum_sq_f32(rank 1, reduce 1) {\n  in0: f32 contiguous inner\n  v0: f32 = load in0\n  v1: f32 = mul v0, v0\n  v2: f32 = reduce.add v1\n  store out0, v2\n}",
@@ -257,6 +257,17 @@ pub fn reductions() -> Vec<Kernel> {
         "kernel red_int_i32(rank 1, reduce 1) {\n  in0: i32 contiguous inner\n  v0: i32 = load in0\n  v1: i32 = reduce.add v0\n  v2: i32 = reduce.min v0\n  v3: i32 = reduce.max v0\n  v4: i32 = reduce.and v0\n  v5: i32 = reduce.or v0\n  v6: i32 = reduce.mul v0\n  store out0, v1\n  store out1, v2\n  store out2, v3\n  store out3, v4\n  store out4, v5\n  store out5, v6\n}",
         "kernel red_any_all_bool(rank 1, reduce 1) {\n  in0: f64 contiguous inner\n  v0: f64 = load in0\n  v1: f64 = const 0.5\n  v2: bool = cmp.gt v0, v1\n  v3: bool = reduce.or v2\n  v4: bool = reduce.and v2\n  store out0, v3\n  store out1, v4\n}",
         "kernel red_count_u64(rank 1, reduce 1) {\n  in0: u8 contiguous inner\n  v0: u8 = load in0\n  v1: u64 = cast v0\n  v2: u64 = reduce.add v1\n  store out0, v2\n}",
+        // Several levels and row kernels: a softmax (max, then the sum of
+        // exp(x - max), then every element); a variance whose mean is an
+        // output too (read back from the totals); three levels over ints
+        // with a bool row output and a third-level total broadcast; a
+        // per-row scale from a strided outer input with sin's cold region
+        // per row; a row kernel over bool reductions.
+        "kernel red_softmax_f32(rank 1, reduce 1, rows) {\n  in0: f32 contiguous inner\n  v0: f32 = load in0\n  v1: f32 = reduce.max v0\n  v2: f32 = sub v0, v1\n  v3: f32 = exp v2\n  v4: f32 = reduce.add v3\n  v5: f32 = div v3, v4\n  store out0, v5\n}",
+        "kernel red_var_mean_f64(rank 1, reduce 1) {\n  in0: f64 strided inner\n  v0: f64 = load in0\n  v1: f64 = reduce.add v0\n  v2: f64 = const 7.0\n  v3: f64 = div v1, v2\n  v4: f64 = sub v0, v3\n  v5: f64 = mul v4, v4\n  v6: f64 = reduce.add v5\n  v7: f64 = div v6, v2\n  store out0, v7\n  store out1, v3\n}",
+        "kernel red_three_levels_i32(rank 1, reduce 1, rows) {\n  in0: i32 contiguous inner\n  v0: i32 = load in0\n  v1: i32 = reduce.max v0\n  v2: i32 = sub v0, v1\n  v3: i32 = reduce.min v2\n  v4: i32 = sub v2, v3\n  v5: i32 = reduce.add v4\n  v6: bool = cmp.gt v4, v5\n  store out0, v6\n  store out1, v5\n}",
+        "kernel red_row_scale_sin_f32(rank 2, reduce 1, rows) {\n  in0: f32 strided inner\n  in1: f32 strided\n  v0: f32 = load in0\n  v1: f32 = load in1\n  v2: f32 = mul v0, v1\n  v3: f32 = reduce.add v2\n  v4: f32 = sin v3\n  v5: f32 = mul v0, v4\n  store out0, v5\n}",
+        "kernel red_row_any_f64(rank 1, reduce 1, rows) {\n  in0: f64 contiguous inner\n  v0: f64 = load in0\n  v1: f64 = const 0.0\n  v2: bool = cmp.gt v0, v1\n  v3: bool = reduce.or v2\n  v4: bool = reduce.and v2\n  v5: bool = and v3, v4\n  v6: f64 = select v5, v0, v1\n  store out0, v6\n  store out1, v3\n}",
     ];
     texts.iter().map(|t| parse_kernel(t).unwrap_or_else(|e| panic!("{e}\n{t}"))).collect()
 }

@@ -12,14 +12,18 @@ use lazyxp_runtime::{DType, Scalar};
 
 /// The index space and each strided input's strides for one run.
 pub struct Layout {
+    /// Outer dimensions, then (reductions) the reduced ones.
     pub dims: Vec<u64>,
-    /// Per input (empty unless strided).
+    /// How many of `dims` are outer: one launch element (a row) each.
+    pub outer: usize,
+    /// Per input (empty unless strided), over the dims of its space.
     pub strides: Vec<Vec<i64>>,
 }
 
 impl Layout {
-    /// A layout for `k` with `n` elements per dimension budget: rank 1 has
-    /// `n` elements, higher ranks small odd sizes, so tails are exercised.
+    /// A layout for elementwise kernel `k` with `n` elements per dimension
+    /// budget: rank 1 has `n` elements, higher ranks small odd sizes, so
+    /// tails are exercised.
     pub fn for_kernel(k: &Kernel, n: u64) -> Layout {
         let dims: Vec<u64> = match k.rank {
             0 => vec![],
@@ -27,6 +31,27 @@ impl Layout {
             2 => vec![13, 29],
             r => (0..r as u64).map(|d| [5, 7, 11, 3][d as usize % 4]).collect(),
         };
+        Layout::with_dims(k, dims, k.rank as usize)
+    }
+
+    /// A layout for reduction kernel `k`: `rows` outputs (spread over its
+    /// outer dims) of `cols` reduced elements each (spread over its
+    /// reduced dims; rounded to a multiple of their small leading sizes).
+    pub fn for_reduction(k: &Kernel, rows: u64, cols: u64) -> Layout {
+        let spread = |rank: u32, n: u64| -> Vec<u64> {
+            let lead = [3u64, 5, 2];
+            let mut d: Vec<u64> = (1..rank as usize).map(|i| lead[(i - 1) % 3]).collect();
+            if rank > 0 {
+                d.push(n / d.iter().product::<u64>().max(1));
+            }
+            d
+        };
+        let mut dims = spread(k.rank, rows);
+        dims.extend(spread(k.reduce_rank, cols));
+        Layout::with_dims(k, dims, k.rank as usize)
+    }
+
+    fn with_dims(k: &Kernel, dims: Vec<u64>, outer: usize) -> Layout {
         let strides = k
             .inputs
             .iter()
@@ -35,6 +60,7 @@ impl Layout {
                 if input.access != Access::Strided {
                     return vec![];
                 }
+                let dims = &dims[..k.input_rank(i) as usize];
                 if i % 2 == 0 {
                     // Column-major: the transposed read.
                     let mut acc = 1i64;
@@ -57,21 +83,33 @@ impl Layout {
                 }
             })
             .collect();
-        Layout { dims, strides }
+        Layout { dims, outer, strides }
     }
 
+    /// Elements of the whole index space.
     pub fn len(&self) -> u64 {
         self.dims.iter().product()
     }
 
+    /// The launch's elements: rows for a reduction, else every element.
+    pub fn launch_len(&self) -> u64 {
+        self.dims[..self.outer].iter().product()
+    }
+
+    /// Elements of the space input `i` is read over.
+    fn space_len(&self, k: &Kernel, i: usize) -> u64 {
+        self.dims[..k.input_rank(i) as usize].iter().product()
+    }
+
     /// Elements input `i` spans.
     pub fn input_len(&self, k: &Kernel, i: usize) -> usize {
+        let n = self.space_len(k, i) as usize;
         match k.inputs[i].access {
-            Access::Contiguous => self.len() as usize,
-            Access::Interleaved { .. } => 2 * self.len() as usize,
+            Access::Contiguous => n,
+            Access::Interleaved { .. } => 2 * n,
             Access::Scalar => 1,
             Access::Strided => {
-                if self.len() == 0 {
+                if n == 0 {
                     return 0;
                 }
                 let last: i64 = self.dims.iter().zip(&self.strides[i]).map(|(&d, &s)| (d as i64 - 1) * s).sum();
@@ -158,7 +196,8 @@ pub fn gen_inputs(k: &Kernel, layout: &Layout, seed: u64) -> Vec<Vec<u8>> {
 /// Output byte sizes (an output stored at a step spans that many times
 /// its elements).
 pub fn output_sizes(k: &Kernel, layout: &Layout) -> Vec<usize> {
-    (0..k.outputs.len()).map(|o| k.ty(k.outputs[o]).size() * k.output_step(o) * layout.len() as usize).collect()
+    let stored = if k.row_outputs { layout.len() } else { layout.launch_len() } as usize;
+    (0..k.outputs.len()).map(|o| k.ty(k.outputs[o]).size() * k.output_step(o) * stored).collect()
 }
 
 /// The interpreter's outputs for `inputs`.
@@ -168,7 +207,7 @@ pub fn run_interp(k: &Kernel, layout: &Layout, inputs: &[Vec<u8>]) -> Vec<Vec<u8
     words.extend(outs.iter_mut().map(|b| b.as_mut_ptr() as u64));
     words.extend(layout.tail_words(k));
     // SAFETY: buffers sized by `Layout` for every element of the space.
-    unsafe { interp::run(k, words.as_ptr(), 0, layout.len() as usize) };
+    unsafe { interp::run(k, words.as_ptr(), 0, layout.launch_len() as usize) };
     for (o, n) in outs.iter_mut().zip(output_sizes(k, layout)) {
         o.truncate(n);
     }

@@ -4,8 +4,9 @@
 //! An elementwise kernel runs one thread per element with a grid-stride
 //! loop, so any grid covers any length, and it is shape-polymorphic like
 //! the CPU kernels: sizes and strides are launch parameters, never
-//! constants. A single-pass reduction is two entries that follow the CPU's
-//! accumulation order, so its bits are the CPU's (`reduce_text.rs`).
+//! constants. A reduction is two entries per level of reductions (and one
+//! more for a row kernel's stores) that follow the CPU's accumulation
+//! order, so its bits are the CPU's (`reduce_text.rs`).
 //!
 //! # Launch parameters
 //!
@@ -37,7 +38,7 @@ use lazyxp_runtime::Result;
 use std::time::{Duration, Instant};
 
 pub use mlir_text::entry_name;
-pub use reduce_text::{lanes_entry, slots_per_lane, SLOT_BYTES};
+pub use reduce_text::{launches, slots_per_lane, Grid, SLOT_BYTES};
 
 /// The GPU generation PTX is generated for when the caller does not say:
 /// Hopper (H100/H200). PTX for it does not load on older GPUs; pass the
@@ -96,7 +97,7 @@ pub fn compile_for(k: &Kernel, chip: &str) -> Result<PtxKernel> {
 
 /// Number of launch words after `start, end` for `k`: buffers, dims,
 /// strides (see the module documentation), and for a reduction the
-/// scratch buffer's address (`reduce_text.rs`).
+/// scratch and totals buffers' addresses (`reduce_text.rs`).
 pub fn launch_word_count(k: &Kernel) -> usize {
     let dims = (k.rank + k.reduce_rank) as usize;
     let strides: usize = k.strided_inputs().map(|i| k.input_rank(i) as usize).sum();
@@ -104,7 +105,7 @@ pub fn launch_word_count(k: &Kernel) -> usize {
 }
 
 /// The launch words the executor does not bind: a reduction's scratch
-/// buffer address, last, which `GpuEntry::launch` appends.
+/// and totals buffer addresses, last, which `GpuEntry::launch` appends.
 pub fn scratch_words(k: &Kernel) -> usize {
-    usize::from(k.is_reduction())
+    2 * usize::from(k.is_reduction())
 }

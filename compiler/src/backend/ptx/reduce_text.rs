@@ -19,8 +19,17 @@
 //!
 //! Both take the CPU ABI's words (inputs, outputs, outer then inner dims,
 //! each strided input's strides over the dims of its space) and then the
-//! scratch buffer's address. Kernels with several levels of reductions
-//! (softmax's max then sum) or row outputs are not lowered yet.
+//! scratch buffer's address, then the totals buffer's.
+//!
+//! Kernels with several levels of reductions (a softmax's max, then the
+//! sum of `exp(x - max)`) repeat the two phases once per level, as the
+//! interpreter walks a row once per level: the rows phase of every level
+//! but the last stores each row's finished values to the totals buffer,
+//! slot `row * R + q`, where later levels' lanes read them back. A row
+//! kernel (`Kernel::row_outputs`: the reductions broadcast back over the
+//! row) ends with one more entry, one thread per (row, element), that
+//! reads every total of its row and stores the outputs at that element.
+//! [`launches`] lists the entries in launch order.
 
 use super::lower_inst::{const_op, mem_ty, mlir_ty, Body};
 use super::mlir_text::{emit_insts, grid_stride_bounds, interleaved, store_outputs, strided_offset, unravel, GPU_MODULE};
@@ -28,9 +37,36 @@ use crate::kernel_ir::{Access, Kernel, Op, ReduceOp, Space, REDUCE_BLOCK, REDUCE
 use lazyxp_runtime::{DType, Error, Result};
 use std::fmt::Write;
 
-/// The entry of the lanes phase for finishing entry `entry`.
-pub fn lanes_entry(entry: &str) -> String {
-    format!("{entry}_lanes")
+/// How many threads an entry of a reduction kernel is launched over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grid {
+    /// One per (row, block, lane).
+    Lanes,
+    /// One per row (output of the reduction).
+    Rows,
+    /// One per element of every row (a row kernel's stores).
+    Elements,
+}
+
+/// The entries of reduction kernel `k` (main entry `entry`) in launch
+/// order, each with its grid: per level, its lanes phase (`<entry>_lanes`
+/// for the first level, `<entry>_lanes<p>` for level `p + 1`) and its
+/// rows phase (`<entry>_totals<p>` where it only stores totals, `<entry>`
+/// where it stores the outputs), then a row kernel's `<entry>` over every
+/// element.
+pub fn launches(k: &Kernel, entry: &str) -> Vec<(String, Grid)> {
+    let passes = k.reduction_passes().max(1);
+    let mut v = Vec::new();
+    for p in 0..passes {
+        let lanes = if p == 0 { format!("{entry}_lanes") } else { format!("{entry}_lanes{p}") };
+        v.push((lanes, Grid::Lanes));
+        let last = p + 1 == passes && !k.row_outputs;
+        v.push((if last { entry.to_string() } else { format!("{entry}_totals{p}") }, Grid::Rows));
+    }
+    if k.row_outputs {
+        v.push((entry.to_string(), Grid::Elements));
+    }
+    v
 }
 
 /// Bytes of one scratch slot.
@@ -54,13 +90,11 @@ pub fn slots_per_lane(k: &Kernel) -> usize {
     reductions(k, &k.live()).len()
 }
 
-/// Emits the module with both entries for reduction kernel `k` (math
-/// expanded), or `Error::Unsupported` for the shapes not lowered yet.
+/// Emits the module with every entry of reduction kernel `k` (math
+/// expanded; see [`launches`]), or `Error::Unsupported` for what is not
+/// lowered yet.
 pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
     let unsupported = |m: &str| Error::Unsupported(format!("CUDA backend, kernel {}: {m}", k.name));
-    if k.reduction_passes() != 1 || k.row_outputs {
-        return Err(unsupported("reductions over several passes or with row outputs are not lowered to PTX yet"));
-    }
     let live = k.live();
     if reductions(k, &live).is_empty() {
         return Err(unsupported("a reduction kernel without a live reduction"));
@@ -74,7 +108,16 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
     let _ = writeln!(m, "// kernel {} (rank {}, reduced rank {}), lowered from kernel IR by lazyxp", k.name, k.rank, k.reduce_rank);
     let _ = writeln!(m, "module attributes {{gpu.container_module}} {{");
     let _ = writeln!(m, "  gpu.module @{GPU_MODULE} {{");
-    for (name, body) in [(lanes_entry(entry), lanes_body(k, &live)?), (entry.to_string(), finish_body(k, &live)?)] {
+    let passes = k.reduction_passes().max(1);
+    for (n, (name, grid)) in launches(k, entry).into_iter().enumerate() {
+        // Entries come in (lanes, rows) pairs, one pair per pass.
+        let pass = (n / 2) as u32;
+        let body = match grid {
+            Grid::Lanes => lanes_body(k, &live, pass)?,
+            Grid::Rows if pass + 1 < passes || k.row_outputs => totals_body(k, &live, pass)?,
+            Grid::Rows => finish_body(k, &live)?,
+            Grid::Elements => elements_body(k, &live)?,
+        };
         let _ = writeln!(m, "    gpu.func @{name}({}) kernel {{", params(k).join(", "));
         m.push_str(&body);
         let _ = writeln!(m, "    }}");
@@ -94,6 +137,7 @@ fn params(k: &Kernel) -> Vec<String> {
         p.extend((0..k.input_rank(i)).map(|d| format!("%st{i}_{d}: i64")));
     }
     p.push("%scratch: !llvm.ptr<1>".to_string());
+    p.push("%totals: !llvm.ptr<1>".to_string());
     p
 }
 
@@ -137,27 +181,66 @@ fn element_of(b: &mut Body, k: &Kernel, n: u32, flat: &str) -> String {
     }
 }
 
-/// The row's values of `level` (per row, not per inner element), e.g.
-/// outer loads and what is computed from them.
-fn per_row(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> {
+/// The row's values up to level `through` (per row, not per inner
+/// element): outer loads and what is computed from them and from the
+/// reductions of those levels, which must be named already.
+fn per_row(b: &mut Body, k: &Kernel, live: &[bool], through: u32) -> Result<()> {
     let (inner, levels) = (k.inner_insts(), k.levels());
-    let wanted = |i: usize| live[i] && !inner[i] && levels[i] == level && !matches!(k.insts[i].op, Op::Reduce(..));
-    emit_insts(b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%o"))
+    for level in 0..=through {
+        let wanted = |i: usize| live[i] && !inner[i] && levels[i] == level && !matches!(k.insts[i].op, Op::Reduce(..));
+        emit_insts(b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%o"))?;
+    }
+    Ok(())
 }
 
-/// Address of scratch slot `slot` (an i64 name).
-fn slot_ptr(b: &mut Body, slot: &str) -> String {
+/// Address of scratch slot `slot` (an i64 name) of buffer `buf`
+/// (`%scratch` or `%totals`).
+fn slot_ptr(b: &mut Body, buf: &str, slot: &str) -> String {
     let p = b.fresh();
-    b.line(&format!("{p} = llvm.getelementptr %scratch[{slot}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, i64"));
+    b.line(&format!("{p} = llvm.getelementptr {buf}[{slot}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, i64"));
     p
 }
 
-/// `<name>_lanes`: thread `t` folds lane `t % 8` of block `t / 8 % blocks`
-/// of row `t / 8 / blocks` and writes it to its slots.
-fn lanes_body(k: &Kernel, live: &[bool]) -> Result<String> {
+/// Stores `v` (of `ty`; a bool as one byte) into a slot.
+fn store_slot(b: &mut Body, v: &str, ty: DType, p: &str) {
+    let v = if ty == DType::Bool { b.emit(format!("arith.extui {v} : i1 to i8")) } else { v.to_string() };
+    b.line(&format!("llvm.store {v}, {p} {{alignment = {} : i64}} : {}, !llvm.ptr<1>", ty.size().max(1), mem_ty(ty)));
+}
+
+/// Loads a slot as a `ty`.
+fn load_slot(b: &mut Body, ty: DType, p: &str) -> String {
+    if ty == DType::Bool {
+        let byte = b.emit(format!("llvm.load {p} : !llvm.ptr<1> -> i8"));
+        b.emit(format!("arith.trunci {byte} : i8 to i1"))
+    } else {
+        b.emit(format!("llvm.load {p} {{alignment = {} : i64}} : !llvm.ptr<1> -> {}", ty.size(), mlir_ty(ty)))
+    }
+}
+
+/// Names row `%o`'s finished reductions of levels `1..=through` by
+/// loading them from the totals buffer (slot `o * R + q`).
+fn load_totals(b: &mut Body, k: &Kernel, live: &[bool], through: u32) {
+    let levels = k.levels();
+    b.line("%tot_row = arith.muli %o, %cslots : i64");
+    for (q, &(i, _, _, ty)) in reductions(k, live).iter().enumerate() {
+        if levels[i] <= through {
+            let slot = b.emit(format!("arith.addi %tot_row, {} : i64", b_const(q)));
+            let p = slot_ptr(b, "%totals", &slot);
+            b.names[i] = load_slot(b, ty, &p);
+        }
+    }
+}
+
+/// `<name>_lanes<p>`: thread `t` folds lane `t % 8` of block `t / 8 % blocks`
+/// of row `t / 8 / blocks` for the reductions of level `pass + 1` and
+/// writes it to their slots; the inner values of levels up to `pass` are
+/// computed from the totals of earlier levels.
+fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     let mut b = Body::new(k);
     prelude(&mut b, k);
-    let reds = reductions(k, live);
+    let all = reductions(k, live);
+    let levels = k.levels();
+    let reds: Vec<(usize, &(usize, ReduceOp, usize, DType))> = all.iter().enumerate().filter(|(_, r)| levels[r.0] == pass + 1).collect();
     let inner = k.inner_insts();
     let dims = (k.rank + k.reduce_rank) as usize;
     b.line("scf.for %t = %lb to %end step %step : i64 {");
@@ -167,7 +250,10 @@ fn lanes_body(k: &Kernel, live: &[bool]) -> Result<String> {
     b.line("%blk = arith.remui %q, %nb1 : i64");
     b.line("%o = arith.divui %q, %nb1 : i64");
     unravel(&mut b, "%o", k.rank as usize, "ox");
-    per_row(&mut b, k, live, 0)?;
+    if pass > 0 {
+        load_totals(&mut b, k, live, pass);
+    }
+    per_row(&mut b, k, live, pass)?;
     // This lane's elements: r = blk * 1024 + lane + 8 m, m < count.
     b.line("%first0 = arith.muli %blk, %cblock : i64");
     b.line("%first = arith.addi %first0, %lane : i64");
@@ -179,12 +265,12 @@ fn lanes_body(k: &Kernel, live: &[bool]) -> Result<String> {
     b.line(&format!("%cper = arith.constant {} : i64", REDUCE_BLOCK / REDUCE_LANES));
     b.line("%count = arith.minui %count1, %cper : i64");
     b.line("%rowstart = arith.muli %o, %inner : i64");
-    let ids: Vec<String> = reds.iter().map(|&(_, op, _, ty)| const_op(ty, op.identity(ty).to_bits())).collect();
-    for (q, id) in ids.iter().enumerate() {
-        b.line(&format!("%id{q} = {id}"));
+    let ids: Vec<String> = reds.iter().map(|&(_, &(_, op, _, ty))| const_op(ty, op.identity(ty).to_bits())).collect();
+    for (j, id) in ids.iter().enumerate() {
+        b.line(&format!("%id{j} = {id}"));
     }
-    let accs: Vec<String> = (0..reds.len()).map(|q| format!("%acc{q} = %id{q}")).collect();
-    let tys: Vec<&str> = reds.iter().map(|r| mlir_ty(r.3)).collect();
+    let accs: Vec<String> = (0..reds.len()).map(|j| format!("%acc{j} = %id{j}")).collect();
+    let tys: Vec<&str> = reds.iter().map(|r| mlir_ty(r.1 .3)).collect();
     b.line(&format!("%lanev:{} = scf.for %m = %c0 to %count step %c1 iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
     b.indent += 1;
     b.line("%m8 = arith.muli %m, %clanes : i64");
@@ -193,28 +279,27 @@ fn lanes_body(k: &Kernel, live: &[bool]) -> Result<String> {
     if k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner) {
         unravel(&mut b, "%flat", dims, "ix");
     }
-    let wanted = |i: usize| live[i] && inner[i];
+    let wanted = |i: usize| live[i] && inner[i] && levels[i] <= pass;
     emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat"))?;
     let mut next = Vec::new();
-    for (q, &(_, op, a, ty)) in reds.iter().enumerate() {
+    for (j, &(_, &(_, op, a, ty))) in reds.iter().enumerate() {
         let v = b.name(a).to_string();
-        let rhs = b.binary(op.binary(), ty, &format!("%acc{q}"), &v)?;
+        let rhs = b.binary(op.binary(), ty, &format!("%acc{j}"), &v)?;
         next.push(b.emit(rhs));
     }
     b.line(&format!("scf.yield {} : {}", next.join(", "), tys.join(", ")));
     b.indent -= 1;
     b.line("}");
     b.line("%slot0 = arith.muli %t, %cslots : i64");
-    for (q, &(_, _, _, ty)) in reds.iter().enumerate() {
+    for (j, &(q, &(_, _, _, ty))) in reds.iter().enumerate() {
         let slot = b.emit(format!("arith.addi %slot0, {} : i64", b_const(q)));
-        let p = slot_ptr(&mut b, &slot);
-        let v = if ty == DType::Bool { b.emit(format!("arith.extui %lanev#{q} : i1 to i8")) } else { format!("%lanev#{q}") };
-        b.line(&format!("llvm.store {v}, {p} {{alignment = {} : i64}} : {}, !llvm.ptr<1>", ty.size().max(1), mem_ty(ty)));
+        let p = slot_ptr(&mut b, "%scratch", &slot);
+        store_slot(&mut b, &format!("%lanev#{j}"), ty, &p);
     }
     b.indent -= 1;
     b.line("}");
     b.line("gpu.return");
-    Ok(with_small_constants(b.text, reds.len()))
+    Ok(with_small_constants(b.text, all.len()))
 }
 
 /// The name of the i64 constant `q` (MLIR has no inline constant operands).
@@ -222,57 +307,40 @@ fn b_const(q: usize) -> String {
     format!("%cq{q}")
 }
 
-/// `<name>`: thread `o` folds row `o`'s blocks into its totals, finishes
-/// them and stores the row's outputs.
-fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
-    let mut b = Body::new(k);
-    prelude(&mut b, k);
-    let reds = reductions(k, live);
-    b.line("%zero64 = arith.constant 0.0 : f64");
-    b.line("scf.for %o = %lb to %end step %step : i64 {");
-    b.indent += 1;
-    unravel(&mut b, "%o", k.rank as usize, "ox");
-    per_row(&mut b, k, live, 0)?;
-    // Each reduction carries its total (f64 where the op widens) and a
-    // Neumaier compensation (used by f64 sums only).
+/// Inside a loop over rows `%o`: folds each block's lanes of the
+/// reductions of level `level` into their totals (f64 where the op widens,
+/// with a Neumaier compensation for f64 sums, as the interpreter's `Acc`),
+/// finishes them, and names each reduction by its finished value.
+fn fold_rows(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> {
+    let levels = k.levels();
+    let reds: Vec<(usize, (usize, ReduceOp, usize, DType))> = reductions(k, live).into_iter().enumerate().filter(|(_, r)| levels[r.0] == level).collect();
     let total_ty = |op: ReduceOp, ty: DType| if op.widens(ty) { DType::Float64 } else { ty };
     let mut carried = Vec::new();
     let mut carried_tys = Vec::new();
-    for (q, &(_, op, _, ty)) in reds.iter().enumerate() {
+    for (j, &(_, (_, op, _, ty))) in reds.iter().enumerate() {
         let tt = total_ty(op, ty);
         let init = if op.widens(ty) { const_op(tt, (if op == ReduceOp::Add { -0.0f64 } else { 1.0 }).to_bits() as u128) } else { const_op(ty, op.identity(ty).to_bits()) };
-        b.line(&format!("%init{q} = {init}"));
-        carried.push(format!("%tot{q} = %init{q}"));
-        carried.push(format!("%cmp{q} = %zero64"));
+        let init_name = b.emit(init);
+        carried.push(format!("%tot{j} = {init_name}"));
+        carried.push(format!("%cmp{j} = %zero64"));
         carried_tys.push(mlir_ty(tt));
         carried_tys.push("f64");
     }
-    b.line(&format!(
-        "%fin:{} = scf.for %bk = %c0 to %nb step %c1 iter_args({}) -> ({}) : i64 {{",
-        carried.len(),
-        carried.join(", "),
-        carried_tys.join(", ")
-    ));
+    let fin = b.fresh();
+    b.line(&format!("{fin}:{} = scf.for %bk = %c0 to %nb step %c1 iter_args({}) -> ({}) : i64 {{", carried.len(), carried.join(", "), carried_tys.join(", ")));
     b.indent += 1;
     b.line("%rb = arith.muli %o, %nb : i64");
     b.line("%rbk = arith.addi %rb, %bk : i64");
     b.line("%lane0 = arith.muli %rbk, %clanes : i64");
     let mut next = Vec::new();
-    for (q, &(_, op, _, ty)) in reds.iter().enumerate() {
-        let t = mlir_ty(ty);
+    for (j, &(q, (_, op, _, ty))) in reds.iter().enumerate() {
         let mut lanes = Vec::new();
-        for j in 0..REDUCE_LANES {
-            let tj = b.emit(format!("arith.addi %lane0, {} : i64", b_const(j)));
-            let s0 = b.emit(format!("arith.muli {tj}, %cslots : i64"));
+        for l in 0..REDUCE_LANES {
+            let tl = b.emit(format!("arith.addi %lane0, {} : i64", b_const(l)));
+            let s0 = b.emit(format!("arith.muli {tl}, %cslots : i64"));
             let slot = b.emit(format!("arith.addi {s0}, {} : i64", b_const(q)));
-            let p = slot_ptr(&mut b, &slot);
-            let v = if ty == DType::Bool {
-                let byte = b.emit(format!("llvm.load {p} : !llvm.ptr<1> -> i8"));
-                b.emit(format!("arith.trunci {byte} : i8 to i1"))
-            } else {
-                b.emit(format!("llvm.load {p} {{alignment = {} : i64}} : !llvm.ptr<1> -> {t}", ty.size()))
-            };
-            lanes.push(v);
+            let p = slot_ptr(b, "%scratch", &slot);
+            lanes.push(load_slot(b, ty, &p));
         }
         // ((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op l7))
         while lanes.len() > 1 {
@@ -284,7 +352,7 @@ fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
             lanes = paired;
         }
         let block = lanes.pop().expect("eight lanes");
-        let (tot, cmp) = (format!("%tot{q}"), format!("%cmp{q}"));
+        let (tot, cmp) = (format!("%tot{j}"), format!("%cmp{j}"));
         let (nt, nc) = match (op, ty) {
             (ReduceOp::Add, DType::Float64) => {
                 let s = b.emit(format!("arith.addf {tot}, {block} : f64"));
@@ -320,9 +388,9 @@ fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
     b.line(&format!("scf.yield {} : {}", next.join(", "), carried_tys.join(", ")));
     b.indent -= 1;
     b.line("}");
-    b.line("%empty = arith.cmpi eq, %inner, %c0 : i64");
-    for (q, &(i, op, _, ty)) in reds.iter().enumerate() {
-        let (tot, cmp) = (format!("%fin#{}", 2 * q), format!("%fin#{}", 2 * q + 1));
+    let empty = b.emit("arith.cmpi eq, %inner, %c0 : i64".to_string());
+    for (j, &(_, (i, op, _, ty))) in reds.iter().enumerate() {
+        let (tot, cmp) = (format!("{fin}#{}", 2 * j), format!("{fin}#{}", 2 * j + 1));
         let done = match (op, ty) {
             (ReduceOp::Add, DType::Float64) => b.emit(format!("arith.addf {tot}, {cmp} : f64")),
             (ReduceOp::Add | ReduceOp::Mul, DType::Float32) => b.emit(format!("arith.truncf {tot} : f64 to f32")),
@@ -330,18 +398,89 @@ fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
         };
         let done = if op == ReduceOp::Add {
             let zero = b.emit(const_op(ty, 0));
-            b.emit(format!("arith.select %empty, {zero}, {done} : {}", mlir_ty(ty)))
+            b.emit(format!("arith.select {empty}, {zero}, {done} : {}", mlir_ty(ty)))
         } else {
             done
         };
         b.names[i] = done;
     }
-    per_row(&mut b, k, live, 1)?;
+    Ok(())
+}
+
+/// `<name>_totals<p>`: thread `o` finishes row `o`'s reductions of level
+/// `pass + 1` and stores them to the totals buffer for the entries after.
+fn totals_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
+    let mut b = Body::new(k);
+    prelude(&mut b, k);
+    b.line("%zero64 = arith.constant 0.0 : f64");
+    b.line("scf.for %o = %lb to %end step %step : i64 {");
+    b.indent += 1;
+    fold_rows(&mut b, k, live, pass + 1)?;
+    let levels = k.levels();
+    b.line("%tot_row = arith.muli %o, %cslots : i64");
+    for (q, &(i, _, _, ty)) in reductions(k, live).iter().enumerate() {
+        if levels[i] == pass + 1 {
+            let slot = b.emit(format!("arith.addi %tot_row, {} : i64", b_const(q)));
+            let p = slot_ptr(&mut b, "%totals", &slot);
+            let v = b.name(i).to_string();
+            store_slot(&mut b, &v, ty, &p);
+        }
+    }
+    b.indent -= 1;
+    b.line("}");
+    b.line("gpu.return");
+    Ok(with_small_constants(b.text, slots_per_lane(k)))
+}
+
+/// `<name>` of a kernel with outputs per row: thread `o` finishes row
+/// `o`'s reductions of the last level, reads the earlier levels' totals,
+/// computes what the row needs after its reductions, and stores the
+/// outputs.
+fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
+    let mut b = Body::new(k);
+    prelude(&mut b, k);
+    let passes = k.reduction_passes();
+    b.line("%zero64 = arith.constant 0.0 : f64");
+    b.line("scf.for %o = %lb to %end step %step : i64 {");
+    b.indent += 1;
+    unravel(&mut b, "%o", k.rank as usize, "ox");
+    fold_rows(&mut b, k, live, passes)?;
+    if passes > 1 {
+        load_totals(&mut b, k, live, passes - 1);
+    }
+    per_row(&mut b, k, live, passes)?;
     store_outputs(&mut b, k, "%o");
     b.indent -= 1;
     b.line("}");
     b.line("gpu.return");
-    Ok(with_small_constants(b.text, reds.len()))
+    Ok(with_small_constants(b.text, slots_per_lane(k)))
+}
+
+/// `<name>` of a row kernel: thread `t` is element `t % inner` of row
+/// `t / inner`; it reads its row's totals of every level and computes and
+/// stores the outputs there.
+fn elements_body(k: &Kernel, live: &[bool]) -> Result<String> {
+    let mut b = Body::new(k);
+    prelude(&mut b, k);
+    let dims = (k.rank + k.reduce_rank) as usize;
+    b.line("%innerm1 = arith.maxui %inner, %c1 : i64");
+    b.line("scf.for %flat = %lb to %end step %step : i64 {");
+    b.indent += 1;
+    b.line("%o = arith.divui %flat, %innerm1 : i64");
+    unravel(&mut b, "%o", k.rank as usize, "ox");
+    load_totals(&mut b, k, live, k.reduction_passes());
+    per_row(&mut b, k, live, k.reduction_passes())?;
+    if k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner) {
+        unravel(&mut b, "%flat", dims, "ix");
+    }
+    let inner = k.inner_insts();
+    let wanted = |i: usize| live[i] && inner[i];
+    emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat"))?;
+    store_outputs(&mut b, k, "%flat");
+    b.indent -= 1;
+    b.line("}");
+    b.line("gpu.return");
+    Ok(with_small_constants(b.text, slots_per_lane(k)))
 }
 
 /// `text` after the small constants the bodies name (`%cq<j>`, for lanes
