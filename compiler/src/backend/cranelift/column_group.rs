@@ -107,25 +107,28 @@ impl ColumnLayout {
         ColumnLayout { slot }
     }
 
+    /// Whether each of `flags` is set in the layout's bits (one load).
+    fn flags<const N: usize>(&self, fb: &mut FunctionBuilder, flags: [i64; N]) -> [CValue; N] {
+        let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
+        flags.map(|flag| {
+            let set = fb.ins().band_imm_s(bits, flag);
+            fb.ins().icmp_imm_s(IntCC::NotEqual, set, 0)
+        })
+    }
+
     /// Whether the group of `lanes` outputs from `o` (last outer coordinate
     /// `col`) takes the path.
     pub(super) fn group_fits(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: i64) -> CValue {
-        let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
-        let taken = fb.ins().band_imm_s(bits, Self::TAKEN);
-        let flat = fb.ins().band_imm_s(bits, Self::FLAT);
+        let [taken, flat] = self.flags(fb, [Self::TAKEN, Self::FLAT]);
         let group_end = fb.ins().iadd_imm_s(o, lanes);
         let fits = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, group_end, end);
         let col_end = fb.ins().iadd_imm_s(col, lanes);
         let one_run = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, last_dim);
-        let flat = fb.ins().icmp_imm_s(IntCC::NotEqual, flat, 0);
         let consecutive = fb.ins().bor(one_run, flat);
-        let taken = fb.ins().icmp_imm_s(IntCC::NotEqual, taken, 0);
         let ok = fb.ins().band(fits, consecutive);
         fb.ins().band(ok, taken)
     }
-}
 
-impl ColumnLayout {
     /// How many column vectors from output `o` (last outer coordinate
     /// `col`) one strip may take (`column_strip.rs`): at most `most`,
     /// within the launch's range, and within one run of the last outer
@@ -133,9 +136,7 @@ impl ColumnLayout {
     /// from `o` fits.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn strip_vectors(&self, fb: &mut FunctionBuilder, o: CValue, col: CValue, end: CValue, last_dim: CValue, lanes: u32, most: i64) -> CValue {
-        let bits = fb.ins().stack_load(types::I64, types::I8, self.slot, 0);
-        let flat = fb.ins().band_imm_s(bits, Self::FLAT);
-        let flat = fb.ins().icmp_imm_s(IntCC::NotEqual, flat, 0);
+        let [flat] = self.flags(fb, [Self::FLAT]);
         let in_range = fb.ins().isub(end, o);
         let in_run = fb.ins().isub(last_dim, col);
         let in_run = fb.ins().umin(in_range, in_run);
@@ -180,11 +181,10 @@ impl<'a> ColumnOutputs<'a> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn new(fb: &mut FunctionBuilder, vem: &'a Emitter<'a>, sem: &'a Emitter<'a>, plans: &'a [InputPlan], outer_dims: &'a [CValue], out_bases: &'a [CValue], inner: &'a [bool], live: &'a [bool], level: &'a [u32], o: CValue) -> Self {
         let k = vem.kernel;
-        let mut c = ColumnOutputs { vem, sem, plans, outer_dims, out_bases, inner, live, level, scalar_vals: vec![None; k.insts.len()], vector_vals: vec![None; k.insts.len()] };
-        let (mut scalar_vals, mut vector_vals) = (std::mem::take(&mut c.scalar_vals), std::mem::take(&mut c.vector_vals));
+        let mut c = ColumnOutputs { vem, sem, plans, outer_dims, out_bases, inner, live, level, scalar_vals: Vec::new(), vector_vals: Vec::new() };
+        let (mut scalar_vals, mut vector_vals) = (vec![None; k.insts.len()], vec![None; k.insts.len()]);
         emit_outer(fb, vem, sem, plans, outer_dims, o, |i| c.per_row(i, 0), &mut scalar_vals, &mut vector_vals);
-        c.scalar_vals = scalar_vals;
-        c.vector_vals = vector_vals;
+        (c.scalar_vals, c.vector_vals) = (scalar_vals, vector_vals);
         c
     }
 
@@ -209,13 +209,13 @@ impl<'a> ColumnOutputs<'a> {
 }
 
 /// `column_groups(steps) * vem.lanes` outputs from `o` on through the column
-/// path, stored; `reds` are the kernel's (one level of) reductions.
-pub(super) fn emit_column_group(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], o: CValue, inner_len: CValue) {
-    let (vem, k) = (outs.vem, outs.vem.kernel);
-    let needed = needed_for(k, outs.inner, reds.iter().map(|r| r.operand(k)), &[]);
+/// path, stored; `reds` are the kernel's (one level of) reductions,
+/// `needed` the inner values they fold (`needed_for`).
+pub(super) fn emit_column_group(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], needed: &[bool], o: CValue, inner_len: CValue) {
+    let vem = outs.vem;
     let steps: Vec<LaneStep> = inputs.iter().map(|c| c.step).collect();
     let groups = column_groups(&steps);
-    let results = emit_columns(fb, vem, outs.sem, outs.plans, reds, &needed, &outs.vector_vals, inputs, inner_len, groups);
+    let results = emit_columns(fb, vem, outs.sem, outs.plans, reds, needed, &outs.vector_vals, inputs, inner_len, groups);
     for l in 0..vem.lanes as usize * groups {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
         let values: Vec<CValue> = results.iter().map(|per_lane| per_lane[l]).collect();

@@ -26,7 +26,7 @@ use super::column_spilled::{emit_block_loops, inputs_of_group, StateSlot};
 use super::emit::Emitter;
 use super::reduce_columns::{load_across, ColumnInput};
 use super::column_group::ColumnOutputs;
-use super::reduce_loop::{emit_inner_body, needed_for};
+use super::reduce_loop::emit_inner_body;
 use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
 use super::column_spilled::SLOT_BYTES;
 use super::skeleton::{any_lane, emit_tail_loop, enter_loop, mem, InputPlan};
@@ -60,15 +60,14 @@ pub(super) const STRIP_MIN_VECTORS: i64 = 8;
 
 /// `vectors * vem.lanes` outputs from `o` on (`vectors` a value, 1 to
 /// `most`, the kernel's `strip_capacity`) through the column path,
-/// stored; `reds` are the kernel's (one level of) reductions.
+/// stored; `reds` are the kernel's (one level of) reductions, `needed`
+/// the inner values they fold (`needed_for`).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], o: CValue, vectors: CValue, most: i64, inner_len: CValue) {
+pub(super) fn emit_column_strip(fb: &mut FunctionBuilder, outs: &ColumnOutputs, inputs: &[ColumnInput], reds: &[Red], needed: &[bool], o: CValue, vectors: CValue, most: i64, inner_len: CValue) {
     let (vem, sem, plans) = (outs.vem, outs.sem, outs.plans);
-    let k = vem.kernel;
     let lanes = vem.lanes as i64;
     let most = most as usize;
     let vector_vals = &outs.vector_vals;
-    let needed = needed_for(k, outs.inner, reds.iter().map(|r| r.operand(k)), &[]);
     let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
 
     // Accumulator (u, g) of reduction ri: value `acc_at[ri] + (u * vectors

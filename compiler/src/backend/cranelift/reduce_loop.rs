@@ -260,7 +260,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                 }
                 fb.switch_to_block(strip);
                 let outs = ColumnOutputs::new(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inner, &live, &level, o);
-                emit_column_strip(&mut fb, &outs, &inputs, &first_level, o, vectors, most, inner_len);
+                emit_column_strip(&mut fb, &outs, &inputs, &first_level, &needed, o, vectors, most, inner_len);
                 let outputs = fb.ins().imul_imm_s(vectors, vem.lanes as i64);
                 advance(&mut fb, o, col, &offsets, outputs, false);
                 if let Some(group) = group {
@@ -269,7 +269,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             }
             if !strips_only {
                 let outs = ColumnOutputs::new(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inner, &live, &level, o);
-                emit_column_group(&mut fb, &outs, &inputs, &first_level, o, inner_len);
+                emit_column_group(&mut fb, &outs, &inputs, &first_level, &needed, o, inner_len);
                 let by = fb.ins().iconst(types::I64, lanes);
                 advance(&mut fb, o, col, &offsets, by, false);
             }
