@@ -118,7 +118,7 @@ pub enum DeviceCode {
     #[cfg(feature = "cuda")]
     Ptx { entry: Arc<cuda::GpuEntry>, hit: bool },
     /// Ran on the CPU: inputs downloaded, outputs uploaded. The reason is
-    /// the backend's refusal (reductions, float remainder) or "library
+    /// the backend's refusal (sums and products of bools) or "library
     /// kernel" for ops with no GPU implementation yet.
     CpuFallback { reason: String },
 }

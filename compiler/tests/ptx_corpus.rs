@@ -14,7 +14,7 @@ mod ptx_support;
 use lazyxp_compiler::backend::ptx::{self, PtxKernel};
 use lazyxp_compiler::kernel_ir::{Access, BinaryOp, Kernel, KernelBuilder, Op, UnaryOp};
 use lazyxp_compiler::math;
-use lazyxp_runtime::{DType, Error};
+use lazyxp_runtime::DType;
 use ptx_support::{assemble, corpus, require_ptxas};
 use std::time::{Duration, Instant};
 
@@ -50,28 +50,16 @@ fn check_arithmetic(k: &Kernel, p: &PtxKernel) -> Result<(), String> {
     Ok(())
 }
 
-/// Kernels the PTX path refuses on purpose (and says so): float
-/// remainder, which the math library also uses inside float `floordiv`
-/// and `remainder`.
-fn known_unsupported(k: &Kernel) -> bool {
-    let k = if k.has_math() { math::expand(k) } else { k.clone() };
-    k.insts.iter().any(|i| matches!(i.op, Op::Binary(o, _, _) if corpus::ptx_unsupported_binary(o, i.ty)))
-}
-
 #[test]
 fn every_corpus_kernel_assembles_for_sm_90() {
     let ptxas = require_ptxas();
     let mut kernels = corpus::all();
     kernels.extend(corpus::reductions());
-    let (mut failures, mut compiled, mut skipped) = (Vec::new(), 0, Vec::new());
+    let (mut failures, mut compiled) = (Vec::new(), 0);
     let (mut t_mlir, mut t_ptxas) = (Duration::ZERO, Duration::ZERO);
     for k in &kernels {
         let p = match ptx::compile(k) {
             Ok(p) => p,
-            Err(Error::Unsupported(m)) if known_unsupported(k) => {
-                skipped.push(format!("{}: {m}", k.name));
-                continue;
-            }
             Err(e) => {
                 failures.push(format!("{}: {e}", k.name));
                 continue;
@@ -91,7 +79,7 @@ fn every_corpus_kernel_assembles_for_sm_90() {
         }
     }
     eprintln!(
-        "{compiled} of {} kernels compiled to PTX in {t_mlir:?} (MLIR+LLVM), ptxas took {t_ptxas:?}; refused on purpose: {skipped:#?}",
+        "{compiled} of {} kernels compiled to PTX in {t_mlir:?} (MLIR+LLVM), ptxas took {t_ptxas:?}",
         kernels.len()
     );
     assert!(compiled >= 40, "the corpus shrank to {compiled} kernels");
@@ -169,21 +157,22 @@ fn compiled_kernel_keeps_every_stage() {
     eprintln!("log(sin(x)+5) f32: {:?}, PTX {} lines", p.compile_time, p.ptx.lines().count());
 }
 
+/// Float remainder is integer long division on the bits (`fmod.rs`), not
+/// LLVM's `frem`, whose NVPTX lowering `x - y * trunc(x / y)` rounds: no
+/// float division or truncation may appear, and the loop must.
 #[test]
-fn float_remainder_is_refused_not_miscompiled() {
+fn float_remainder_is_exact_integer_work() {
     for ty in [DType::Float32, DType::Float64] {
-        let Some(&rem) = BinaryOp::ALL.iter().find(|o| corpus::ptx_unsupported_binary(**o, ty)) else {
-            return; // kernel IR has no float remainder
-        };
         let mut b = KernelBuilder::new("frem", 1);
         let i = b.input(ty, Access::Contiguous);
-        let x = b.load(i);
-        let r = b.binary(rem, x, x);
+        let j = b.input(ty, Access::Contiguous);
+        let (x, y) = (b.load(i), b.load(j));
+        let r = b.binary(BinaryOp::Rem, x, y);
         b.store(r);
-        match ptx::compile(&b.finish()) {
-            Err(Error::Unsupported(m)) => assert!(m.contains("frem"), "{m}"),
-            other => panic!("expected Unsupported, got {other:?}"),
-        }
+        let p = ptx::compile(&b.finish()).unwrap();
+        assert!(p.mlir_before.contains("scf.while") && p.mlir_before.contains("llvm.ctlz"), "{}", p.mlir_before);
+        let ops: Vec<&str> = opcodes(&p.ptx).collect();
+        assert!(!ops.iter().any(|o| o.starts_with("div") || o.starts_with("cvt.rzi") || o.starts_with("rem")), "{}", p.ptx);
     }
 }
 

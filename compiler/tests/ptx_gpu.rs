@@ -113,6 +113,40 @@ fn reductions_on_the_gpu_match_the_interpreter() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Float remainder (integer long division on the bits) against the
+/// interpreter's `%` on the cases that break a rounding `fmod`: huge
+/// quotients (the loop's longest runs), subnormal operands and results,
+/// equal magnitudes (signed zeros), infinities, zeros and NaNs.
+#[test]
+fn float_remainder_on_the_gpu_is_exact() {
+    use lazyxp_compiler::kernel_ir::{Access, BinaryOp, KernelBuilder};
+    use lazyxp_runtime::DType;
+    let Some(dev) = device() else { return };
+    let (inf, nan) = (f64::INFINITY, f64::NAN);
+    let common = [
+        (5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (7.0, 0.1), (1e30, 3.0), (3.0, 1e30), (2.5, 2.5), (-2.5, 2.5), (0.0, 1.0), (-0.0, 1.0),
+        (1.0, 0.0), (inf, 1.0), (1.0, inf), (-1.0, -inf), (nan, 1.0), (1.0, nan), (0.0, 0.0), (123456.789, 0.001), (-1e-3, 7e-4),
+    ];
+    let f32_cases = [(3e38, 1e-45), (1.0, 1e-45), (1e-40, 3e-41), (1.1754942e-38, 1e-39), (-3.4e38, 1.17549435e-38), (16777217.0, 3.0)];
+    let f64_cases = [(1.7e308, 5e-324), (1e308, 3.3), (1e-310, 3e-311), (2.2250738585072014e-308, 1e-309), (-1e300, 1e-300), (9007199254740993.0, 7.0)];
+    for (ty, extra) in [(DType::Float32, &f32_cases), (DType::Float64, &f64_cases)] {
+        let mut b = KernelBuilder::new("frem", 1);
+        let (i, j) = (b.input(ty, Access::Contiguous), b.input(ty, Access::Contiguous));
+        let (x, y) = (b.load(i), b.load(j));
+        let r = b.binary(BinaryOp::Rem, x, y);
+        b.store(r);
+        let k = b.finish();
+        let pairs: Vec<(f64, f64)> = common.iter().chain(extra.iter()).flat_map(|&(x, y)| [(x, y), (-x, y), (y, x)]).collect();
+        let bytes = |v: f64| if ty == DType::Float32 { (v as f32).to_ne_bytes().to_vec() } else { v.to_ne_bytes().to_vec() };
+        let inputs = vec![pairs.iter().flat_map(|p| bytes(p.0)).collect(), pairs.iter().flat_map(|p| bytes(p.1)).collect()];
+        let layout = Layout::for_kernel(&k, pairs.len() as u64);
+        let want = run_interp(&k, &layout, &inputs);
+        let got = run_gpu(&dev, &k, &layout, &inputs).unwrap();
+        let bad = compare(&k, &want, &got);
+        assert!(bad.is_empty(), "{ty}:\n{}", bad.join("\n"));
+    }
+}
+
 /// More elements than one grid covers: the grid-stride loop must visit
 /// each exactly once, and a launch of a sub-range only that range.
 #[test]

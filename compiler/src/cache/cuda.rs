@@ -4,7 +4,7 @@
 //! chip, which is part of the displayed key).
 //!
 //! Refusals are cached too: a kernel the PTX backend does not support
-//! (`Error::Unsupported`: float remainder, bool sums) is refused once, and
+//! (`Error::Unsupported`: sums and products of bools) is refused once, and
 //! every later eval falls back to the CPU without running MLIR again.
 
 use crate::backend::ptx::{self, Grid, PtxKernel};

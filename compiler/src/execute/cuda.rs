@@ -4,7 +4,7 @@
 //! Results stay in the device's memory (`State::OnDevice`); inputs that
 //! live on the host (constants, data no device owns) are uploaded, constants
 //! once per value and device. Kernels the PTX backend refuses
-//! (`Error::Unsupported`: float remainder, sums of bools) and library kernels
+//! (`Error::Unsupported`: sums and products of bools) and library kernels
 //! (matmul, scans) do not disappear and do not fail the eval: they run on
 //! the CPU with their inputs downloaded and their outputs uploaded, and the
 //! eval's record says so for each (`explain()` and the eval dump show it

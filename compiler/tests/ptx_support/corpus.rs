@@ -13,12 +13,6 @@ use std::path::Path;
 
 pub const REAL: [DType; 11] = DType::REAL;
 
-/// Float remainder needs an exact `fmod`, which the PTX path does not
-/// have yet (it returns `Error::Unsupported`); everything else must lower.
-pub fn ptx_unsupported_binary(op: BinaryOp, ty: DType) -> bool {
-    ty.is_float() && op.name() == "rem"
-}
-
 /// Inputs of the operation kernels: element `i`, a broadcast scalar, and
 /// a strided view, so each operation meets every access pattern.
 fn three_inputs(b: &mut KernelBuilder, ty: DType) -> [Value; 3] {
@@ -44,7 +38,7 @@ pub fn binary_kernel(ty: DType) -> Option<Kernel> {
     let [x, s, st] = three_inputs(&mut b, ty);
     let mut any = false;
     for &op in BinaryOp::ALL {
-        if op.is_math() || ptx_unsupported_binary(op, ty) || !accepted(ty, |b, x, y| b.binary(op, x, y)) {
+        if op.is_math() || !accepted(ty, |b, x, y| b.binary(op, x, y)) {
             continue;
         }
         any = true;

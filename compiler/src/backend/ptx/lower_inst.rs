@@ -252,9 +252,7 @@ impl<'k> Body<'k> {
                 BinaryOp::Div => simple("divf"),
                 BinaryOp::Min => Ok(self.fminmax(ty, a, b, true)),
                 BinaryOp::Max => Ok(self.fminmax(ty, a, b, false)),
-                BinaryOp::Rem => Err(self.unsupported(format!(
-                    "rem on {ty}: float remainder needs an exact fmod, which the PTX path lacks"
-                ))),
+                BinaryOp::Rem => Ok(self.fmod(ty, a, b)),
                 other => Err(self.unsupported(format!("{other} on {ty} (math ops must be expanded first)"))),
             };
         }

@@ -27,6 +27,7 @@
 //! Every input is a pointer, scalars included (broadcast constants live in
 //! a one-element device buffer), and bools are one byte in memory.
 
+mod fmod;
 mod lower_inst;
 mod mlir_text;
 mod pipeline;
