@@ -296,10 +296,7 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
         let p = slot_ptr(&mut b, "%scratch", &slot);
         store_slot(&mut b, &format!("%lanev#{j}"), ty, &p);
     }
-    b.indent -= 1;
-    b.line("}");
-    b.line("gpu.return");
-    Ok(with_small_constants(b.text, all.len()))
+    Ok(end_body(b, k))
 }
 
 /// The name of the i64 constant `q` (MLIR has no inline constant operands).
@@ -426,10 +423,7 @@ fn totals_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
             store_slot(&mut b, &v, ty, &p);
         }
     }
-    b.indent -= 1;
-    b.line("}");
-    b.line("gpu.return");
-    Ok(with_small_constants(b.text, slots_per_lane(k)))
+    Ok(end_body(b, k))
 }
 
 /// `<name>` of a kernel with outputs per row: thread `o` finishes row
@@ -450,10 +444,7 @@ fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
     }
     per_row(&mut b, k, live, passes)?;
     store_outputs(&mut b, k, "%o");
-    b.indent -= 1;
-    b.line("}");
-    b.line("gpu.return");
-    Ok(with_small_constants(b.text, slots_per_lane(k)))
+    Ok(end_body(b, k))
 }
 
 /// `<name>` of a row kernel: thread `t` is element `t % inner` of row
@@ -477,10 +468,16 @@ fn elements_body(k: &Kernel, live: &[bool]) -> Result<String> {
     let wanted = |i: usize| live[i] && inner[i];
     emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat"))?;
     store_outputs(&mut b, k, "%flat");
+    Ok(end_body(b, k))
+}
+
+/// Closes a body's loop over threads and the function, and puts the
+/// small constants first.
+fn end_body(mut b: Body, k: &Kernel) -> String {
     b.indent -= 1;
     b.line("}");
     b.line("gpu.return");
-    Ok(with_small_constants(b.text, slots_per_lane(k)))
+    with_small_constants(b.text, slots_per_lane(k))
 }
 
 /// `text` after the small constants the bodies name (`%cq<j>`, for lanes
