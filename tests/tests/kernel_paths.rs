@@ -10,7 +10,7 @@ use lazyxp_compiler::kernel_ir::{Access, BinaryOp, CmpOp, Kernel, KernelBuilder,
 use lazyxp_compiler::math;
 use lazyxp_runtime::launch::LaunchArgs;
 use lazyxp_runtime::{DType, Scalar};
-use lazyxp_tests::{first_difference, random_bits, Rng, REAL_DTYPES};
+use lazyxp_tests::{first_difference_nan_equal, random_bits, Rng, REAL_DTYPES};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -240,13 +240,22 @@ fn check(spec: &Spec, vector_runs: &AtomicUsize) -> Result<(), TestCaseError> {
     let (_, reference) = &results[2];
     for (what, got) in &results[..2] {
         for (o, (g, r)) in got.iter().zip(reference).enumerate() {
+            // NaNs compare as NaNs: random inputs meet two NaNs of
+            // different payloads in one `add` or `mul` now and then, and
+            // which one comes out is open (see `first_difference_nan_equal`;
+            // a CI run failed on `add v1, v6` with two such inputs).
+            // Payloads and signs through every op stay checked bit for bit,
+            // over fixed special values, by `every_op_on_every_dtype_agrees`
+            // (differential.rs), whose random expressions compare NaNs
+            // as NaNs too.
+            let diff = first_difference_nan_equal(g, r, k.ty(k.outputs[o]));
             prop_assert!(
-                g == r,
+                diff.is_none(),
                 "{} path ({} lanes) out{} differs from the interpreter at {}\ndims {:?}\n{}",
                 what,
                 if *what == "vector" { auto.lanes } else { 1 },
                 o,
-                first_difference(g, r, k.ty(k.outputs[o]).size()).unwrap(),
+                diff.unwrap_or_default(),
                 dims,
                 k
             );
