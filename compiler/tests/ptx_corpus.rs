@@ -220,6 +220,22 @@ fn reductions_are_two_entries_per_level() {
     got.sort();
     assert_eq!(got, want, "{}", p.ptx);
 
+    assert_eq!(p.entries, ptx::launches(&two, &two.name));
+
+    // A dead reduction deeper than every live one adds no phase (its
+    // empty phase would not parse).
+    let mut b = KernelBuilder::new("sum_dead_f32", 1);
+    b.set_reduce_rank(1);
+    let i = b.input_in(DType::Float32, Access::Contiguous, Space::Inner);
+    let x = b.load(i);
+    let s = b.reduce(ReduceOp::Add, x);
+    let d = b.binary(BinaryOp::Sub, x, s);
+    let _dead = b.reduce(ReduceOp::Max, d);
+    b.store(s);
+    let dead = b.finish();
+    assert_eq!(names(&dead), ["sum_dead_f32_lanes Lanes", "sum_dead_f32 Rows"]);
+    assert_eq!(entries(&ptx::compile(&dead).unwrap()).len(), 2);
+
     let softmax = corpus::reductions().into_iter().find(|k| k.name == "red_softmax_f32").unwrap();
     assert_eq!(
         names(&softmax),

@@ -121,17 +121,16 @@ fn compile(k: &Kernel, dev: &CudaDevice) -> Result<Arc<GpuEntry>> {
     let chip = dev.chip();
     let ptx = ptx::compile_for(k, &chip)?;
     let words = ptx::launch_word_count(k);
-    let steps = if k.is_reduction() {
-        ptx::launches(k, &ptx.name).into_iter().map(|(entry, grid)| Ok((dev.load(&ptx.ptx, &entry, words)?, grid))).collect::<Result<Vec<_>>>()?
-    } else {
-        vec![(dev.load(&ptx.ptx, &ptx.name, words)?, Grid::Elements)]
-    };
+    let names: Vec<&str> = ptx.entries.iter().map(|(e, _)| e.as_str()).collect();
+    let functions = dev.load_entries(&ptx.ptx, &names, words)?;
+    let steps = functions.into_iter().zip(ptx.entries.iter().map(|&(_, g)| g)).collect();
+    let slots = ptx.slots as u64;
     Ok(Arc::new(GpuEntry {
         kernel: k.clone(),
         key: super::key_for(k, &format!("cuda-ptx-{chip}")),
         ordinal: dev.ordinal(),
         ptx,
         steps,
-        slots: ptx::slots_per_lane(k) as u64,
+        slots,
     }))
 }

@@ -175,15 +175,27 @@ impl CudaDevice {
     /// Loads PTX text (from `backend::ptx`) and finds `entry`, whose
     /// launches take `n_words` words after `start, end`.
     pub fn load(&self, ptx: &str, entry: &str, n_words: usize) -> Result<CudaFunction> {
-        if ptx.contains('\0') || entry.contains('\0') {
+        Ok(self.load_entries(ptx, &[entry], n_words)?.remove(0))
+    }
+
+    /// Loads PTX text once (the driver compiles the whole module at each
+    /// load) and finds each of `entries`, all taking `n_words` words.
+    pub fn load_entries(&self, ptx: &str, entries: &[&str], n_words: usize) -> Result<Vec<CudaFunction>> {
+        if ptx.contains('\0') || entries.iter().any(|e| e.contains('\0')) {
             return Err(Error::Value("PTX text or entry name contains a NUL byte".into()));
         }
+        let first = entries.first().copied().unwrap_or("<none>");
         let module = self
             .ctx
             .load_module(cudarc::nvrtc::Ptx::from_src(ptx))
-            .map_err(|e| driver_error(&format!("loading the PTX of {entry}"), e))?;
-        let func = module.load_function(entry).map_err(|e| driver_error(&format!("finding entry {entry}"), e))?;
-        Ok(CudaFunction { func, _module: module, name: entry.to_string(), n_words, ordinal: self.ordinal })
+            .map_err(|e| driver_error(&format!("loading the PTX of {first}"), e))?;
+        entries
+            .iter()
+            .map(|&entry| {
+                let func = module.load_function(entry).map_err(|e| driver_error(&format!("finding entry {entry}"), e))?;
+                Ok(CudaFunction { func, _module: module.clone(), name: entry.to_string(), n_words, ordinal: self.ordinal })
+            })
+            .collect()
     }
 
     /// Launches `f` over flat elements `[start, end)` with `words` (see

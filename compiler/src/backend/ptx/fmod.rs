@@ -55,6 +55,15 @@ impl Body<'_> {
         let (mx, ex) = normalized(self, &ax, &ex_field);
         let (my, ey) = normalized(self, &ay, &ey_field);
 
+        // NaN for y = 0, infinite or NaN x, NaN y: no loop trips then
+        // (x = inf over a tiny y would make ~2100 of them for nothing).
+        let y_zero = self.emit(format!("arith.cmpi eq, {ay}, {zero} : {it}"));
+        let y_nan = self.emit(format!("arith.cmpi ugt, {ay}, {inf} : {it}"));
+        let x_inf_nan = self.emit(format!("arith.cmpi eq, {ex_field}, {emax} : {it}"));
+        let bad = self.emit(format!("arith.ori {y_zero}, {y_nan} : i1"));
+        let bad = self.emit(format!("arith.ori {bad}, {x_inf_nan} : i1"));
+        let ex = self.emit(format!("arith.select {bad}, {ey}, {ex} : {it}"));
+
         // One bit of the quotient a trip, from the top: subtract where it
         // fits, then bring down the next (zero) bit.
         let (run, m0, e0) = (self.fresh(), self.fresh(), self.fresh());
@@ -109,11 +118,6 @@ impl Body<'_> {
         let r = self.emit(format!("arith.select {same}, {zero_of_x}, {remainder} : {t}"));
         let smaller = self.emit(format!("arith.cmpi ult, {ax}, {ay} : {it}"));
         let r = self.emit(format!("arith.select {smaller}, {a}, {r} : {t}"));
-        let y_zero = self.emit(format!("arith.cmpi eq, {ay}, {zero} : {it}"));
-        let y_nan = self.emit(format!("arith.cmpi ugt, {ay}, {inf} : {it}"));
-        let x_inf_nan = self.emit(format!("arith.cmpi eq, {ex_field}, {emax} : {it}"));
-        let bad = self.emit(format!("arith.ori {y_zero}, {y_nan} : i1"));
-        let bad = self.emit(format!("arith.ori {bad}, {x_inf_nan} : i1"));
         // The quiet NaN the hardware itself makes (`compare` in the tests
         // treats NaNs alike: x86 would pass an operand's payload on).
         let nan = self.konst(ty, if f64_ { 0x7FF8_0000_0000_0000 } else { 0x7FC0_0000 });

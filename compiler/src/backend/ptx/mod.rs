@@ -59,8 +59,15 @@ pub struct PtxKernel {
     /// MLIR after lowering to the NVVM and LLVM dialects, just before
     /// LLVM's NVPTX backend turns it into PTX.
     pub mlir_after: String,
-    /// The PTX module text (one `.entry`).
+    /// The PTX module text.
     pub ptx: String,
+    /// Its entries in launch order, each with its grid: the kernel's one
+    /// entry, or a reduction's phases ([`launches`]), found from the
+    /// kernel as emitted (math expanded).
+    pub entries: Vec<(String, Grid)>,
+    /// Scratch slots per lane thread and per row (a reduction's live
+    /// reductions; 0 otherwise).
+    pub slots: usize,
     /// Whole compile: math expansion, MLIR parse, passes, PTX emission.
     pub compile_time: Duration,
 }
@@ -86,12 +93,15 @@ pub fn compile_for(k: &Kernel, chip: &str) -> Result<PtxKernel> {
     let name = entry_name(&k.name);
     let mlir_before = if k.is_reduction() { reduce_text::emit_module(k, &name)? } else { mlir_text::emit_module(k, &name)? };
     let lowered = pipeline::lower(&mlir_before, chip, &k.name)?;
+    let (entries, slots) = if k.is_reduction() { (launches(k, &name), slots_per_lane(k)) } else { (vec![(name.clone(), Grid::Elements)], 0) };
     Ok(PtxKernel {
         name,
         chip: chip.to_string(),
         mlir_before,
         mlir_after: lowered.mlir_after,
         ptx: lowered.ptx,
+        entries,
+        slots,
         compile_time: t0.elapsed(),
     })
 }

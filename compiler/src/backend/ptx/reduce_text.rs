@@ -55,7 +55,7 @@ pub enum Grid {
 /// where it stores the outputs), then a row kernel's `<entry>` over every
 /// element.
 pub fn launches(k: &Kernel, entry: &str) -> Vec<(String, Grid)> {
-    let passes = k.reduction_passes().max(1);
+    let passes = live_passes(k, &k.live()).max(1);
     let mut v = Vec::new();
     for p in 0..passes {
         let lanes = if p == 0 { format!("{entry}_lanes") } else { format!("{entry}_lanes{p}") };
@@ -85,6 +85,13 @@ fn reductions(k: &Kernel, live: &[bool]) -> Vec<(usize, ReduceOp, usize, DType)>
         .collect()
 }
 
+/// The deepest level of `k`'s live reductions: dead ones emit nothing, so
+/// a dead reduction deeper than every live one adds no phase.
+fn live_passes(k: &Kernel, live: &[bool]) -> u32 {
+    let levels = k.levels();
+    reductions(k, live).iter().map(|r| levels[r.0]).max().unwrap_or(0)
+}
+
 /// Number of scratch slots per lane: the kernel's live reductions.
 pub fn slots_per_lane(k: &Kernel) -> usize {
     reductions(k, &k.live()).len()
@@ -108,7 +115,7 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
     let _ = writeln!(m, "// kernel {} (rank {}, reduced rank {}), lowered from kernel IR by lazyxp", k.name, k.rank, k.reduce_rank);
     let _ = writeln!(m, "module attributes {{gpu.container_module}} {{");
     let _ = writeln!(m, "  gpu.module @{GPU_MODULE} {{");
-    let passes = k.reduction_passes().max(1);
+    let passes = live_passes(k, &live).max(1);
     for (n, (name, grid)) in launches(k, entry).into_iter().enumerate() {
         // Entries come in (lanes, rows) pairs, one pair per pass.
         let pass = (n / 2) as u32;
@@ -433,7 +440,7 @@ fn totals_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
 fn finish_body(k: &Kernel, live: &[bool]) -> Result<String> {
     let mut b = Body::new(k);
     prelude(&mut b, k);
-    let passes = k.reduction_passes();
+    let passes = live_passes(k, live);
     b.line("%zero64 = arith.constant 0.0 : f64");
     b.line("scf.for %o = %lb to %end step %step : i64 {");
     b.indent += 1;
@@ -459,8 +466,9 @@ fn elements_body(k: &Kernel, live: &[bool]) -> Result<String> {
     b.indent += 1;
     b.line("%o = arith.divui %flat, %innerm1 : i64");
     unravel(&mut b, "%o", k.rank as usize, "ox");
-    load_totals(&mut b, k, live, k.reduction_passes());
-    per_row(&mut b, k, live, k.reduction_passes())?;
+    let passes = live_passes(k, live);
+    load_totals(&mut b, k, live, passes);
+    per_row(&mut b, k, live, passes)?;
     if k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner) {
         unravel(&mut b, "%flat", dims, "ix");
     }
