@@ -203,15 +203,20 @@ fn reductions_are_two_entries_per_level() {
     assert_eq!(names(&k), ["sum_f32_lanes Lanes", "sum_f32 Rows"]);
     assert_eq!(entries(&p), ["sum_f32_lanes", "sum_f32"], "{}", p.ptx);
 
-    let mut b = KernelBuilder::new("sum_dev_f32", 1);
-    b.set_reduce_rank(1);
-    let i = b.input_in(DType::Float32, Access::Contiguous, Space::Inner);
-    let x = b.load(i);
-    let s = b.reduce(ReduceOp::Add, x);
-    let d = b.binary(BinaryOp::Sub, x, s);
-    let r = b.reduce(ReduceOp::Add, d);
-    b.store(r);
-    let two = b.finish();
+    // sum(x - sum(x)) over each row, storing the outer sum (a second
+    // level) or only the first sum (the second level dead).
+    let two_levels = |name: &str, store_second: bool| {
+        let mut b = KernelBuilder::new(name, 1);
+        b.set_reduce_rank(1);
+        let i = b.input_in(DType::Float32, Access::Contiguous, Space::Inner);
+        let x = b.load(i);
+        let s = b.reduce(ReduceOp::Add, x);
+        let d = b.binary(BinaryOp::Sub, x, s);
+        let r = b.reduce(ReduceOp::Add, d);
+        b.store(if store_second { r } else { s });
+        b.finish()
+    };
+    let two = two_levels("sum_dev_f32", true);
     assert_eq!(names(&two), ["sum_dev_f32_lanes Lanes", "sum_dev_f32_totals0 Rows", "sum_dev_f32_lanes1 Lanes", "sum_dev_f32 Rows"]);
     let p = ptx::compile(&two).unwrap();
     let mut want: Vec<String> = ptx::launches(&two, &two.name).into_iter().map(|(e, _)| e).collect();
@@ -219,20 +224,11 @@ fn reductions_are_two_entries_per_level() {
     want.sort();
     got.sort();
     assert_eq!(got, want, "{}", p.ptx);
-
     assert_eq!(p.entries, ptx::launches(&two, &two.name));
 
     // A dead reduction deeper than every live one adds no phase (its
     // empty phase would not parse).
-    let mut b = KernelBuilder::new("sum_dead_f32", 1);
-    b.set_reduce_rank(1);
-    let i = b.input_in(DType::Float32, Access::Contiguous, Space::Inner);
-    let x = b.load(i);
-    let s = b.reduce(ReduceOp::Add, x);
-    let d = b.binary(BinaryOp::Sub, x, s);
-    let _dead = b.reduce(ReduceOp::Max, d);
-    b.store(s);
-    let dead = b.finish();
+    let dead = two_levels("sum_dead_f32", false);
     assert_eq!(names(&dead), ["sum_dead_f32_lanes Lanes", "sum_dead_f32 Rows"]);
     assert_eq!(entries(&ptx::compile(&dead).unwrap()).len(), 2);
 
