@@ -27,9 +27,6 @@ pub struct GpuEntry {
     /// The entries in launch order with their grids: one for an
     /// elementwise kernel, a reduction's phases (`ptx::launches`).
     pub steps: Vec<(CudaFunction, Grid)>,
-    /// Scratch slots per lane thread and per row: the kernel's live
-    /// reductions.
-    pub slots: u64,
 }
 
 impl GpuEntry {
@@ -55,7 +52,7 @@ impl GpuEntry {
         let lane_threads = n.checked_mul(blocks * REDUCE_LANES as u64).ok_or_else(overflow)?;
         let elements = n.checked_mul(inner).ok_or_else(overflow)?;
         let slot_buffer = |threads: u64| -> Result<_> {
-            let bytes = threads.checked_mul(self.slots).and_then(|s| s.checked_mul(ptx::SLOT_BYTES as u64)).ok_or_else(overflow)?;
+            let bytes = threads.checked_mul(self.ptx.slots as u64).and_then(|s| s.checked_mul(ptx::SLOT_BYTES as u64)).ok_or_else(overflow)?;
             dev.alloc(bytes.max(1) as usize)
         };
         let scratch = slot_buffer(lane_threads)?;
@@ -124,13 +121,11 @@ fn compile(k: &Kernel, dev: &CudaDevice) -> Result<Arc<GpuEntry>> {
     let names: Vec<&str> = ptx.entries.iter().map(|(e, _)| e.as_str()).collect();
     let functions = dev.load_entries(&ptx.ptx, &names, words)?;
     let steps = functions.into_iter().zip(ptx.entries.iter().map(|&(_, g)| g)).collect();
-    let slots = ptx.slots as u64;
     Ok(Arc::new(GpuEntry {
         kernel: k.clone(),
         key: super::key_for(k, &format!("cuda-ptx-{chip}")),
         ordinal: dev.ordinal(),
         ptx,
         steps,
-        slots,
     }))
 }

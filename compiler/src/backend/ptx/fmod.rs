@@ -39,12 +39,17 @@ impl Body<'_> {
 
         // Significands with the leading one at bit `m`, and exponents to
         // match (a subnormal's below 1).
+        // How far `v` shifts left to put its leading one at bit `m`
+        // (`m + 1` for 0; negative, wrapped, for a one above bit `m`).
+        let to_bit_m = |b: &mut Self, v: &str| -> String {
+            let false_ = b.emit("arith.constant false".to_string());
+            let lz = b.emit(format!("llvm.call_intrinsic \"llvm.ctlz.{it}\"({v}, {false_}) : ({it}, i1) -> {it}"));
+            b.emit(format!("arith.subi {lz}, {top} : {it}"))
+        };
         let normalized = |b: &mut Self, mag: &str, e: &str| -> (String, String) {
             let frac = b.emit(format!("arith.andi {mag}, {mantissa} : {it}"));
             let with_one = b.emit(format!("arith.ori {frac}, {implicit} : {it}"));
-            let false_ = b.emit("arith.constant false".to_string());
-            let lz = b.emit(format!("llvm.call_intrinsic \"llvm.ctlz.{it}\"({frac}, {false_}) : ({it}, i1) -> {it}"));
-            let shift = b.emit(format!("arith.subi {lz}, {top} : {it}"));
+            let shift = to_bit_m(b, &frac);
             let shifted = b.emit(format!("arith.shli {frac}, {shift} : {it}"));
             let e_sub = b.emit(format!("arith.subi {one}, {shift} : {it}"));
             let subnormal = b.emit(format!("arith.cmpi eq, {e}, {zero} : {it}"));
@@ -93,9 +98,7 @@ impl Body<'_> {
         // (shifted right by at most `m`, as the remainder is at least the
         // smallest subnormal; the bits shifted out are zero, fmod being
         // exact).
-        let false_ = self.emit("arith.constant false".to_string());
-        let lz = self.emit(format!("llvm.call_intrinsic \"llvm.ctlz.{it}\"({rest}, {false_}) : ({it}, i1) -> {it}"));
-        let shift0 = self.emit(format!("arith.subi {lz}, {top} : {it}"));
+        let shift0 = to_bit_m(self, &rest);
         let shift = self.emit(format!("arith.minui {shift0}, {mbits} : {it}"));
         let sig = self.emit(format!("arith.shli {rest}, {shift} : {it}"));
         let e = self.emit(format!("arith.subi {run}#1, {shift} : {it}"));

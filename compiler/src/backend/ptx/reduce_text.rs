@@ -85,6 +85,13 @@ fn reductions(k: &Kernel, live: &[bool]) -> Vec<(usize, ReduceOp, usize, DType)>
         .collect()
 }
 
+/// The live reductions whose level `keep` accepts, each with its slot
+/// number `q` (its place among all live reductions).
+fn reductions_at(k: &Kernel, live: &[bool], keep: impl Fn(u32) -> bool) -> Vec<(usize, (usize, ReduceOp, usize, DType))> {
+    let levels = k.levels();
+    reductions(k, live).into_iter().enumerate().filter(|(_, r)| keep(levels[r.0])).collect()
+}
+
 /// The deepest level of `k`'s live reductions: dead ones emit nothing, so
 /// a dead reduction deeper than every live one adds no phase.
 fn live_passes(k: &Kernel, live: &[bool]) -> u32 {
@@ -224,17 +231,20 @@ fn load_slot(b: &mut Body, ty: DType, p: &str) -> String {
     }
 }
 
+/// Address of row `%o`'s totals slot for reduction `q`, slot `o * R + q`
+/// from `%tot_row` (`o * R`, which the body names first).
+fn total_ptr(b: &mut Body, q: usize) -> String {
+    let slot = b.emit(format!("arith.addi %tot_row, {} : i64", b_const(q)));
+    slot_ptr(b, "%totals", &slot)
+}
+
 /// Names row `%o`'s finished reductions of levels `1..=through` by
-/// loading them from the totals buffer (slot `o * R + q`).
+/// loading them from the totals buffer.
 fn load_totals(b: &mut Body, k: &Kernel, live: &[bool], through: u32) {
-    let levels = k.levels();
     b.line("%tot_row = arith.muli %o, %cslots : i64");
-    for (q, &(i, _, _, ty)) in reductions(k, live).iter().enumerate() {
-        if levels[i] <= through {
-            let slot = b.emit(format!("arith.addi %tot_row, {} : i64", b_const(q)));
-            let p = slot_ptr(b, "%totals", &slot);
-            b.names[i] = load_slot(b, ty, &p);
-        }
+    for (q, (i, _, _, ty)) in reductions_at(k, live, |l| l <= through) {
+        let p = total_ptr(b, q);
+        b.names[i] = load_slot(b, ty, &p);
     }
 }
 
@@ -245,10 +255,8 @@ fn load_totals(b: &mut Body, k: &Kernel, live: &[bool], through: u32) {
 fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     let mut b = Body::new(k);
     prelude(&mut b, k);
-    let all = reductions(k, live);
-    let levels = k.levels();
-    let reds: Vec<(usize, &(usize, ReduceOp, usize, DType))> = all.iter().enumerate().filter(|(_, r)| levels[r.0] == pass + 1).collect();
-    let inner = k.inner_insts();
+    let reds = reductions_at(k, live, |l| l == pass + 1);
+    let (inner, levels) = (k.inner_insts(), k.levels());
     let dims = (k.rank + k.reduce_rank) as usize;
     b.line("scf.for %t = %lb to %end step %step : i64 {");
     b.indent += 1;
@@ -272,7 +280,7 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     b.line(&format!("%cper = arith.constant {} : i64", REDUCE_BLOCK / REDUCE_LANES));
     b.line("%count = arith.minui %count1, %cper : i64");
     b.line("%rowstart = arith.muli %o, %inner : i64");
-    let ids: Vec<String> = reds.iter().map(|&(_, &(_, op, _, ty))| const_op(ty, op.identity(ty).to_bits())).collect();
+    let ids: Vec<String> = reds.iter().map(|&(_, (_, op, _, ty))| const_op(ty, op.identity(ty).to_bits())).collect();
     for (j, id) in ids.iter().enumerate() {
         b.line(&format!("%id{j} = {id}"));
     }
@@ -289,7 +297,7 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     let wanted = |i: usize| live[i] && inner[i] && levels[i] <= pass;
     emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat"))?;
     let mut next = Vec::new();
-    for (j, &(_, &(_, op, a, ty))) in reds.iter().enumerate() {
+    for (j, &(_, (_, op, a, ty))) in reds.iter().enumerate() {
         let v = b.name(a).to_string();
         let rhs = b.binary(op.binary(), ty, &format!("%acc{j}"), &v)?;
         next.push(b.emit(rhs));
@@ -298,7 +306,7 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     b.indent -= 1;
     b.line("}");
     b.line("%slot0 = arith.muli %t, %cslots : i64");
-    for (j, &(q, &(_, _, _, ty))) in reds.iter().enumerate() {
+    for (j, &(q, (_, _, _, ty))) in reds.iter().enumerate() {
         let slot = b.emit(format!("arith.addi %slot0, {} : i64", b_const(q)));
         let p = slot_ptr(&mut b, "%scratch", &slot);
         store_slot(&mut b, &format!("%lanev#{j}"), ty, &p);
@@ -316,8 +324,7 @@ fn b_const(q: usize) -> String {
 /// with a Neumaier compensation for f64 sums, as the interpreter's `Acc`),
 /// finishes them, and names each reduction by its finished value.
 fn fold_rows(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> {
-    let levels = k.levels();
-    let reds: Vec<(usize, (usize, ReduceOp, usize, DType))> = reductions(k, live).into_iter().enumerate().filter(|(_, r)| levels[r.0] == level).collect();
+    let reds = reductions_at(k, live, |l| l == level);
     let total_ty = |op: ReduceOp, ty: DType| if op.widens(ty) { DType::Float64 } else { ty };
     let mut carried = Vec::new();
     let mut carried_tys = Vec::new();
@@ -420,15 +427,11 @@ fn totals_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     b.line("scf.for %o = %lb to %end step %step : i64 {");
     b.indent += 1;
     fold_rows(&mut b, k, live, pass + 1)?;
-    let levels = k.levels();
     b.line("%tot_row = arith.muli %o, %cslots : i64");
-    for (q, &(i, _, _, ty)) in reductions(k, live).iter().enumerate() {
-        if levels[i] == pass + 1 {
-            let slot = b.emit(format!("arith.addi %tot_row, {} : i64", b_const(q)));
-            let p = slot_ptr(&mut b, "%totals", &slot);
-            let v = b.name(i).to_string();
-            store_slot(&mut b, &v, ty, &p);
-        }
+    for (q, (i, _, _, ty)) in reductions_at(k, live, |l| l == pass + 1) {
+        let p = total_ptr(&mut b, q);
+        let v = b.name(i).to_string();
+        store_slot(&mut b, &v, ty, &p);
     }
     Ok(end_body(b, k))
 }
