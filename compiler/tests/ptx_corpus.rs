@@ -176,6 +176,36 @@ fn float_remainder_is_exact_integer_work() {
     }
 }
 
+/// The text of entry `name` of a PTX module.
+fn entry_text<'a>(ptx: &'a str, name: &str) -> &'a str {
+    let start = ptx.find(&format!(".entry {name}(")).unwrap_or_else(|| panic!("no entry {name}:\n{ptx}"));
+    let len = ptx[start..].find("\n}\n").unwrap_or(ptx.len() - start);
+    &ptx[start..start + len]
+}
+
+/// The lanes phase combines each block's eight lane values itself, with
+/// three shuffles down (1, 2, 4 lanes) per 32-bit word of each reduction,
+/// kept inside segments of eight lanes (clamp 0x181f = 6175) so no block
+/// reads another's; the rows phase then reads one slot per block and
+/// shuffles nothing.
+#[test]
+fn lanes_phase_combines_each_block_with_segmented_shuffles() {
+    // (kernel, 32-bit words shuffled: per reduction, two for 64-bit types)
+    for (name, words) in [("red_sum_sq_f32", 1), ("red_sum_f64_all", 2), ("red_int_i32", 6), ("red_any_all_bool", 2)] {
+        let k = corpus::reductions().into_iter().find(|k| k.name == name).unwrap();
+        let p = ptx::compile(&k).unwrap();
+        let lanes = entry_text(&p.ptx, &format!("{name}_lanes"));
+        let shuffles: Vec<&str> = lanes.lines().filter(|l| l.contains("shfl.sync.down.b32")).collect();
+        assert_eq!(shuffles.len(), 3 * words, "{name}:\n{lanes}");
+        for step in [1, 2, 4] {
+            let at = shuffles.iter().filter(|l| l.contains(&format!(", {step}, 6175,"))).count();
+            assert_eq!(at, words, "{name}: shuffles by {step}:\n{lanes}");
+        }
+        let rows = entry_text(&p.ptx, name);
+        assert!(!rows.contains("shfl"), "{name}:\n{rows}");
+    }
+}
+
 #[test]
 fn names_become_ptx_identifiers() {
     assert_eq!(ptx::entry_name("fused_sin_add_log_f32"), "fused_sin_add_log_f32");

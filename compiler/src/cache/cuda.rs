@@ -45,17 +45,18 @@ impl GpuEntry {
         if !self.kernel.is_reduction() {
             let (f, _) = &self.steps[0];
             // SAFETY: the caller vouches for the words.
-            return unsafe { dev.launch(f, 0, n, words) };
+            return timed(dev, f, n, || unsafe { dev.launch(f, 0, n, words) });
         }
         let overflow = || Error::Value(format!("{}: {n} rows of {inner} elements overflow the thread count", self.kernel.name));
         let blocks = inner.div_ceil(REDUCE_BLOCK as u64);
-        let lane_threads = n.checked_mul(blocks * REDUCE_LANES as u64).ok_or_else(overflow)?;
+        let all_blocks = n.checked_mul(blocks).ok_or_else(overflow)?;
+        let lane_threads = all_blocks.checked_mul(REDUCE_LANES as u64).ok_or_else(overflow)?;
         let elements = n.checked_mul(inner).ok_or_else(overflow)?;
         let slot_buffer = |threads: u64| -> Result<_> {
             let bytes = threads.checked_mul(self.ptx.slots as u64).and_then(|s| s.checked_mul(ptx::SLOT_BYTES as u64)).ok_or_else(overflow)?;
             dev.alloc(bytes.max(1) as usize)
         };
-        let scratch = slot_buffer(lane_threads)?;
+        let scratch = slot_buffer(all_blocks)?;
         // A single-pass reduction that stores per row reads no totals:
         // its totals word is the scratch buffer's, never read.
         let totals = if self.steps.len() > 2 { Some(slot_buffer(n)?) } else { None };
@@ -69,15 +70,35 @@ impl GpuEntry {
                 Grid::Elements => elements,
             };
             // SAFETY: the scratch buffer holds a slot per reduction for
-            // every lane thread, the totals buffer one per reduction for
+            // every block of every row, the totals buffer one per reduction for
             // every row wherever a later phase reads them; the rest as the
             // caller vouches. Every launch is queued before `scratch` and
             // `totals` are dropped, and their frees follow them on the
             // device's one stream.
-            unsafe { dev.launch(f, 0, threads, &all)? };
+            timed(dev, f, threads, || unsafe { dev.launch(f, 0, threads, &all) })?;
         }
         Ok(())
     }
+}
+
+/// Whether `LAZYXP_CUDA_TIMES` is set (to anything but `0`): every launch
+/// then waits for its kernel and prints the kernel's device time.
+fn times_wanted() -> bool {
+    static WANTED: OnceLock<bool> = OnceLock::new();
+    *WANTED.get_or_init(|| std::env::var_os("LAZYXP_CUDA_TIMES").is_some_and(|v| v != "0"))
+}
+
+/// Runs `launch` of `f` over `threads` threads, timed between CUDA events
+/// and printed to stderr when `LAZYXP_CUDA_TIMES` asks for it: a
+/// reduction's phases are separate entries, so this is where a slow phase
+/// shows, under the entry name the PTX dump has.
+fn timed(dev: &CudaDevice, f: &CudaFunction, threads: u64, launch: impl FnOnce() -> Result<()>) -> Result<()> {
+    if !times_wanted() {
+        return launch();
+    }
+    let ((), t) = dev.time_on_stream(launch)?;
+    eprintln!("lazyxp: cuda:{} {} over {threads} threads: {:.1} us", dev.ordinal(), f.name(), t.as_secs_f64() * 1e6);
+    Ok(())
 }
 
 impl std::fmt::Debug for GpuEntry {

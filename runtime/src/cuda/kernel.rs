@@ -5,6 +5,9 @@ use std::sync::Arc;
 /// Threads per block. The kernels are memory bound and use few registers,
 /// so 256 keeps every SM full without tuning per kernel.
 pub const BLOCK_SIZE: u32 = 256;
+// Reduction kernels combine each block's eight lane threads with warp
+// shuffles: whole warps per block keep those eight in one warp.
+const _: () = assert!(BLOCK_SIZE % 32 == 0);
 
 /// Blocks for `n` elements: enough to cover them, at most 32 per SM (the
 /// grid-stride loop covers the rest), at least one.

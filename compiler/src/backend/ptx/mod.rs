@@ -39,7 +39,7 @@ use lazyxp_runtime::Result;
 use std::time::{Duration, Instant};
 
 pub use mlir_text::entry_name;
-pub use reduce_text::{launches, slots_per_lane, Grid, SLOT_BYTES};
+pub use reduce_text::{launches, slots_per_block, Grid, SLOT_BYTES};
 
 /// The GPU generation PTX is generated for when the caller does not say:
 /// Hopper (H100/H200). PTX for it does not load on older GPUs; pass the
@@ -65,7 +65,7 @@ pub struct PtxKernel {
     /// entry, or a reduction's phases ([`launches`]), found from the
     /// kernel as emitted (math expanded).
     pub entries: Vec<(String, Grid)>,
-    /// Scratch slots per lane thread and per row (a reduction's live
+    /// Scratch slots per block and per row (a reduction's live
     /// reductions; 0 otherwise).
     pub slots: usize,
     /// Whole compile: math expansion, MLIR parse, passes, PTX emission.
@@ -93,7 +93,7 @@ pub fn compile_for(k: &Kernel, chip: &str) -> Result<PtxKernel> {
     let name = entry_name(&k.name);
     let mlir_before = if k.is_reduction() { reduce_text::emit_module(k, &name)? } else { mlir_text::emit_module(k, &name)? };
     let lowered = pipeline::lower(&mlir_before, chip, &k.name)?;
-    let (entries, slots) = if k.is_reduction() { (launches(k, &name), slots_per_lane(k)) } else { (vec![(name.clone(), Grid::Elements)], 0) };
+    let (entries, slots) = if k.is_reduction() { (launches(k, &name), slots_per_block(k)) } else { (vec![(name.clone(), Grid::Elements)], 0) };
     Ok(PtxKernel {
         name,
         chip: chip.to_string(),

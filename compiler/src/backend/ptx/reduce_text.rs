@@ -8,11 +8,13 @@
 //! of all rows are independent, which is where the GPU's parallelism is:
 //!
 //! * `<name>_lanes` runs one thread per (row, block, lane): it folds that
-//!   lane's (at most 128) elements in order and writes the lane value to a
-//!   scratch buffer, slot `((row * blocks + block) * 8 + lane) * R + q`
-//!   (8 bytes each) for the kernel's `R` reductions;
-//! * `<name>` runs one thread per row: it combines each block's lanes in
-//!   the fixed tree, folds the blocks into the total (f64 for float sums
+//!   lane's (at most 128) elements in order, the block's eight lane
+//!   threads combine their values in the fixed tree with warp shuffles,
+//!   and lane 0 writes the block's value to a scratch buffer, slot
+//!   `(row * blocks + block) * R + q` (8 bytes each) for the kernel's `R`
+//!   reductions;
+//! * `<name>` runs one thread per row: it folds the blocks' values into
+//!   the total one after another (f64 for float sums
 //!   and f32 products, Neumaier-compensated for f64 sums, as the
 //!   interpreter's `Acc`), finishes, computes what the row needs after its
 //!   reductions, and stores the outputs.
@@ -99,8 +101,9 @@ fn live_passes(k: &Kernel, live: &[bool]) -> u32 {
     reductions(k, live).iter().map(|r| levels[r.0]).max().unwrap_or(0)
 }
 
-/// Number of scratch slots per lane: the kernel's live reductions.
-pub fn slots_per_lane(k: &Kernel) -> usize {
+/// Scratch slots per block (and totals slots per row): the kernel's live
+/// reductions.
+pub fn slots_per_block(k: &Kernel) -> usize {
     reductions(k, &k.live()).len()
 }
 
@@ -163,7 +166,7 @@ fn prelude(b: &mut Body, k: &Kernel) {
     b.line(&format!("%clanes = arith.constant {REDUCE_LANES} : i64"));
     b.line(&format!("%cblock = arith.constant {REDUCE_BLOCK} : i64"));
     b.line(&format!("%cblockm1 = arith.constant {} : i64", REDUCE_BLOCK - 1));
-    b.line(&format!("%cslots = arith.constant {} : i64", slots_per_lane(k)));
+    b.line(&format!("%cslots = arith.constant {} : i64", slots_per_block(k)));
     let (rank, dims) = (k.rank as usize, (k.rank + k.reduce_rank) as usize);
     b.line("%len0 = arith.constant 1 : i64");
     for d in rank..dims {
@@ -305,13 +308,83 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     b.line(&format!("scf.yield {} : {}", next.join(", "), tys.join(", ")));
     b.indent -= 1;
     b.line("}");
-    b.line("%slot0 = arith.muli %t, %cslots : i64");
+    let mut values: Vec<String> = (0..reds.len()).map(|j| format!("%lanev#{j}")).collect();
+    combine_lanes(&mut b, &reds, &mut values)?;
+    // Lane 0 of each block stores the block's values.
+    b.line("%first_lane = arith.cmpi eq, %lane, %c0 : i64");
+    b.line("scf.if %first_lane {");
+    b.indent += 1;
+    b.line("%slot0 = arith.muli %q, %cslots : i64");
     for (j, &(q, (_, _, _, ty))) in reds.iter().enumerate() {
         let slot = b.emit(format!("arith.addi %slot0, {} : i64", b_const(q)));
         let p = slot_ptr(&mut b, "%scratch", &slot);
-        store_slot(&mut b, &format!("%lanev#{j}"), ty, &p);
+        store_slot(&mut b, &values[j], ty, &p);
     }
+    b.indent -= 1;
+    b.line("}");
     Ok(end_body(b, k))
+}
+
+/// Combines each block's eight lane values in the fixed tree
+/// `((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op l7))` with warp
+/// shuffles: after steps of 1, 2 and 4 lanes down, lane 0 of the block
+/// holds it (`values` are renamed to the combined ones; other lanes hold
+/// partial values nobody reads). The eight lanes of a block are eight
+/// aligned threads of one warp, all active or all not: lane threads are
+/// launched from 0 in blocks of `BLOCK_SIZE` (a multiple of 32) and their
+/// count is a multiple of 8, so `t % 8` is the warp lane's `% 8`, and the
+/// shuffles name only the block's own eight threads.
+fn combine_lanes(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], values: &mut [String]) -> Result<()> {
+    b.line("%warp_lane = nvvm.read.ptx.sreg.laneid : i32");
+    b.line("%c24_i32 = arith.constant 24 : i32");
+    b.line("%c255_i32 = arith.constant 255 : i32");
+    b.line("%group = arith.andi %warp_lane, %c24_i32 : i32");
+    b.line("%group_mask = arith.shli %c255_i32, %group : i32");
+    // Segments of 8 lanes: a shuffle never reads outside its block.
+    b.line(&format!("%clamp = arith.constant {} : i32", ((32 - REDUCE_LANES) << 8) | 31));
+    for step in [1, 2, 4] {
+        b.line(&format!("%down{step} = arith.constant {step} : i32"));
+        for (j, &(_, (_, op, _, ty))) in reds.iter().enumerate() {
+            let other = shuffle_down(b, &values[j], ty, &format!("%down{step}"));
+            let rhs = b.binary(op.binary(), ty, &values[j], &other)?;
+            values[j] = b.emit(rhs);
+        }
+    }
+    Ok(())
+}
+
+/// `v` (of `ty`) from the thread `offset` lanes down in the block, moved
+/// as 32-bit words: narrower values widened, 64-bit ones in two halves.
+fn shuffle_down(b: &mut Body, v: &str, ty: DType, offset: &str) -> String {
+    let word = |b: &mut Body, w: &str| b.emit(format!("nvvm.shfl.sync down %group_mask, {w}, {offset}, %clamp : i32 -> i32"));
+    let mty = mlir_ty(ty);
+    let bits = if ty == DType::Bool { 1 } else { ty.size() * 8 };
+    let int = format!("i{bits}");
+    let as_int = if ty.is_float() { b.emit(format!("arith.bitcast {v} : {mty} to {int}")) } else { v.to_string() };
+    let moved = match bits {
+        32 => word(b, &as_int),
+        64 => {
+            let lo = b.emit(format!("arith.trunci {as_int} : i64 to i32"));
+            let c32 = b.emit("arith.constant 32 : i64".to_string());
+            let hi64 = b.emit(format!("arith.shrui {as_int}, {c32} : i64"));
+            let hi = b.emit(format!("arith.trunci {hi64} : i64 to i32"));
+            let (lo, hi) = (word(b, &lo), word(b, &hi));
+            let lo = b.emit(format!("arith.extui {lo} : i32 to i64"));
+            let hi = b.emit(format!("arith.extui {hi} : i32 to i64"));
+            let hi = b.emit(format!("arith.shli {hi}, {c32} : i64"));
+            b.emit(format!("arith.ori {hi}, {lo} : i64"))
+        }
+        _ => {
+            let wide = b.emit(format!("arith.extui {as_int} : {int} to i32"));
+            let moved = word(b, &wide);
+            b.emit(format!("arith.trunci {moved} : i32 to {int}"))
+        }
+    };
+    if ty.is_float() {
+        b.emit(format!("arith.bitcast {moved} : {int} to {mty}"))
+    } else {
+        moved
+    }
 }
 
 /// The name of the i64 constant `q` (MLIR has no inline constant operands).
@@ -342,27 +415,13 @@ fn fold_rows(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> 
     b.indent += 1;
     b.line("%rb = arith.muli %o, %nb : i64");
     b.line("%rbk = arith.addi %rb, %bk : i64");
-    b.line("%lane0 = arith.muli %rbk, %clanes : i64");
+    b.line("%blk_slot = arith.muli %rbk, %cslots : i64");
     let mut next = Vec::new();
     for (j, &(q, (_, op, _, ty))) in reds.iter().enumerate() {
-        let mut lanes = Vec::new();
-        for l in 0..REDUCE_LANES {
-            let tl = b.emit(format!("arith.addi %lane0, {} : i64", b_const(l)));
-            let s0 = b.emit(format!("arith.muli {tl}, %cslots : i64"));
-            let slot = b.emit(format!("arith.addi {s0}, {} : i64", b_const(q)));
-            let p = slot_ptr(b, "%scratch", &slot);
-            lanes.push(load_slot(b, ty, &p));
-        }
-        // ((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op l7))
-        while lanes.len() > 1 {
-            let mut paired = Vec::new();
-            for pair in lanes.chunks(2) {
-                let rhs = b.binary(op.binary(), ty, &pair[0], &pair[1])?;
-                paired.push(b.emit(rhs));
-            }
-            lanes = paired;
-        }
-        let block = lanes.pop().expect("eight lanes");
+        // The block's lanes, combined by its lanes phase.
+        let slot = b.emit(format!("arith.addi %blk_slot, {} : i64", b_const(q)));
+        let p = slot_ptr(b, "%scratch", &slot);
+        let block = load_slot(b, ty, &p);
         let (tot, cmp) = (format!("%tot{j}"), format!("%cmp{j}"));
         let (nt, nc) = match (op, ty) {
             (ReduceOp::Add, DType::Float64) => {
@@ -488,7 +547,7 @@ fn end_body(mut b: Body, k: &Kernel) -> String {
     b.indent -= 1;
     b.line("}");
     b.line("gpu.return");
-    with_small_constants(b.text, slots_per_lane(k))
+    with_small_constants(b.text, slots_per_block(k))
 }
 
 /// `text` after the small constants the bodies name (`%cq<j>`, for lanes
