@@ -35,7 +35,7 @@
 
 use super::lower_inst::{const_op, mem_ty, mlir_ty, Body};
 use super::mlir_text::{emit_insts, grid_stride_bounds, interleaved, store_outputs, strided_offset, unravel, GPU_MODULE};
-use crate::kernel_ir::{Access, Kernel, Op, ReduceOp, Space, REDUCE_BLOCK, REDUCE_LANES};
+use crate::kernel_ir::{cold_regions_small, Access, Kernel, Op, ReduceOp, Space, REDUCE_BLOCK, REDUCE_LANES};
 use lazyxp_runtime::{DType, Error, Result};
 use std::fmt::Write;
 
@@ -287,18 +287,62 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     for (j, id) in ids.iter().enumerate() {
         b.line(&format!("%id{j} = {id}"));
     }
-    let accs: Vec<String> = (0..reds.len()).map(|j| format!("%acc{j} = %id{j}")).collect();
     let tys: Vec<&str> = reds.iter().map(|r| mlir_ty(r.1 .3)).collect();
-    b.line(&format!("%lanev:{} = scf.for %m = %c0 to %count step %c1 iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
-    b.indent += 1;
-    b.line("%m8 = arith.muli %m, %clanes : i64");
-    b.line("%r = arith.addi %first, %m8 : i64");
-    b.line("%flat = arith.addi %rowstart, %r : i64");
-    if k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner) {
-        unravel(&mut b, "%flat", dims, "ix");
-    }
+    let strided_inner = k.inputs.iter().any(|i| i.access == Access::Strided && i.space == Space::Inner);
     let wanted = |i: usize| live[i] && inner[i] && levels[i] <= pass;
-    emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%flat"))?;
+    // Whole runs of UNROLL elements first, all their loads before any
+    // arithmetic, folded in element order; a plain loop takes the rest.
+    // A lane is a chain of up to 128 elements: where few lanes run (a
+    // short reduction, the tail of a chunked one) each trip waits a whole
+    // memory latency, so the trips must carry many loads. Strided inner
+    // inputs unravel into shared names and large cold regions would be
+    // copied UNROLL times: those keep the plain loop.
+    let mut carried: Vec<String> = (0..reds.len()).map(|j| format!("%id{j}")).collect();
+    if !strided_inner && cold_regions_small(k) {
+        b.line(&format!("%cunroll = arith.constant {UNROLL} : i64"));
+        b.line("%nruns = arith.divui %count, %cunroll : i64");
+        b.line("%nfull = arith.muli %nruns, %cunroll : i64");
+        let accs: Vec<String> = (0..reds.len()).map(|j| format!("%racc{j} = %id{j}")).collect();
+        b.line(&format!("%runv:{} = scf.for %m0 = %c0 to %nfull step %cunroll iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
+        b.indent += 1;
+        let saved = b.names.clone();
+        let mut copies: Vec<Vec<String>> = (0..UNROLL)
+            .map(|u| saved.iter().enumerate().map(|(i, n)| if wanted(i) { format!("%v{i}_{u}") } else { n.clone() }).collect())
+            .collect();
+        for (u, names) in copies.iter_mut().enumerate() {
+            let flat = lane_element(&mut b, "%m0", u);
+            b.names = std::mem::take(names);
+            let loads = |i: usize| wanted(i) && matches!(k.insts[i].op, Op::Load(_));
+            emit_insts(&mut b, k, &loads, &mut |b: &mut Body, n: u32| element_of(b, k, n, &flat))?;
+            *names = std::mem::take(&mut b.names);
+        }
+        let mut accs: Vec<String> = (0..reds.len()).map(|j| format!("%racc{j}")).collect();
+        for names in copies.iter_mut() {
+            b.names = std::mem::take(names);
+            let rest = |i: usize| wanted(i) && !matches!(k.insts[i].op, Op::Load(_));
+            emit_insts(&mut b, k, &rest, &mut |_: &mut Body, _: u32| unreachable!("loads were emitted first"))?;
+            for (j, &(_, (_, op, a, ty))) in reds.iter().enumerate() {
+                let v = b.name(a).to_string();
+                let rhs = b.binary(op.binary(), ty, &accs[j], &v)?;
+                accs[j] = b.emit(rhs);
+            }
+        }
+        b.names = saved;
+        b.line(&format!("scf.yield {} : {}", accs.join(", "), tys.join(", ")));
+        b.indent -= 1;
+        b.line("}");
+        carried = (0..reds.len()).map(|j| format!("%runv#{j}")).collect();
+    } else {
+        b.line("%nfull = arith.addi %c0, %c0 : i64");
+    }
+    let accs: Vec<String> = (0..reds.len()).map(|j| format!("%acc{j} = {}", carried[j])).collect();
+    b.line(&format!("%lanev:{} = scf.for %m = %nfull to %count step %c1 iter_args({}) -> ({}) : i64 {{", reds.len(), accs.join(", "), tys.join(", ")));
+    b.indent += 1;
+    let flat = lane_element(&mut b, "%m", 0);
+    if strided_inner {
+        unravel(&mut b, &flat, dims, "ix");
+    }
+    emit_insts(&mut b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, &flat))?;
     let mut next = Vec::new();
     for (j, &(_, (_, op, a, ty))) in reds.iter().enumerate() {
         let v = b.name(a).to_string();
@@ -323,6 +367,23 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     b.indent -= 1;
     b.line("}");
     Ok(end_body(b, k))
+}
+
+/// Elements of a lane's run that `lanes_body` folds per trip.
+const UNROLL: usize = 16;
+
+/// The flat index (a new name) of element `m + u` of this lane (`m` an
+/// i64 name): `rowstart + first + 8 (m + u)`.
+fn lane_element(b: &mut Body, m: &str, u: usize) -> String {
+    let mu = if u == 0 {
+        m.to_string()
+    } else {
+        let c = b.emit(format!("arith.constant {u} : i64"));
+        b.emit(format!("arith.addi {m}, {c} : i64"))
+    };
+    let m8 = b.emit(format!("arith.muli {mu}, %clanes : i64"));
+    let r = b.emit(format!("arith.addi %first, {m8} : i64"));
+    b.emit(format!("arith.addi %rowstart, {r} : i64"))
 }
 
 /// Combines each block's eight lane values in the fixed tree
@@ -392,37 +453,107 @@ fn b_const(q: usize) -> String {
     format!("%cq{q}")
 }
 
-/// Inside a loop over rows `%o`: folds each block's lanes of the
+/// Inside a loop over rows `%o`: folds each block's value of the
 /// reductions of level `level` into their totals (f64 where the op widens,
 /// with a Neumaier compensation for f64 sums, as the interpreter's `Acc`),
 /// finishes them, and names each reduction by its finished value.
 fn fold_rows(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> {
     let reds = reductions_at(k, live, |l| l == level);
-    let total_ty = |op: ReduceOp, ty: DType| if op.widens(ty) { DType::Float64 } else { ty };
     let mut carried = Vec::new();
     let mut carried_tys = Vec::new();
-    for (j, &(_, (_, op, _, ty))) in reds.iter().enumerate() {
+    for &(_, (_, op, _, ty)) in &reds {
         let tt = total_ty(op, ty);
         let init = if op.widens(ty) { const_op(tt, (if op == ReduceOp::Add { -0.0f64 } else { 1.0 }).to_bits() as u128) } else { const_op(ty, op.identity(ty).to_bits()) };
         let init_name = b.emit(init);
-        carried.push(format!("%tot{j} = {init_name}"));
-        carried.push(format!("%cmp{j} = %zero64"));
+        carried.push(init_name);
+        carried.push("%zero64".to_string());
         carried_tys.push(mlir_ty(tt));
         carried_tys.push("f64");
     }
-    let fin = b.fresh();
-    b.line(&format!("{fin}:{} = scf.for %bk = %c0 to %nb step %c1 iter_args({}) -> ({}) : i64 {{", carried.len(), carried.join(", "), carried_tys.join(", ")));
-    b.indent += 1;
+    // Runs of UNROLL blocks, their values all loaded before the folds (a
+    // row's blocks are a chain of f64 adds, cheap once the values are in
+    // registers; one load per trip cost a memory latency per block), then
+    // a plain loop for the rest.
+    let names = |prefix: &str| -> Vec<String> { (0..reds.len()).flat_map(|j| [format!("%{prefix}tot{j}"), format!("%{prefix}cmp{j}")]).collect() };
+    let args = |names: &[String], init: &[String]| -> String { names.iter().zip(init).map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join(", ") };
+    b.line(&format!("%cunroll = arith.constant {UNROLL} : i64"));
+    b.line("%bruns = arith.divui %nb, %cunroll : i64");
+    b.line("%bfull = arith.muli %bruns, %cunroll : i64");
     b.line("%rb = arith.muli %o, %nb : i64");
-    b.line("%rbk = arith.addi %rb, %bk : i64");
-    b.line("%blk_slot = arith.muli %rbk, %cslots : i64");
+    let run = b.fresh();
+    let run_names = names("r");
+    b.line(&format!("{run}:{} = scf.for %bk0 = %c0 to %bfull step %cunroll iter_args({}) -> ({}) : i64 {{", carried.len(), args(&run_names, &carried), carried_tys.join(", ")));
+    b.indent += 1;
+    let blocks: Vec<Vec<String>> = (0..UNROLL).map(|u| block_values(b, &reds, "%bk0", u)).collect();
+    let mut state = run_names;
+    for values in &blocks {
+        state = fold_block(b, &reds, &state, values)?;
+    }
+    b.line(&format!("scf.yield {} : {}", state.join(", "), carried_tys.join(", ")));
+    b.indent -= 1;
+    b.line("}");
+    let fin = b.fresh();
+    let after_runs: Vec<String> = (0..carried.len()).map(|c| format!("{run}#{c}")).collect();
+    let plain = names("");
+    b.line(&format!("{fin}:{} = scf.for %bk = %bfull to %nb step %c1 iter_args({}) -> ({}) : i64 {{", carried.len(), args(&plain, &after_runs), carried_tys.join(", ")));
+    b.indent += 1;
+    let values = block_values(b, &reds, "%bk", 0);
+    let next = fold_block(b, &reds, &plain, &values)?;
+    b.line(&format!("scf.yield {} : {}", next.join(", "), carried_tys.join(", ")));
+    b.indent -= 1;
+    b.line("}");
+    let empty = b.emit("arith.cmpi eq, %inner, %c0 : i64".to_string());
+    for (j, &(_, (i, op, _, ty))) in reds.iter().enumerate() {
+        let (tot, cmp) = (format!("{fin}#{}", 2 * j), format!("{fin}#{}", 2 * j + 1));
+        let done = match (op, ty) {
+            (ReduceOp::Add, DType::Float64) => b.emit(format!("arith.addf {tot}, {cmp} : f64")),
+            (ReduceOp::Add | ReduceOp::Mul, DType::Float32) => b.emit(format!("arith.truncf {tot} : f64 to f32")),
+            _ => tot,
+        };
+        let done = if op == ReduceOp::Add {
+            let zero = b.emit(const_op(ty, 0));
+            b.emit(format!("arith.select {empty}, {zero}, {done} : {}", mlir_ty(ty)))
+        } else {
+            done
+        };
+        b.names[i] = done;
+    }
+    Ok(())
+}
+
+/// A row's running total of `op` over `ty`: f64 where the op widens.
+fn total_ty(op: ReduceOp, ty: DType) -> DType {
+    if op.widens(ty) {
+        DType::Float64
+    } else {
+        ty
+    }
+}
+
+/// Values of block `bk + u` (`bk` an i64 name) of row `%o` for each of
+/// `reds`, loaded from the scratch slots its lanes phase wrote.
+fn block_values(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], bk: &str, u: usize) -> Vec<String> {
+    let c = b.emit(format!("arith.constant {u} : i64"));
+    let at = b.emit(format!("arith.addi {bk}, {c} : i64"));
+    let rbk = b.emit(format!("arith.addi %rb, {at} : i64"));
+    let blk_slot = b.emit(format!("arith.muli {rbk}, %cslots : i64"));
+    reds.iter()
+        .map(|&(q, (_, _, _, ty))| {
+            let slot = b.emit(format!("arith.addi {blk_slot}, {} : i64", b_const(q)));
+            let p = slot_ptr(b, "%scratch", &slot);
+            load_slot(b, ty, &p)
+        })
+        .collect()
+}
+
+/// Folds one block's `values` into the running `state` (total and
+/// compensation of each of `reds`, as `fold_rows` carries them): f64 for
+/// float sums and f32 products, Neumaier-compensated for f64 sums, as the
+/// interpreter's `Acc`. Returns the new state.
+fn fold_block(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], state: &[String], values: &[String]) -> Result<Vec<String>> {
     let mut next = Vec::new();
-    for (j, &(q, (_, op, _, ty))) in reds.iter().enumerate() {
-        // The block's lanes, combined by its lanes phase.
-        let slot = b.emit(format!("arith.addi %blk_slot, {} : i64", b_const(q)));
-        let p = slot_ptr(b, "%scratch", &slot);
-        let block = load_slot(b, ty, &p);
-        let (tot, cmp) = (format!("%tot{j}"), format!("%cmp{j}"));
+    for (j, &(_, (_, op, _, ty))) in reds.iter().enumerate() {
+        let (tot, cmp, block) = (state[2 * j].clone(), state[2 * j + 1].clone(), values[j].clone());
         let (nt, nc) = match (op, ty) {
             (ReduceOp::Add, DType::Float64) => {
                 let s = b.emit(format!("arith.addf {tot}, {block} : f64"));
@@ -455,26 +586,7 @@ fn fold_rows(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> 
         next.push(nt);
         next.push(nc);
     }
-    b.line(&format!("scf.yield {} : {}", next.join(", "), carried_tys.join(", ")));
-    b.indent -= 1;
-    b.line("}");
-    let empty = b.emit("arith.cmpi eq, %inner, %c0 : i64".to_string());
-    for (j, &(_, (i, op, _, ty))) in reds.iter().enumerate() {
-        let (tot, cmp) = (format!("{fin}#{}", 2 * j), format!("{fin}#{}", 2 * j + 1));
-        let done = match (op, ty) {
-            (ReduceOp::Add, DType::Float64) => b.emit(format!("arith.addf {tot}, {cmp} : f64")),
-            (ReduceOp::Add | ReduceOp::Mul, DType::Float32) => b.emit(format!("arith.truncf {tot} : f64 to f32")),
-            _ => tot,
-        };
-        let done = if op == ReduceOp::Add {
-            let zero = b.emit(const_op(ty, 0));
-            b.emit(format!("arith.select {empty}, {zero}, {done} : {}", mlir_ty(ty)))
-        } else {
-            done
-        };
-        b.names[i] = done;
-    }
-    Ok(())
+    Ok(next)
 }
 
 /// `<name>_totals<p>`: thread `o` finishes row `o`'s reductions of level
