@@ -16,7 +16,9 @@ use super::{Kernel, Op};
 /// Regions of at most this many instructions (exp's general scaling, not
 /// sin's exact reduction) are small enough for a backend to copy freely:
 /// inline in every vector step on the CPU (a call would clobber every
-/// vector register), into every unrolled element on the GPU.
+/// vector register), into each of the 16 elements of a run of a GPU
+/// reduction's lanes (a GPU elementwise kernel copies any region into its
+/// four).
 pub const SMALL_REGION: usize = 48;
 
 /// Whether every cold region of `k` is small (`SMALL_REGION`).

@@ -12,7 +12,7 @@
 //! `super::abi`) and loads are `llvm.getelementptr` + `llvm.load`.
 
 use super::lower_inst::{mem_ty, mlir_ty, Body};
-use crate::kernel_ir::{cold_regions_small, Access, Kernel, Op};
+use crate::kernel_ir::{Access, Kernel, Op};
 use lazyxp_runtime::{DType, Error, Result};
 use std::fmt::Write;
 
@@ -75,13 +75,8 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
             }
         }
     }
-    let big_cold = !cold_regions_small(k);
-    if strided || big_cold {
-        // One element a trip. Strided loads unravel `%i` into shared
-        // names; kernels with large cold regions (sin's huge-argument
-        // reduction) spend their time computing, not waiting on memory,
-        // and copies of the region would multiply their size and compile
-        // time. Small ones (exp's) are copied like the rest.
+    if strided {
+        // One element a trip: strided loads unravel `%i` into shared names.
         b.line("scf.for %i = %lb to %end step %step : i64 {");
         b.indent += 1;
         if strided {
@@ -98,7 +93,12 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
         // time left a*x+y at 75% of it on an H200). The elements of a trip
         // are a grid stride apart, so each load instruction of a warp still
         // reads consecutive addresses. The trips stop UNROLL - 1 strides
-        // before the end; a plain loop finishes the rest.
+        // before the end; a plain loop finishes the rest. Cold regions are
+        // copied into every element, large ones too: sin's huge-argument
+        // reduction is ~150 PTX instructions a copy that ordinary
+        // arguments branch over, and `log(sin(x)+5)`, bound by its
+        // instructions, spends fewer of them on the loop (60-63% of the
+        // copy bandwidth on an H100 with one element a trip, 69% so).
         // Each copy names its own values; broadcast scalars, read once
         // before the loop, keep their one name.
         let copies: Vec<Vec<String>> = (0..UNROLL)
