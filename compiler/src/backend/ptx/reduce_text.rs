@@ -11,8 +11,9 @@
 //!   lane's (at most 128) elements in order, the block's eight lane
 //!   threads combine their values in the fixed tree with warp shuffles,
 //!   and lane 0 writes the block's value to a scratch buffer, slot
-//!   `(row * blocks + block) * R + q` (8 bytes each) for the kernel's `R`
-//!   reductions;
+//!   `(block * rows + row) * R + q` (8 bytes each) for the kernel's `R`
+//!   reductions (block-major: the rows phase's warps read 32 rows' values
+//!   of a block together);
 //! * `<name>` runs one thread per row: it folds the blocks' values into
 //!   the total one after another (f64 for float sums
 //!   and f32 products, Neumaier-compensated for f64 sums, as the
@@ -358,7 +359,13 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     b.line("%first_lane = arith.cmpi eq, %lane, %c0 : i64");
     b.line("scf.if %first_lane {");
     b.indent += 1;
-    b.line("%slot0 = arith.muli %q, %cslots : i64");
+    // Block-major slots, so the rows phase's threads (consecutive rows)
+    // read consecutive slots. Lane threads run from 0 to rows * blocks * 8.
+    b.line("%lanes_per_row = arith.muli %nb1, %clanes : i64");
+    b.line("%nrows = arith.divui %end, %lanes_per_row : i64");
+    b.line("%bslot = arith.muli %blk, %nrows : i64");
+    b.line("%bslot_o = arith.addi %bslot, %o : i64");
+    b.line("%slot0 = arith.muli %bslot_o, %cslots : i64");
     for (j, &(q, (_, _, _, ty))) in reds.iter().enumerate() {
         let slot = b.emit(format!("arith.addi %slot0, {} : i64", b_const(q)));
         let p = slot_ptr(&mut b, "%scratch", &slot);
@@ -479,7 +486,6 @@ fn fold_rows(b: &mut Body, k: &Kernel, live: &[bool], level: u32) -> Result<()> 
     b.line(&format!("%cunroll = arith.constant {UNROLL} : i64"));
     b.line("%bruns = arith.divui %nb, %cunroll : i64");
     b.line("%bfull = arith.muli %bruns, %cunroll : i64");
-    b.line("%rb = arith.muli %o, %nb : i64");
     let run = b.fresh();
     let run_names = names("r");
     b.line(&format!("{run}:{} = scf.for %bk0 = %c0 to %bfull step %cunroll iter_args({}) -> ({}) : i64 {{", carried.len(), args(&run_names, &carried), carried_tys.join(", ")));
@@ -535,8 +541,10 @@ fn total_ty(op: ReduceOp, ty: DType) -> DType {
 fn block_values(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], bk: &str, u: usize) -> Vec<String> {
     let c = b.emit(format!("arith.constant {u} : i64"));
     let at = b.emit(format!("arith.addi {bk}, {c} : i64"));
-    let rbk = b.emit(format!("arith.addi %rb, {at} : i64"));
-    let blk_slot = b.emit(format!("arith.muli {rbk}, %cslots : i64"));
+    // Rows threads run from 0 to the row count `%end`.
+    let first_of_block = b.emit(format!("arith.muli {at}, %end : i64"));
+    let slot_row = b.emit(format!("arith.addi {first_of_block}, %o : i64"));
+    let blk_slot = b.emit(format!("arith.muli {slot_row}, %cslots : i64"));
     reds.iter()
         .map(|&(q, (_, _, _, ty))| {
             let slot = b.emit(format!("arith.addi {blk_slot}, {} : i64", b_const(q)));
