@@ -376,7 +376,8 @@ fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     Ok(end_body(b, k))
 }
 
-/// Elements of a lane's run that `lanes_body` folds per trip.
+/// Elements of a lane (`lanes_body`), or blocks of a row (`fold_rows`),
+/// loaded together each trip before they are folded in order.
 const UNROLL: usize = 16;
 
 /// The flat index (a new name) of element `m + u` of this lane (`m` an
