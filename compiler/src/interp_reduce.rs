@@ -104,7 +104,7 @@ pub unsafe fn run(k: &Kernel, args: *const u64, start: usize, end: usize) {
             idx.iter_mut().for_each(|i| *i = 0);
             unravel(o as u64, &dims[..rank], &mut idx[..rank]);
             for i in 0..k.insts.len() {
-                if !inner[i] && level[i] == pass && !matches!(k.insts[i].op, Op::Reduce(..)) {
+                if k.is_row_value(i, pass, &inner, &level) {
                     vals[i] = Some(eval(i, &vals, o * inner_len, &idx, o));
                 }
             }

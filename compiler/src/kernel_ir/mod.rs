@@ -217,6 +217,17 @@ impl Kernel {
         level
     }
 
+    /// Whether instruction `i` is one of a row's values of reduction level
+    /// `level`: computed once per row (not per inner element) in the pass
+    /// of that level, and not itself a reduction (the pass folding it
+    /// finishes it). `inner` and `levels` are this kernel's
+    /// [`inner_insts`](Self::inner_insts) and [`levels`](Self::levels),
+    /// which callers compute once. The interpreter and both backends walk
+    /// a row's passes by it.
+    pub fn is_row_value(&self, i: usize, level: u32, inner: &[bool], levels: &[u32]) -> bool {
+        !inner[i] && levels[i] == level && !matches!(self.insts[i].op, Op::Reduce(..))
+    }
+
     /// How many passes over each row the reductions need: the deepest
     /// reduction level (0 for elementwise kernels).
     pub fn reduction_passes(&self) -> u32 {

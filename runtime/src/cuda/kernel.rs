@@ -7,7 +7,7 @@ use std::sync::Arc;
 pub const BLOCK_SIZE: u32 = 256;
 // Reduction kernels combine each block's eight lane threads with warp
 // shuffles: whole warps per block keep those eight in one warp.
-const _: () = assert!(BLOCK_SIZE % 32 == 0);
+const _: () = assert!(BLOCK_SIZE.is_multiple_of(32));
 
 /// Blocks for `n` elements: enough to cover them, at most 32 per SM (the
 /// grid-stride loop covers the rest), at least one.

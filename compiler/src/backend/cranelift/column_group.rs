@@ -189,7 +189,7 @@ impl<'a> ColumnOutputs<'a> {
     }
 
     fn per_row(&self, i: usize, l: u32) -> bool {
-        !self.inner[i] && self.live[i] && self.level[i] == l && !matches!(self.vem.kernel.insts[i].op, Op::Reduce(..))
+        self.live[i] && self.vem.kernel.is_row_value(i, l, self.inner, self.level)
     }
 
     /// Output `ol`, given its value of each of `reds`: what follows the

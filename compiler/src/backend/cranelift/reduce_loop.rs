@@ -98,7 +98,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     let inner = k.inner_insts();
     let level = k.levels();
     let live = k.live();
-    let is_red = |i: usize| matches!(k.insts[i].op, Op::Reduce(..));
     let passes = k.reduction_passes();
 
     let mut fctx = FunctionBuilderContext::new();
@@ -284,7 +283,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     fb.switch_to_block(row_block);
     let mut scalar_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
     let mut vector_vals: Vec<Option<CValue>> = vec![None; k.insts.len()];
-    let per_row = |i: usize, l: u32| !inner[i] && live[i] && level[i] == l && !is_red(i);
+    let per_row = |i: usize, l: u32| live[i] && k.is_row_value(i, l, &inner, &level);
     emit_outer(&mut fb, vem, sem, &plans, &dims[..rank], o, |i| per_row(i, 0), &mut scalar_vals, &mut vector_vals);
     let zero_offset = fb.ins().iconst(types::I64, 0);
     let row_offsets: Vec<Option<(CValue, CValue)>> = (0..n_in)

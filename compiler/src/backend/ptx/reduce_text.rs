@@ -205,7 +205,7 @@ fn element_of(b: &mut Body, k: &Kernel, n: u32, flat: &str) -> String {
 fn per_row(b: &mut Body, k: &Kernel, live: &[bool], through: u32) -> Result<()> {
     let (inner, levels) = (k.inner_insts(), k.levels());
     for level in 0..=through {
-        let wanted = |i: usize| live[i] && !inner[i] && levels[i] == level && !matches!(k.insts[i].op, Op::Reduce(..));
+        let wanted = |i: usize| live[i] && k.is_row_value(i, level, &inner, &levels);
         emit_insts(b, k, &wanted, &mut |b: &mut Body, n: u32| element_of(b, k, n, "%o"))?;
     }
     Ok(())
