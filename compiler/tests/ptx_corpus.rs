@@ -132,9 +132,8 @@ fn streaming_kernels_issue_their_loads_together() {
     assert_eq!(body.iter().filter(|l| l.contains("llvm.store")).count(), 4, "{}", axpy.mlir_before);
     let strided = chains.iter().find(|k| k.inputs.iter().any(|i| i.access == lazyxp_compiler::kernel_ir::Access::Strided)).expect("the corpus has a strided kernel");
     assert!(!ptx::compile(strided).unwrap().mlir_before.contains("iter_args"), "{}", strided.name);
-    // exp's cold region is small: copied into each of the four elements
-    // (and the one-element loop after), not a reason to leave the
-    // unrolled loop.
+    // A cold region (exp's) is copied into each of the four elements and
+    // the one-element loop after.
     let mut b = KernelBuilder::new("fused_exp_f32", 1);
     let i = b.input(DType::Float32, Access::Contiguous);
     let x = b.load(i);
@@ -204,6 +203,29 @@ fn lanes_phase_combines_each_block_with_segmented_shuffles() {
         }
         let rows = entry_text(&p.ptx, name);
         assert!(!rows.contains("shfl"), "{name}:\n{rows}");
+    }
+}
+
+/// A lane folds its elements in runs of 16 with the run's loads first,
+/// and a row its blocks the same way; lanes over strided inputs (shared
+/// unravelled names) or with sin's large cold region keep one element a
+/// trip.
+#[test]
+fn reduction_loops_issue_runs_of_loads() {
+    let reductions = corpus::reductions();
+    let mlir = |name: &str| ptx::compile(reductions.iter().find(|k| k.name == name).unwrap()).unwrap().mlir_before;
+    let sum_sq = mlir("red_sum_sq_f32");
+    let lanes = sum_sq.split("gpu.func @red_sum_sq_f32(").next().unwrap();
+    let run: Vec<&str> = lanes.lines().skip_while(|l| !l.contains("%runv:")).take_while(|l| !l.contains("scf.yield")).collect();
+    let loads = run.iter().filter(|l| l.contains("= llvm.load")).count();
+    assert_eq!(loads, 16, "{lanes}");
+    let first_mul = run.iter().position(|l| l.contains("arith.mulf")).expect("x*x in the run");
+    assert!(run.iter().rposition(|l| l.contains("= llvm.load")).unwrap() < first_mul, "{lanes}");
+    let rows = sum_sq.split("gpu.func @red_sum_sq_f32(").nth(1).unwrap();
+    let block_run: Vec<&str> = rows.lines().skip_while(|l| !l.contains("%bk0 =")).take_while(|l| !l.contains("scf.yield")).collect();
+    assert_eq!(block_run.iter().filter(|l| l.contains("= llvm.load")).count(), 16, "{rows}");
+    for plain in ["red_prod_f32", "red_sum_sin_scaled_f32"] {
+        assert!(!mlir(plain).contains("%runv:"), "{plain} keeps one element a trip");
     }
 }
 

@@ -88,7 +88,8 @@ fn corpus_on_the_gpu_matches_the_interpreter() {
 /// Every reduction of the corpus and the filetests (one level, several
 /// levels, row kernels) through all its phases on the GPU gives the
 /// interpreter's bits, over rows shorter than a block, rows of several
-/// blocks with a partial last one, one row, and empty rows.
+/// blocks with a partial last one, rows of 20 blocks (a run of 16 blocks
+/// in the rows phase, then the rest), one row, and empty rows.
 #[test]
 fn reductions_on_the_gpu_match_the_interpreter() {
     let Some(dev) = device() else { return };
@@ -97,7 +98,7 @@ fn reductions_on_the_gpu_match_the_interpreter() {
     let (mut failures, mut ran, mut multi) = (Vec::new(), 0, 0);
     for k in &kernels {
         multi += usize::from(k.reduction_passes() > 1 || k.row_outputs);
-        for (seed, rows, cols) in [(1u64, 37u64, 45u64), (2, 6, 2500), (3, 1, 3000), (4, 4, 0)] {
+        for (seed, rows, cols) in [(1u64, 37u64, 45u64), (2, 6, 2500), (3, 1, 3000), (4, 4, 0), (5, 6, 20_000)] {
             let layout = Layout::for_reduction(k, rows, cols);
             let inputs = gen_inputs(k, &layout, seed);
             let want = run_interp(k, &layout, &inputs);
@@ -190,7 +191,7 @@ fn harness_agrees_with_itself_on_the_cpu() {
     }
     // The reductions' layouts, as the GPU test uses them.
     for k in corpus::reductions() {
-        for (rows, cols) in [(37, 45), (6, 2500), (4, 0)] {
+        for (rows, cols) in [(37, 45), (6, 2500), (4, 0), (6, 20_000)] {
             let layout = Layout::for_reduction(&k, rows, cols);
             runs.push((k.clone(), layout));
         }

@@ -35,8 +35,12 @@ impl GpuEntry {
     /// length of each output's row of reduced elements (1 for elementwise
     /// kernels). A reduction's phases run one after another on the
     /// device's stream, over every (row, block, lane), every row or every
-    /// element of every row, with a scratch buffer for the lanes and one
-    /// for the rows' totals, both freed in stream order.
+    /// element of every row, with a scratch buffer for the blocks' values
+    /// and one for the rows' totals, both freed in stream order. Every
+    /// phase is launched from thread 0: the lanes phase relies on it (a
+    /// block's eight lane threads are eight aligned threads of one warp,
+    /// `ptx::reduce_text`), and both phases find the row count from their
+    /// launch's end.
     ///
     /// # Safety
     /// As `CudaDevice::launch`: the words must describe live buffers on
@@ -52,8 +56,8 @@ impl GpuEntry {
         let all_blocks = n.checked_mul(blocks).ok_or_else(overflow)?;
         let lane_threads = all_blocks.checked_mul(REDUCE_LANES as u64).ok_or_else(overflow)?;
         let elements = n.checked_mul(inner).ok_or_else(overflow)?;
-        let slot_buffer = |threads: u64| -> Result<_> {
-            let bytes = threads.checked_mul(self.ptx.slots as u64).and_then(|s| s.checked_mul(ptx::SLOT_BYTES as u64)).ok_or_else(overflow)?;
+        let slot_buffer = |holders: u64| -> Result<_> {
+            let bytes = holders.checked_mul(self.ptx.slots as u64).and_then(|s| s.checked_mul(ptx::SLOT_BYTES as u64)).ok_or_else(overflow)?;
             dev.alloc(bytes.max(1) as usize)
         };
         let scratch = slot_buffer(all_blocks)?;
@@ -93,7 +97,7 @@ fn times_wanted() -> bool {
 /// reduction's phases are separate entries, so this is where a slow phase
 /// shows, under the entry name the PTX dump has.
 fn timed(dev: &CudaDevice, f: &CudaFunction, threads: u64, launch: impl FnOnce() -> Result<()>) -> Result<()> {
-    if !times_wanted() {
+    if !times_wanted() || threads == 0 {
         return launch();
     }
     let ((), t) = dev.time_on_stream(launch)?;

@@ -79,9 +79,7 @@ pub fn emit_module(k: &Kernel, entry: &str) -> Result<String> {
         // One element a trip: strided loads unravel `%i` into shared names.
         b.line("scf.for %i = %lb to %end step %step : i64 {");
         b.indent += 1;
-        if strided {
-            unravel(&mut b, "%i", rank, "ix");
-        }
+        unravel(&mut b, "%i", rank, "ix");
         emit_element(&mut b, k, &live, rank, "%i", Part::Loads)?;
         emit_element(&mut b, k, &live, rank, "%i", Part::Rest)?;
         b.indent -= 1;

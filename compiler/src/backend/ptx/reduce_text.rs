@@ -88,9 +88,13 @@ fn reductions(k: &Kernel, live: &[bool]) -> Vec<(usize, ReduceOp, usize, DType)>
         .collect()
 }
 
+/// A live reduction with its slot number `q` (its place among all live
+/// reductions): `(q, (instruction, op, operand, dtype))`.
+type SlotReduction = (usize, (usize, ReduceOp, usize, DType));
+
 /// The live reductions whose level `keep` accepts, each with its slot
-/// number `q` (its place among all live reductions).
-fn reductions_at(k: &Kernel, live: &[bool], keep: impl Fn(u32) -> bool) -> Vec<(usize, (usize, ReduceOp, usize, DType))> {
+/// number.
+fn reductions_at(k: &Kernel, live: &[bool], keep: impl Fn(u32) -> bool) -> Vec<SlotReduction> {
     let levels = k.levels();
     reductions(k, live).into_iter().enumerate().filter(|(_, r)| keep(levels[r.0])).collect()
 }
@@ -253,9 +257,10 @@ fn load_totals(b: &mut Body, k: &Kernel, live: &[bool], through: u32) {
 }
 
 /// `<name>_lanes<p>`: thread `t` folds lane `t % 8` of block `t / 8 % blocks`
-/// of row `t / 8 / blocks` for the reductions of level `pass + 1` and
-/// writes it to their slots; the inner values of levels up to `pass` are
-/// computed from the totals of earlier levels.
+/// of row `t / 8 / blocks` for the reductions of level `pass + 1`; the
+/// block's eight lanes combine their values and lane 0 writes them to the
+/// block's slots. The inner values of levels up to `pass` are computed
+/// from the totals of earlier levels.
 fn lanes_body(k: &Kernel, live: &[bool], pass: u32) -> Result<String> {
     let mut b = Body::new(k);
     prelude(&mut b, k);
@@ -403,7 +408,7 @@ fn lane_element(b: &mut Body, m: &str, u: usize) -> String {
 /// launched from 0 in blocks of `BLOCK_SIZE` (a multiple of 32) and their
 /// count is a multiple of 8, so `t % 8` is the warp lane's `% 8`, and the
 /// shuffles name only the block's own eight threads.
-fn combine_lanes(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], values: &mut [String]) -> Result<()> {
+fn combine_lanes(b: &mut Body, reds: &[SlotReduction], values: &mut [String]) -> Result<()> {
     b.line("%warp_lane = nvvm.read.ptx.sreg.laneid : i32");
     b.line("%c24_i32 = arith.constant 24 : i32");
     b.line("%c255_i32 = arith.constant 255 : i32");
@@ -539,7 +544,7 @@ fn total_ty(op: ReduceOp, ty: DType) -> DType {
 
 /// Values of block `bk + u` (`bk` an i64 name) of row `%o` for each of
 /// `reds`, loaded from the scratch slots its lanes phase wrote.
-fn block_values(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], bk: &str, u: usize) -> Vec<String> {
+fn block_values(b: &mut Body, reds: &[SlotReduction], bk: &str, u: usize) -> Vec<String> {
     let c = b.emit(format!("arith.constant {u} : i64"));
     let at = b.emit(format!("arith.addi {bk}, {c} : i64"));
     // Rows threads run from 0 to the row count `%end`.
@@ -559,7 +564,7 @@ fn block_values(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))],
 /// compensation of each of `reds`, as `fold_rows` carries them): f64 for
 /// float sums and f32 products, Neumaier-compensated for f64 sums, as the
 /// interpreter's `Acc`. Returns the new state.
-fn fold_block(b: &mut Body, reds: &[(usize, (usize, ReduceOp, usize, DType))], state: &[String], values: &[String]) -> Result<Vec<String>> {
+fn fold_block(b: &mut Body, reds: &[SlotReduction], state: &[String], values: &[String]) -> Result<Vec<String>> {
     let mut next = Vec::new();
     for (j, &(_, (_, op, _, ty))) in reds.iter().enumerate() {
         let (tot, cmp, block) = (state[2 * j].clone(), state[2 * j + 1].clone(), values[j].clone());
@@ -671,10 +676,10 @@ fn end_body(mut b: Body, k: &Kernel) -> String {
     with_small_constants(b.text, slots_per_block(k))
 }
 
-/// `text` after the small constants the bodies name (`%cq<j>`, for lanes
-/// and reduction numbers up to `reductions`).
+/// `text` after the small constants the bodies name (`%cq<j>`, the
+/// reductions' slot numbers up to `reductions`).
 fn with_small_constants(text: String, reductions: usize) -> String {
-    let consts: String = (0..REDUCE_LANES.max(reductions))
+    let consts: String = (0..reductions)
         .map(|j| format!("{}{} = arith.constant {j} : i64\n", "  ".repeat(3), b_const(j)))
         .collect();
     consts + &text
