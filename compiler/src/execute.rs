@@ -10,6 +10,9 @@
 
 #[cfg(feature = "cuda")]
 mod cuda;
+mod produced;
+
+use produced::Produced;
 #[cfg(feature = "cuda")]
 pub use cuda::dry_run as gpu_dry_run;
 
@@ -19,7 +22,6 @@ use crate::graph::{EvalRecord, NodeOp, NodeRef, NodeSummary, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
 use crate::lower::Lowered;
 use crate::schedule::{Group, Plan, PlanKey, Schedule};
-use hashbrown::HashMap;
 use lazyxp_runtime::launch::LaunchArgs;
 use lazyxp_runtime::shape::byte_size;
 use lazyxp_runtime::{parallel, Buffer, Error, Result};
@@ -64,8 +66,8 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
         }
     }
     let s = Schedule::build(&pending)?;
-    let mut produced: HashMap<usize, Buffer> = HashMap::with_capacity(s.reasons.len());
-    let mut runs = Vec::with_capacity(s.groups.len());
+    let mut produced: Produced<Buffer> = Produced::new(s.nodes.len());
+    let mut runs = SmallVec::new();
     let mut library_runs = Vec::new();
     for (g, low) in s.groups.iter().zip(&s.lowered) {
         let n = g.launch_len()?;
@@ -104,14 +106,14 @@ pub fn evaluate_with(roots: &[NodeRef], engine: Engine) -> Result<Option<Arc<Eva
 pub(crate) fn finish_eval<B>(
     s: &Schedule,
     record: Arc<EvalRecord>,
-    produced: &mut HashMap<usize, B>,
+    produced: &mut Produced<B>,
     realize: impl Fn(&NodeRef, B, Arc<EvalRecord>),
 ) -> Result<Option<Arc<EvalRecord>>> {
     if crate::dump::dump_dir().is_some() {
         crate::dump::write_eval(&record.report());
     }
     for (&i, _) in s.reasons.iter() {
-        let buf = produced.remove(&i).ok_or_else(|| Error::Compile {
+        let buf = produced.remove(i).ok_or_else(|| Error::Compile {
             kernel: "<eval>".into(),
             message: format!("n{} was scheduled but never produced", s.nodes[i].0.id),
         })?;
@@ -123,13 +125,13 @@ pub(crate) fn finish_eval<B>(
 /// Compiles (or fetches) one lowered kernel, allocates its outputs and runs
 /// it over `n` elements on the thread pool. Inputs come from `produced`
 /// (earlier kernels of this eval) or the realized nodes.
-fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engine, produced: &mut HashMap<usize, Buffer>) -> Result<(KernelRun, Vec<Buffer>)> {
+fn run_cpu_kernel(s: &Schedule, g: &Group, low: &Lowered, n: usize, engine: Engine, produced: &mut Produced<Buffer>) -> Result<(KernelRun, SmallVec<[Buffer; 2]>)> {
     let (entry, hit, miss_reason) = cache::get_or_compile_lowered(low)?;
     let outputs = low
         .outputs
         .iter()
         .map(|&o| Buffer::uninit(byte_size(&g.shape, s.nodes[o].0.dtype)?))
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<SmallVec<_>>>()?;
     let args = launch_args(s, low, produced, &outputs)?;
     let steps = match (&entry.cpu.column_inputs, engine) {
         (Some(cols), Engine::Cranelift) => column_steps(low, cols, entry.cpu.lanes as usize),
@@ -198,21 +200,20 @@ fn column_steps(low: &Lowered, cols: &[usize], lanes: usize) -> Option<Vec<LaneS
 /// Host launch words for one kernel. A realized input whose data lives on
 /// a GPU is copied to the host into `produced`, which keeps the copy alive
 /// for the launch.
-fn launch_args(s: &Schedule, low: &Lowered, produced: &mut HashMap<usize, Buffer>, outputs: &[Buffer]) -> Result<LaunchArgs> {
+fn launch_args(s: &Schedule, low: &Lowered, produced: &mut Produced<Buffer>, outputs: &[Buffer]) -> Result<LaunchArgs> {
     let input = |source: usize| -> Result<(u64, usize)> {
-        if let Some(buf) = produced.get(&source) {
+        if let Some(buf) = produced.get(source) {
             return Ok((buf.as_ptr() as u64, buf.len()));
         }
         let node = &s.nodes[source].0;
-        let buf = match node.buffer() {
-            Some(buf) => buf,
-            None => {
-                let copy = node.host_buffer()?.ok_or_else(|| no_buffer(low, node))?;
-                produced.insert(source, copy.clone());
-                copy
-            }
-        };
-        Ok((buf.as_ptr() as u64, buf.len()))
+        // The schedule holds `node` until the launch is over.
+        if let Some(extent) = node.host_extent() {
+            return Ok(extent);
+        }
+        let copy = node.host_buffer()?.ok_or_else(|| no_buffer(low, node))?;
+        let extent = (copy.as_ptr() as u64, copy.len());
+        produced.insert(source, copy);
+        Ok(extent)
     };
     bind_launch_args(low, input, low.output_addresses(|slot| outputs[slot].as_ptr() as u64))
 }
@@ -276,11 +277,11 @@ fn bind_launch_args(low: &Lowered, mut input: impl FnMut(usize) -> Result<(u64, 
 }
 
 /// Runs a library kernel on its (materialized, contiguous) operands.
-fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Result<Buffer> {
+fn run_library(s: &Schedule, o: usize, produced: &Produced<Buffer>) -> Result<Buffer> {
     let (node, inputs) = &s.nodes[o];
     let buffer = |n: &NodeRef| -> Result<Buffer> {
         let j = s.nodes.iter().position(|(m, _)| m.id == n.id).expect("inputs are scheduled");
-        let found = match produced.get(&j) {
+        let found = match produced.get(j) {
             Some(b) => Some(b.clone()),
             None => n.host_buffer()?,
         };
@@ -299,14 +300,15 @@ fn run_library(s: &Schedule, o: usize, produced: &HashMap<usize, Buffer>) -> Res
 
 /// The graph and plan of one eval as the schedule has them: the shared
 /// structure and plan plus this eval's node ids (and the ops of its
-/// realized nodes, which the structure leaves out), so recording costs two
-/// small allocations and the summaries are built only for `explain`.
+/// realized nodes, which the structure leaves out), kept inline for the
+/// small graphs of a hot loop, so recording allocates nothing beyond the
+/// record, and the summaries are built only for `explain`.
 pub struct Evaluated {
     key: Arc<PlanKey>,
     plan: Arc<Plan>,
-    ids: Vec<u64>,
+    ids: SmallVec<[u64; 8]>,
     /// (position, op) of every realized node.
-    realized: Vec<(u32, NodeOp)>,
+    realized: SmallVec<[(u32, NodeOp); 3]>,
 }
 
 impl Evaluated {

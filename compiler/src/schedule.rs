@@ -155,6 +155,13 @@ fn plan_cache() -> &'static Mutex<PlanCache> {
     CACHE.get_or_init(|| Mutex::new(PlanCache { hasher: Default::default(), plans: HashTable::new() }))
 }
 
+thread_local! {
+    /// The plan this thread used last: a loop that evaluates one expression
+    /// over and over matches it without hashing the graph or taking the
+    /// shared cache's lock.
+    static LAST_PLAN: std::cell::RefCell<Option<(Arc<PlanKey>, Arc<Plan>)>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The reduction space of a kernel: the reduced node's input shape and axes.
 pub type ReduceSpace = (Shape, SmallVec<[u32; 4]>);
 
@@ -279,12 +286,16 @@ impl Schedule {
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
         let walk = Walk::from(roots);
         let live = LiveKey { walk: &walk, roots };
+        if let Some((key, plan)) = LAST_PLAN.with_borrow(|last| last.as_ref().filter(|(key, _)| live.matches(key)).cloned()) {
+            return Ok(Schedule { nodes: walk.nodes, plan, key });
+        }
         let hash = {
             let cache = plan_cache().lock().unwrap_or_else(|e| e.into_inner());
             let hash = live.hash(&cache.hasher);
             if let Some((_, key, plan)) = cache.plans.find(hash, |(h, key, _)| *h == hash && live.matches(key)) {
                 let (key, plan) = (key.clone(), plan.clone());
                 drop(cache);
+                LAST_PLAN.set(Some((key.clone(), plan.clone())));
                 return Ok(Schedule { nodes: walk.nodes, plan, key });
             }
             hash
@@ -298,6 +309,7 @@ impl Schedule {
         }
         cache.plans.insert_unique(hash, (hash, key.clone(), plan.clone()), |(h, _, _)| *h);
         drop(cache);
+        LAST_PLAN.set(Some((key.clone(), plan.clone())));
         Ok(Schedule { nodes: walk.nodes, plan, key })
     }
 

@@ -14,11 +14,14 @@ use pyo3::prelude::*;
 
 fn forward(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, f: BinaryFn, reflected: bool) -> PyResult<Py<PyAny>> {
     let py = slf.py();
-    let lhs = slf.borrow().inner.clone();
-    let Some(rhs) = other_operand(&lhs, other)? else {
+    // Borrowed, not cloned: two atomics fewer on every operator call.
+    let this = slf.borrow();
+    let lhs = &this.inner;
+    let Some(rhs) = other_operand(lhs, other)? else {
         return Ok(py.NotImplemented());
     };
-    let out = if reflected { guard(|| f(&rhs, &lhs))? } else { guard(|| f(&lhs, &rhs))? };
+    let out = if reflected { guard(|| f(&rhs, lhs))? } else { guard(|| f(lhs, &rhs))? };
+    drop(this);
     Ok(Bound::new(py, PyArray::new(out))?.into_any().unbind())
 }
 

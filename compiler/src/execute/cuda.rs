@@ -14,7 +14,7 @@
 //! check is there to rule out) surfaces as `Error::Device` at the next
 //! download, not at this eval.
 
-use super::{bind_launch_args, finish_eval, run_cpu_kernel, run_library, Engine, Evaluated};
+use super::{bind_launch_args, finish_eval, run_cpu_kernel, run_library, Engine, Evaluated, Produced};
 use crate::cache::{self, DeviceCode, DeviceRun};
 use crate::graph::{EvalRecord, NodeOp, NodeRef};
 use crate::lower::Lowered;
@@ -72,8 +72,8 @@ pub(super) fn evaluate_gpu_roots(pending: &[NodeRef]) -> Option<Result<Option<Ar
 fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRecord>>> {
     let dev = rt::device(ordinal)?;
     let s = Schedule::build(pending)?;
-    let mut on_dev: HashMap<usize, DevBuf> = HashMap::new();
-    let mut kernels = Vec::new();
+    let mut on_dev: Produced<DevBuf> = Produced::new(s.nodes.len());
+    let mut kernels = smallvec::SmallVec::new();
     let mut library = Vec::new();
     let mut device_runs = Vec::with_capacity(s.groups.len());
     for (plan_index, (g, low)) in s.groups.iter().zip(&s.lowered).enumerate() {
@@ -130,7 +130,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
 /// Allocates the outputs of one lowered kernel and launches its PTX over
 /// `n` elements, reading inputs from `on_dev` (this eval's results and
 /// uploads so far) or the realized nodes.
-fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, entry: &cache::cuda::GpuEntry, on_dev: &mut HashMap<usize, DevBuf>) -> Result<()> {
+fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, entry: &cache::cuda::GpuEntry, on_dev: &mut Produced<DevBuf>) -> Result<()> {
     let outputs = low
         .outputs
         .iter()
@@ -155,8 +155,8 @@ fn launch(dev: &CudaDevice, s: &Schedule, g: &Group, low: &Lowered, n: usize, en
 
 /// The device data of source node `source`, uploading it (once per eval,
 /// once per value for constants) when it lives on the host.
-fn device_input(dev: &CudaDevice, s: &Schedule, source: usize, on_dev: &mut HashMap<usize, DevBuf>) -> Result<DevBuf> {
-    if let Some(b) = on_dev.get(&source) {
+fn device_input(dev: &CudaDevice, s: &Schedule, source: usize, on_dev: &mut Produced<DevBuf>) -> Result<DevBuf> {
+    if let Some(b) = on_dev.get(source) {
         return Ok(b.clone());
     }
     let node = &s.nodes[source].0;
@@ -202,13 +202,13 @@ fn constant_on(dev: &CudaDevice, c: Scalar, host: &Buffer) -> Result<DevBuf> {
 /// the device, for a kernel that runs on the CPU instead. Realized sources
 /// need none here: the CPU path reads host data directly and copies
 /// device-resident nodes itself (`Node::host_buffer`).
-fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usize>, on_dev: &HashMap<usize, DevBuf>) -> Result<HashMap<usize, Buffer>> {
-    let mut host = HashMap::new();
+fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usize>, on_dev: &Produced<DevBuf>) -> Result<Produced<Buffer>> {
+    let mut host = Produced::new(s.nodes.len());
     for j in sources {
-        if host.contains_key(&j) || s.nodes[j].0.buffer().is_some() {
+        if host.contains(j) || s.nodes[j].0.buffer().is_some() {
             continue;
         }
-        if let Some(d) = on_dev.get(&j) {
+        if let Some(d) = on_dev.get(j) {
             host.insert(j, dev.download_buffer(d)?);
         }
     }
@@ -225,7 +225,7 @@ fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usi
 #[doc(hidden)]
 pub fn dry_run(roots: &[NodeRef], chip: &str) -> Result<Vec<String>> {
     let s = Schedule::build(roots)?;
-    let mut produced: HashMap<usize, usize> = HashMap::new();
+    let mut produced: Produced<usize> = Produced::new(s.nodes.len());
     let mut lines = Vec::new();
     for (g, low) in s.groups.iter().zip(&s.lowered) {
         for &o in &g.outputs {
@@ -246,7 +246,7 @@ pub fn dry_run(roots: &[NodeRef], chip: &str) -> Result<Vec<String>> {
         const FAKE_BASE: u64 = 1 << 40;
         let input = |source: usize| -> Result<(u64, usize)> {
             let node = &s.nodes[source].0;
-            let len = match produced.get(&source) {
+            let len = match produced.get(source) {
                 Some(&len) => len,
                 None => match node.device_buffer() {
                     Some(d) => d.len(),

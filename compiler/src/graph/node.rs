@@ -129,8 +129,9 @@ pub struct EvalRecord {
     /// The graph and its fusion plan, in the compact form eval has at hand
     /// (see `graph` and `plan` for the summaries).
     pub evaluated: Option<crate::execute::Evaluated>,
-    /// Per kernel launched: name, cache key, hit or miss, compile and run time.
-    pub kernels: Vec<crate::cache::KernelRun>,
+    /// Per kernel launched: name, cache key, hit or miss, compile and run
+    /// time; inline for one, as most evals launch one kernel.
+    pub kernels: SmallVec<[crate::cache::KernelRun; 1]>,
     /// Library kernels run (name, time).
     pub library: Vec<(String, std::time::Duration)>,
     /// For an eval on a GPU: per kernel, the PTX launched or why it ran on
@@ -285,6 +286,17 @@ impl Node {
         }
     }
 
+    /// Address and byte length of the host data, if realized in host
+    /// memory, without cloning the buffer (two atomics fewer per input of
+    /// every launch): a realized state never changes again, so the address
+    /// is good for as long as the node lives.
+    pub fn host_extent(&self) -> Option<(u64, usize)> {
+        match &*self.lock() {
+            State::Realized { buffer, .. } => Some((buffer.as_ptr() as u64, buffer.len())),
+            _ => None,
+        }
+    }
+
     /// The device buffer, if realized in a GPU's memory.
     #[cfg(feature = "cuda")]
     pub fn device_buffer(&self) -> Option<Arc<lazyxp_runtime::cuda::DeviceBuffer>> {
@@ -376,7 +388,10 @@ impl Drop for Node {
         }
         let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
         let State::Pending(inputs) = state else { return };
-        let mut stack: Vec<NodeRef> = std::mem::take(inputs).into_vec();
+        // Inline for the handful of nodes a hot loop drops per iteration
+        // (`into_vec` would allocate for each).
+        let mut stack: SmallVec<[NodeRef; 8]> = SmallVec::new();
+        stack.extend(std::mem::take(inputs));
         while let Some(n) = stack.pop() {
             if let Some(mut node) = Arc::into_inner(n) {
                 if let State::Pending(ins) = node.state.get_mut().unwrap_or_else(|e| e.into_inner()) {

@@ -21,7 +21,7 @@ pub struct Walk {
     /// The positions in `nodes` of each node's inputs, node after node
     /// (`nodes[i]`'s are the next `nodes[i].1.len()`): the plan cache's key
     /// is made of them, and gathering them during the walk costs no lookups.
-    pub input_positions: Vec<u32>,
+    pub input_positions: SmallVec<[u32; 32]>,
     /// Position in `nodes` by node id.
     seen: Seen,
 }
@@ -84,7 +84,7 @@ impl Walk {
         // Sized for the small graphs of a hot loop, which then allocate once
         // each instead of growing through several sizes.
         let mut nodes: Vec<(NodeRef, SmallVec<[NodeRef; 3]>)> = Vec::with_capacity(16);
-        let mut input_positions = Vec::with_capacity(32);
+        let mut input_positions = SmallVec::new();
         let mut seen = Seen::Few(SmallVec::new());
         // A node being visited: its inputs, how many were looked at, and the
         // positions of those already placed.
@@ -98,7 +98,7 @@ impl Walk {
             let inputs = node.inputs();
             Visit { node, inputs, next: 0, positions: SmallVec::new() }
         };
-        let mut stack: Vec<Visit> = Vec::with_capacity(8);
+        let mut stack: SmallVec<[Visit; 8]> = SmallVec::new();
         for root in roots {
             if seen.try_insert(root.id, ON_STACK).is_err() {
                 continue;
