@@ -11,8 +11,6 @@
 #[cfg(feature = "cuda")]
 mod cuda;
 mod produced;
-
-use produced::Produced;
 #[cfg(feature = "cuda")]
 pub use cuda::dry_run as gpu_dry_run;
 
@@ -22,6 +20,7 @@ use crate::graph::{EvalRecord, NodeOp, NodeRef, NodeSummary, PlannedKernel};
 use crate::kernel_ir::{Access, Space};
 use crate::lower::Lowered;
 use crate::schedule::{Group, Plan, PlanKey, Schedule};
+use produced::Produced;
 use lazyxp_runtime::launch::LaunchArgs;
 use lazyxp_runtime::shape::byte_size;
 use lazyxp_runtime::{parallel, Buffer, Error, Result};

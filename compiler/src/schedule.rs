@@ -55,7 +55,7 @@ impl std::ops::Deref for Schedule {
 /// included, are just data of a dtype and shape), dtype, shape and the
 /// positions of its inputs; and which nodes were asked for.
 ///
-/// A lookup never builds one: `hash_live` and `matches` read the same facts
+/// A lookup never builds one: `LiveKey`'s `hash` and `matches` read the same facts
 /// straight off the walked graph, so a hit costs no allocation or clone,
 /// and it still compares every field, so a hit is never a different graph.
 /// Eval records keep it to describe the graph later without copying it.
@@ -158,8 +158,22 @@ fn plan_cache() -> &'static Mutex<PlanCache> {
 thread_local! {
     /// The plan this thread used last: a loop that evaluates one expression
     /// over and over matches it without hashing the graph or taking the
-    /// shared cache's lock.
+    /// shared cache's lock. A hit is as safe as the shared cache's: the
+    /// same `LiveKey::matches` compares every node and root.
     static LAST_PLAN: std::cell::RefCell<Option<(Arc<PlanKey>, Arc<Plan>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Graphs up to this many nodes are remembered as a thread's last plan:
+/// where the hash and the lock matter, graphs are small, and a large
+/// one-off graph's key and plan are not kept alive in every thread that
+/// ran it.
+const LAST_PLAN_UP_TO: usize = 64;
+
+/// Makes `key` and `plan` this thread's last plan, if the graph is small.
+fn remember_last(key: &Arc<PlanKey>, plan: &Arc<Plan>) {
+    if key.nodes.len() <= LAST_PLAN_UP_TO {
+        let _ = LAST_PLAN.try_with(|last| *last.borrow_mut() = Some((key.clone(), plan.clone())));
+    }
 }
 
 /// The reduction space of a kernel: the reduced node's input shape and axes.
@@ -282,11 +296,13 @@ pub const REASON_LAYOUT: &str = "reshape of data not in row-major order: copied 
 
 impl Schedule {
     /// The schedule of the pending graph under `roots`, from the plan cache
-    /// when a graph of the same structure was scheduled before.
+    /// when a graph of the same structure was scheduled before (this
+    /// thread's last plan first, then the shared cache).
     pub fn build(roots: &[NodeRef]) -> Result<Schedule> {
         let walk = Walk::from(roots);
         let live = LiveKey { walk: &walk, roots };
-        if let Some((key, plan)) = LAST_PLAN.with_borrow(|last| last.as_ref().filter(|(key, _)| live.matches(key)).cloned()) {
+        let last = LAST_PLAN.try_with(|last| last.borrow().as_ref().filter(|(key, _)| live.matches(key)).cloned());
+        if let Ok(Some((key, plan))) = last {
             return Ok(Schedule { nodes: walk.nodes, plan, key });
         }
         let hash = {
@@ -295,7 +311,7 @@ impl Schedule {
             if let Some((_, key, plan)) = cache.plans.find(hash, |(h, key, _)| *h == hash && live.matches(key)) {
                 let (key, plan) = (key.clone(), plan.clone());
                 drop(cache);
-                LAST_PLAN.set(Some((key.clone(), plan.clone())));
+                remember_last(&key, &plan);
                 return Ok(Schedule { nodes: walk.nodes, plan, key });
             }
             hash
@@ -309,7 +325,7 @@ impl Schedule {
         }
         cache.plans.insert_unique(hash, (hash, key.clone(), plan.clone()), |(h, _, _)| *h);
         drop(cache);
-        LAST_PLAN.set(Some((key.clone(), plan.clone())));
+        remember_last(&key, &plan);
         Ok(Schedule { nodes: walk.nodes, plan, key })
     }
 
@@ -623,4 +639,37 @@ fn order(nodes: &[(NodeRef, Inputs)], index: &HashMap<u64, usize>, groups: Vec<G
     }
     let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
     Ok(order.into_iter().map(|g| slots[g].take().unwrap()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{intern, Node, State};
+    use crate::kernel_ir::BinaryOp;
+    use lazyxp_runtime::{Buffer, DType};
+
+    /// A graph of the same size as the thread's last one but another op,
+    /// shape or dtype gets a plan of its own, and the first graph gets its
+    /// own plan back, however the two alternate.
+    #[test]
+    fn the_last_plan_serves_only_the_same_structure() {
+        let leaf = |n: usize, dtype: DType| Node::leaf(Buffer::uninit(n * dtype.size()).unwrap(), dtype, Shape::from_slice(&[n]));
+        let op = |b: BinaryOp, x: &NodeRef, y: &NodeRef| intern(NodeOp::Binary(b), x.dtype, x.shape.clone(), smallvec::smallvec![x.clone(), y.clone()], State::Pending);
+        let (x, y) = (leaf(4, DType::Float32), leaf(4, DType::Float32));
+        let add = op(BinaryOp::Add, &x, &y);
+        let others = [
+            op(BinaryOp::Mul, &x, &y),
+            op(BinaryOp::Add, &leaf(5, DType::Float32), &leaf(5, DType::Float32)),
+            op(BinaryOp::Add, &leaf(4, DType::Float64), &leaf(4, DType::Float64)),
+        ];
+        let plan = |root: &NodeRef| Schedule::build(std::slice::from_ref(root)).unwrap().plan;
+        let first = plan(&add);
+        assert!(Arc::ptr_eq(&first, &plan(&add)), "the same graph again reuses its plan");
+        for other in &others {
+            let p = plan(other);
+            assert!(!Arc::ptr_eq(&first, &p), "{other:?} got x + y's plan");
+            assert_eq!(p.lowered[0].as_ref().unwrap().kernel.name, Schedule::build_uncached(std::slice::from_ref(other)).unwrap().lowered[0].as_ref().unwrap().kernel.name);
+            assert!(Arc::ptr_eq(&first, &plan(&add)), "x + y after {other:?}: its own plan again");
+        }
+    }
 }

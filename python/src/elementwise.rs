@@ -204,7 +204,15 @@ pub fn result_type(arrays_and_dtypes: &Bound<'_, PyTuple>) -> PyResult<PyDType> 
 /// Used by the operators: the other operand as an array next to `lhs`, or
 /// None when it is neither an array nor a Python scalar.
 pub fn other_operand(lhs: &Array, other: &Bound<'_, PyAny>) -> PyResult<Option<Array>> {
-    Ok(match operand(other)? {
+    operand_beside(operand(other)?, lhs)
+}
+
+/// `other_operand` for an operand already read by `operand` (which may run
+/// Python code: a buffer export, `str()` of an int in an error message).
+/// This half runs none, so a caller may hold a borrow of `lhs`'s Python
+/// object across it.
+pub fn operand_beside(op: Operand, lhs: &Array) -> PyResult<Option<Array>> {
+    Ok(match op {
         Operand::Array(b) => Some(b),
         Operand::Num(n) => Some(scalar_for(n, lhs)?),
         Operand::Other => None,

@@ -6,18 +6,23 @@
 //! standard they must not change its dtype or shape.
 
 use crate::array::PyArray;
-use crate::elementwise::{other_operand, BinaryFn};
+use crate::elementwise::{operand_beside, other_operand, BinaryFn};
 use crate::errors::{guard, type_error, value_error};
-use crate::operand::type_name;
+use crate::operand::{operand, type_name};
 use lazyxp::Array;
 use pyo3::prelude::*;
 
 fn forward(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, f: BinaryFn, reflected: bool) -> PyResult<Py<PyAny>> {
     let py = slf.py();
-    // Borrowed, not cloned: two atomics fewer on every operator call.
+    // Read before `slf` is borrowed: reading may run Python code, which
+    // could rebind `slf` (`x += 1`) and must not meet a borrow.
+    let other = operand(other)?;
+    // Borrowed, not cloned: two atomics fewer on every operator call. Only
+    // Rust runs under the borrow, which ends before the result object is
+    // allocated (an allocation may start a garbage collection).
     let this = slf.borrow();
     let lhs = &this.inner;
-    let Some(rhs) = other_operand(lhs, other)? else {
+    let Some(rhs) = operand_beside(other, lhs)? else {
         return Ok(py.NotImplemented());
     };
     let out = if reflected { guard(|| f(&rhs, lhs))? } else { guard(|| f(lhs, &rhs))? };

@@ -65,3 +65,22 @@ def test_errors_leave_arrays_usable():
     with pytest.raises(ValueError):
         x + xp.zeros(3)
     assert float(xp.sin(x)[...] if False else xp.asarray(np.asarray(xp.sin(x))[0])) == pytest.approx(np.sin(1.0))
+
+
+def test_reading_an_operand_may_update_the_left_operand():
+    # Reading the right operand can run Python code (here the str() of an
+    # int too large for any dtype, for the OverflowError's message). The
+    # operator holds no borrow of the left operand then, so that code may
+    # update it in place; with a borrow held, `x += 1` inside would fail
+    # ("Already borrowed") and be swallowed by the message's formatting.
+    x = xp.asarray([1.0, 2.0])
+
+    class Huge(int):
+        def __str__(self):
+            nonlocal x
+            x += 1
+            return "huge"
+
+    with pytest.raises(OverflowError, match="huge"):
+        x * Huge(2**200)
+    assert np.asarray(x).tolist() == [2.0, 3.0]

@@ -23,6 +23,7 @@ use hashbrown::HashMap;
 use lazyxp_runtime::cuda::{self as rt, CudaDevice, DeviceBuffer};
 use lazyxp_runtime::shape::byte_size;
 use lazyxp_runtime::{Buffer, Device, Error, Placement, Result, Scalar};
+use smallvec::SmallVec;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -73,7 +74,10 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
     let dev = rt::device(ordinal)?;
     let s = Schedule::build(pending)?;
     let mut on_dev: Produced<DevBuf> = Produced::new(s.nodes.len());
-    let mut kernels = smallvec::SmallVec::new();
+    // Host copies of this eval's device results, for kernels that run on
+    // the CPU; kept for the whole eval, so each is downloaded once.
+    let mut host: Produced<Buffer> = Produced::new(s.nodes.len());
+    let mut kernels = SmallVec::new();
     let mut library = Vec::new();
     let mut device_runs = Vec::with_capacity(s.groups.len());
     for (plan_index, (g, low)) in s.groups.iter().zip(&s.lowered).enumerate() {
@@ -89,7 +93,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
             None => {
                 let o = g.outputs[0];
                 let operands = s.nodes[o].1.iter().map(|n| s.nodes.iter().position(|(m, _)| m.id == n.id).expect("inputs are scheduled"));
-                let host = host_copies(dev, &s, operands, &on_dev)?;
+                host_copies(dev, &s, operands, &on_dev, &mut host)?;
                 let out = run_library(&s, o, &host)?;
                 let name = s.nodes[o].0.op.name();
                 library.push((name.clone(), started.elapsed()));
@@ -103,7 +107,7 @@ fn evaluate_on(pending: &[NodeRef], ordinal: usize) -> Result<Option<Arc<EvalRec
                         DeviceCode::Ptx { entry, hit }
                     }
                     Err(Error::Unsupported(why)) => {
-                        let mut host = host_copies(dev, &s, low.inputs.iter().map(|b| b.source), &on_dev)?;
+                        host_copies(dev, &s, low.inputs.iter().map(|b| b.source), &on_dev, &mut host)?;
                         let (run, outputs) = run_cpu_kernel(&s, g, low, n, Engine::Cranelift, &mut host)?;
                         kernels.push(run);
                         for (&o, buf) in low.outputs.iter().zip(outputs) {
@@ -198,12 +202,11 @@ fn constant_on(dev: &CudaDevice, c: Scalar, host: &Buffer) -> Result<DevBuf> {
     Ok(t.entry((c, dev.ordinal())).or_insert(b).clone())
 }
 
-/// Host copies of the sources among `sources` that this eval produced on
-/// the device, for a kernel that runs on the CPU instead. Realized sources
-/// need none here: the CPU path reads host data directly and copies
-/// device-resident nodes itself (`Node::host_buffer`).
-fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usize>, on_dev: &Produced<DevBuf>) -> Result<Produced<Buffer>> {
-    let mut host = Produced::new(s.nodes.len());
+/// Adds to `host` copies of the sources among `sources` that this eval
+/// produced on the device, for a kernel that runs on the CPU instead.
+/// Realized sources need none here: the CPU path reads host data directly
+/// and copies device-resident nodes itself (`Node::host_buffer`).
+fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usize>, on_dev: &Produced<DevBuf>, host: &mut Produced<Buffer>) -> Result<()> {
     for j in sources {
         if host.contains(j) || s.nodes[j].0.buffer().is_some() {
             continue;
@@ -212,7 +215,7 @@ fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usi
             host.insert(j, dev.download_buffer(d)?);
         }
     }
-    Ok(host)
+    Ok(())
 }
 
 /// What `eval` on a GPU would do with `roots`, without a GPU: schedules

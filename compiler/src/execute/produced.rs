@@ -9,9 +9,9 @@ use smallvec::SmallVec;
 pub(crate) struct Produced<B>(SmallVec<[Option<B>; 8]>);
 
 impl<B> Produced<B> {
-    /// Empty slots for a schedule of `nodes` nodes.
-    pub fn new(nodes: usize) -> Produced<B> {
-        Produced((0..nodes).map(|_| None).collect())
+    /// Empty slots for a schedule of `len` nodes.
+    pub fn new(len: usize) -> Produced<B> {
+        Produced((0..len).map(|_| None).collect())
     }
 
     pub fn get(&self, position: usize) -> Option<&B> {

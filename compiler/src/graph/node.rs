@@ -380,7 +380,8 @@ impl Node {
 }
 
 /// Dropping a long pending chain would recurse once per node through the
-/// inputs' `Arc`s; unlinking them onto a heap stack keeps drop iterative.
+/// inputs' `Arc`s; unlinking them onto an explicit stack (inline for a few
+/// nodes, on the heap for long chains) keeps drop iterative.
 impl Drop for Node {
     fn drop(&mut self) {
         if let Some(hash) = self.interned {

@@ -81,8 +81,9 @@ impl Seen {
 
 impl Walk {
     pub fn from(roots: &[NodeRef]) -> Walk {
-        // Sized for the small graphs of a hot loop, which then allocate once
-        // each instead of growing through several sizes.
+        // `nodes` is sized for a hot loop's small graphs (one allocation, no
+        // regrowth); the positions and the visit stack are inline, so such
+        // a walk allocates nothing else.
         let mut nodes: Vec<(NodeRef, SmallVec<[NodeRef; 3]>)> = Vec::with_capacity(16);
         let mut input_positions = SmallVec::new();
         let mut seen = Seen::Few(SmallVec::new());
