@@ -14,6 +14,17 @@ pub fn asarray<T: Element>(data: &[T], shape: &[usize]) -> Result<Array> {
     Ok(Array { node: Node::leaf(buffer, T::DTYPE, Shape::from_slice(shape)) })
 }
 
+/// An array over `buffer`, which holds `shape`'s elements of `dtype`
+/// (bools as 0 or 1): for data written straight into a fresh buffer, so
+/// it is not copied again.
+pub fn from_buffer(buffer: Buffer, dtype: DType, shape: &[usize]) -> Result<Array> {
+    let bytes = byte_size(shape, dtype)?;
+    if buffer.len() != bytes {
+        return Err(Error::Shape(format!("a buffer of {} bytes cannot hold shape {shape:?} of {dtype} ({bytes} bytes)", buffer.len())));
+    }
+    Ok(Array { node: Node::leaf(buffer, dtype, Shape::from_slice(shape)) })
+}
+
 /// `asarray` on `device`: for a GPU the data goes straight to device
 /// memory. `Error::Device` when this build or machine has no such device.
 pub fn asarray_on<T: Element>(data: &[T], shape: &[usize], device: &Device) -> Result<Array> {

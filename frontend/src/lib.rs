@@ -35,7 +35,7 @@ mod promotion;
 
 pub use array::{eval, eval_with, Array};
 pub use lazyxp_compiler::execute::Engine;
-pub use creation::{arange, asarray, asarray_on, full, linspace, linspace_values, ones, scalar, zeros};
+pub use creation::{arange, asarray, asarray_on, from_buffer, full, linspace, linspace_values, ones, scalar, zeros};
 pub use device::{check_device, devices, Device};
 pub use elementwise::*;
 pub use manipulation::{expand_dims, flip, index, matrix_transpose, moveaxis, permute_dims, reshape, squeeze, Index};

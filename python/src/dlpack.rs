@@ -9,7 +9,7 @@
 
 use crate::array::PyArray;
 use crate::errors::{guard, type_error};
-use crate::host::from_bytes;
+use crate::host::from_strided;
 use lazyxp::DType;
 use lazyxp_runtime::Buffer;
 use pyo3::exceptions::PyBufferError;
@@ -224,35 +224,14 @@ unsafe fn import_tensor(t: &DLTensor) -> PyResult<lazyxp::Array> {
     let nd = t.ndim as usize;
     // SAFETY: shape/strides have ndim entries per the DLPack contract.
     let shape: Vec<usize> = if nd == 0 { vec![] } else { unsafe { std::slice::from_raw_parts(t.shape, nd) }.iter().map(|&d| d as usize).collect() };
-    let w = dt.size();
-    let strides: Vec<isize> = if t.strides.is_null() || nd == 0 {
-        let mut s = vec![0isize; nd];
-        let mut acc = 1isize;
-        for i in (0..nd).rev() {
-            s[i] = acc;
-            acc *= shape[i] as isize;
-        }
-        s
-    } else {
-        unsafe { std::slice::from_raw_parts(t.strides, nd) }.iter().map(|&s| s as isize).collect()
-    };
-    let n: usize = shape.iter().product();
-    let mut out = vec![0u8; n * w];
+    let w = dt.size() as isize;
+    // DLPack strides count elements; none means row-major.
+    let strides: Option<Vec<isize>> = (!t.strides.is_null() && nd > 0)
+        .then(|| unsafe { std::slice::from_raw_parts(t.strides, nd) }.iter().map(|&s| s as isize * w).collect());
     let base = unsafe { (t.data as *const u8).add(t.byte_offset as usize) };
-    let mut idx = vec![0usize; nd];
-    for k in 0..n {
-        let off: isize = idx.iter().zip(&strides).map(|(&i, &s)| i as isize * s).sum::<isize>() * w as isize;
-        // SAFETY: the producer guarantees every in-range index is valid memory.
-        unsafe { std::ptr::copy_nonoverlapping(base.offset(off), out.as_mut_ptr().add(k * w), w) };
-        for d in (0..nd).rev() {
-            idx[d] += 1;
-            if idx[d] < shape[d] {
-                break;
-            }
-            idx[d] = 0;
-        }
-    }
-    from_bytes(&out, dt, &shape)
+    // SAFETY: the producer guarantees every in-range index is valid memory
+    // while the capsule is held, which the caller does across this call.
+    unsafe { from_strided(base, dt, &shape, strides.as_deref()) }
 }
 
 /// `from_dlpack(x, /, *, device=None, copy=None)`: a lazyxp array with a copy

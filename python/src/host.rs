@@ -1,44 +1,142 @@
-//! Arrays from host data of a dtype known only at run time.
+//! Arrays from host data of a dtype known only at run time, and back.
 //!
 //! The Rust frontend's `asarray` is generic over the element type; Python
-//! hands us bytes plus a dtype, so this dispatches on the dtype and copies
-//! the (possibly unaligned) bytes into a typed vector first.
+//! hands us memory plus a dtype, which is copied once, byte for byte,
+//! into the new array's buffer (`lazyxp::from_buffer`).
 
-use crate::errors::guard;
+use crate::errors::{guard, value_error};
 use lazyxp::{Array, DType, Scalar};
+use lazyxp_runtime::Buffer;
 use pyo3::PyResult;
 
-/// Copies `bytes` (little-endian elements of `dtype`, row-major) into a new
-/// realized array.
-pub fn from_bytes(bytes: &[u8], dtype: DType, shape: &[usize]) -> PyResult<Array> {
-    fn typed<T: lazyxp::Element>(bytes: &[u8], shape: &[usize]) -> lazyxp::Result<Array> {
-        let w = std::mem::size_of::<T>();
-        let n = bytes.len() / w;
-        let mut v: Vec<T> = Vec::with_capacity(n);
-        // SAFETY: `bytes` holds n elements of T, written by the caller from
-        // a buffer of this dtype (bools are 0 or 1, checked by the caller);
-        // the copy is bytewise, so the source needs no alignment.
-        unsafe {
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), v.as_mut_ptr() as *mut u8, n * w);
-            v.set_len(n);
+/// A new realized array holding the elements of host memory at `base`,
+/// laid out with `shape` and byte `strides` (any signs and order; `None`:
+/// row-major), as the buffer protocol and DLPack describe memory they
+/// export. One copy, straight into the array's buffer: row-major memory
+/// in one `memcpy`, rows of adjacent elements in one each, anything else
+/// element by element in tiles (`copy_plane`). Bools come out as 0 or 1
+/// whatever bytes the source held.
+///
+/// # Safety
+/// Every element at an in-range index must be readable memory of `dtype`
+/// until this returns.
+pub unsafe fn from_strided(base: *const u8, dtype: DType, shape: &[usize], strides: Option<&[isize]>) -> PyResult<Array> {
+    let w = dtype.size();
+    let n = shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .filter(|n| n.checked_mul(w).is_some())
+        .ok_or_else(|| value_error(format!("an array of shape {shape:?} is too large")))?;
+    let buffer = guard(|| Buffer::uninit(n * w))?;
+    let dst = buffer.as_mut_ptr();
+    let mut row_major = w as isize;
+    let contiguous = strides.is_none_or(|strides| {
+        shape.iter().zip(strides).rev().all(|(&d, &s)| {
+            let fits = d <= 1 || s == row_major;
+            row_major *= d as isize;
+            fits
+        })
+    });
+    // SAFETY (all copies): the caller vouches for the source elements;
+    // `dst` holds n elements, written each exactly once, in row-major order.
+    if n == 0 {
+    } else if contiguous {
+        unsafe { std::ptr::copy_nonoverlapping(base, dst, n * w) };
+    } else if let Some(strides) = strides {
+        // Planes of the last two dims (a 1-d source is one row), one after
+        // another in row-major order.
+        let k = shape.len().saturating_sub(2);
+        let (rows, row_step) = if shape.len() >= 2 { (shape[k], strides[k]) } else { (1, 0) };
+        let (cols, col_step) = (shape[shape.len() - 1], strides[shape.len() - 1]);
+        let mut idx = vec![0usize; k];
+        for plane in 0..n / (rows * cols) {
+            let start: isize = idx.iter().zip(strides).map(|(&i, &s)| i as isize * s).sum();
+            unsafe { copy_plane(base.offset(start), (rows, cols), (row_step, col_step), dst.add(plane * rows * cols * w), w) };
+            for d in (0..k).rev() {
+                idx[d] += 1;
+                if idx[d] < shape[d] {
+                    break;
+                }
+                idx[d] = 0;
+            }
         }
-        lazyxp::asarray(&v, shape)
     }
-    guard(|| match dtype {
-        DType::Bool => typed::<bool>(bytes, shape),
-        DType::Int8 => typed::<i8>(bytes, shape),
-        DType::Int16 => typed::<i16>(bytes, shape),
-        DType::Int32 => typed::<i32>(bytes, shape),
-        DType::Int64 => typed::<i64>(bytes, shape),
-        DType::UInt8 => typed::<u8>(bytes, shape),
-        DType::UInt16 => typed::<u16>(bytes, shape),
-        DType::UInt32 => typed::<u32>(bytes, shape),
-        DType::UInt64 => typed::<u64>(bytes, shape),
-        DType::Float32 => typed::<f32>(bytes, shape),
-        DType::Float64 => typed::<f64>(bytes, shape),
-        DType::Complex64 => typed::<[f32; 2]>(bytes, shape),
-        DType::Complex128 => typed::<[f64; 2]>(bytes, shape),
-    })
+    if dtype == DType::Bool {
+        // SAFETY: the buffer's n bytes were all written above.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(dst, n) };
+        bytes.iter_mut().for_each(|b| *b = (*b != 0) as u8);
+    }
+    guard(|| lazyxp::from_buffer(buffer, dtype, shape))
+}
+
+/// Side of the square tiles a plane whose rows step more than a cache line
+/// from element to element is copied in: a transposed source, walked row
+/// by row, would touch a new cache line (and often page) for every
+/// element.
+const TILE: usize = 32;
+
+/// A `rows` x `cols` plane of `w`-byte elements at `src`, its rows and
+/// columns `steps` bytes apart, to `dst` in row-major order.
+///
+/// # Safety
+/// As `from_strided`'s, for this plane; `dst` has room for it.
+unsafe fn copy_plane(src: *const u8, (rows, cols): (usize, usize), (row_step, col_step): (isize, isize), dst: *mut u8, w: usize) {
+    // SAFETY (all copies): the caller's.
+    if cols == 1 || col_step == w as isize {
+        for r in 0..rows {
+            unsafe { std::ptr::copy_nonoverlapping(src.offset(r as isize * row_step), dst.add(r * cols * w), cols * w) };
+        }
+        return;
+    }
+    if col_step.unsigned_abs() <= 64 {
+        // Reversed or stepped rows still read cache line after cache line.
+        for r in 0..rows {
+            unsafe { copy_row(src.offset(r as isize * row_step), col_step, dst.add(r * cols * w), cols, w) };
+        }
+        return;
+    }
+    for r0 in (0..rows).step_by(TILE) {
+        for c0 in (0..cols).step_by(TILE) {
+            for r in r0..(r0 + TILE).min(rows) {
+                let from = unsafe { src.offset(r as isize * row_step + c0 as isize * col_step) };
+                unsafe { copy_row(from, col_step, dst.add((r * cols + c0) * w), TILE.min(cols - c0), w) };
+            }
+        }
+    }
+}
+
+/// `count` elements of `w` bytes, `step` bytes apart from `src`, to `dst`
+/// side by side: typed moves for the usual sizes (a `memcpy` call per
+/// element was most of a reversed or transposed copy's time).
+///
+/// # Safety
+/// As `from_strided`'s, for this row; `dst` has room for `count` elements.
+unsafe fn copy_row(src: *const u8, step: isize, dst: *mut u8, count: usize, w: usize) {
+    unsafe fn typed<T: Copy>(src: *const u8, step: isize, dst: *mut u8, count: usize) {
+        for j in 0..count {
+            // SAFETY: the caller's; unaligned, as exporters need not align.
+            unsafe { (dst as *mut T).add(j).write_unaligned(src.offset(j as isize * step).cast::<T>().read_unaligned()) };
+        }
+    }
+    // SAFETY (each arm): the caller's.
+    match w {
+        1 => unsafe { typed::<u8>(src, step, dst, count) },
+        2 => unsafe { typed::<u16>(src, step, dst, count) },
+        4 => unsafe { typed::<u32>(src, step, dst, count) },
+        8 => unsafe { typed::<u64>(src, step, dst, count) },
+        16 => unsafe { typed::<u128>(src, step, dst, count) },
+        _ => {
+            for j in 0..count {
+                unsafe { std::ptr::copy_nonoverlapping(src.offset(j as isize * step), dst.add(j * w), w) };
+            }
+        }
+    }
+}
+
+/// Copies `bytes` (little-endian elements of `dtype`, row-major, bools 0
+/// or 1) into a new realized array.
+fn from_bytes(bytes: &[u8], dtype: DType, shape: &[usize]) -> PyResult<Array> {
+    guard(|| lazyxp::from_buffer(Buffer::from_bytes(bytes)?, dtype, shape))
 }
 
 /// An array of `dtype` holding `values` (already of that dtype).

@@ -4,7 +4,7 @@
 
 use crate::array::PyArray;
 use crate::errors::{type_error, value_error};
-use crate::host::{from_bytes, from_scalars, to_scalars};
+use crate::host::{from_scalars, from_strided, to_scalars};
 use crate::operand::{default_dtype, num_to_scalar, py_num, PyNum};
 use lazyxp::{Array, DType, Scalar};
 use pyo3::ffi;
@@ -44,9 +44,9 @@ fn dtype_of_format(format: &str, itemsize: usize) -> Option<DType> {
     }
 }
 
-/// Data of an object with the buffer protocol as (bytes, dtype, shape), in
-/// row-major order whatever the exporter's strides.
-pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<u8>, DType, Vec<usize>)>> {
+/// A copy of the data of an object with the buffer protocol, as a realized
+/// array of its dtype and shape (whatever the exporter's strides).
+pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<Array>> {
     // SAFETY: PyObject_CheckBuffer only inspects the type.
     if unsafe { ffi::PyObject_CheckBuffer(obj.as_ptr()) } == 0 {
         return Ok(None);
@@ -84,44 +84,11 @@ pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<u8>, DType, V
         // SAFETY: shape has ndim entries.
         unsafe { std::slice::from_raw_parts(v.shape, ndim) }.iter().map(|&d| d as usize).collect()
     };
-    let n: usize = shape.iter().product();
-    let mut out = vec![0u8; n * itemsize];
-    if n > 0 {
-        let strides: Vec<isize> = if v.strides.is_null() {
-            let mut s = vec![0isize; shape.len()];
-            let mut acc = itemsize as isize;
-            for i in (0..shape.len()).rev() {
-                s[i] = acc;
-                acc *= shape[i] as isize;
-            }
-            s
-        } else {
-            // SAFETY: strides has ndim entries.
-            unsafe { std::slice::from_raw_parts(v.strides, ndim) }.to_vec()
-        };
-        let base = v.buf as *const u8;
-        // Odometer over the index space; each step copies one element.
-        let mut idx = vec![0usize; shape.len()];
-        for k in 0..n {
-            let off: isize = idx.iter().zip(&strides).map(|(&i, &s)| i as isize * s).sum();
-            // SAFETY: the exporter guarantees every in-range index lies in
-            // its memory; `out` has room for n elements.
-            unsafe { std::ptr::copy_nonoverlapping(base.offset(off), out.as_mut_ptr().add(k * itemsize), itemsize) };
-            for d in (0..shape.len()).rev() {
-                idx[d] += 1;
-                if idx[d] < shape[d] {
-                    break;
-                }
-                idx[d] = 0;
-            }
-        }
-    }
-    if dtype == DType::Bool && out.iter().any(|&b| b > 1) {
-        for b in out.iter_mut() {
-            *b = (*b != 0) as u8;
-        }
-    }
-    Ok(Some((out, dtype, shape)))
+    // No strides: the exporter's memory is row-major. Else ndim entries.
+    let strides = (!v.strides.is_null() && ndim > 0).then(|| unsafe { std::slice::from_raw_parts(v.strides, ndim) });
+    // SAFETY: the exporter guarantees every in-range index lies in its
+    // memory, which the view keeps alive until `view` is released.
+    unsafe { from_strided(v.buf as *const u8, dtype, &shape, strides) }.map(Some)
 }
 
 /// One leaf of a nested sequence.
@@ -173,9 +140,9 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &mut Vec<usize>, out: &mut 
         return Ok(());
     }
     // NumPy scalars and other number-likes.
-    if let Ok(Some((bytes, dt, s))) = read_buffer(obj) {
-        if s.is_empty() {
-            out.push(Leaf::Typed(Scalar::read(dt, &bytes)));
+    if let Ok(Some(a)) = read_buffer(obj) {
+        if a.ndim() == 0 {
+            out.push(Leaf::Typed(crate::errors::guard(|| a.item())?));
             return Ok(());
         }
     }
@@ -244,10 +211,9 @@ pub fn from_python(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResult<Arr
         let s = num_to_scalar(n, dt)?;
         return from_scalars(&[s], dt, &[]);
     }
-    if let Some((bytes, dt, shape)) = read_buffer(obj)? {
-        let a = from_bytes(&bytes, dt, &shape)?;
+    if let Some(a) = read_buffer(obj)? {
         return match dtype {
-            Some(t) if t != dt => crate::errors::guard(|| lazyxp::astype(&a, t)),
+            Some(t) if t != a.dtype() => crate::errors::guard(|| lazyxp::astype(&a, t)),
             _ => Ok(a),
         };
     }

@@ -60,8 +60,8 @@ pub fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Operand> {
     // lazy arrays rather than NumPy materializing `x` through `__array__`
     // (`PyArray.__array_priority__` makes NumPy's operators defer to ours).
     if !crate::import::is_text(obj) {
-        if let Some((bytes, dtype, shape)) = crate::import::read_buffer(obj)? {
-            return Ok(Operand::Array(crate::host::from_bytes(&bytes, dtype, &shape)?));
+        if let Some(a) = crate::import::read_buffer(obj)? {
+            return Ok(Operand::Array(a));
         }
     }
     Ok(Operand::Other)

@@ -28,6 +28,37 @@ def test_asarray_from_strided_numpy_views(a, data):
     assert_same(xp.asarray(v), v)
 
 
+@given(a=np_arrays(REAL_NAMES, shape=shapes(min_dims=2, max_dims=3, min_side=1)), data=st.data())
+def test_asarray_copies_rows_of_strided_views_whole(a, data):
+    # Outer dims stepped, reversed or cut, the last one untouched: each
+    # row's elements are adjacent and copied as one run.
+    outer = tuple(slice(None, None, data.draw(st.sampled_from([1, 2, -1, -2]))) for _ in range(a.ndim - 1))
+    v = a[outer + (slice(data.draw(st.integers(0, a.shape[-1] - 1)), None),)]
+    assert_same(xp.asarray(v), v)
+
+
+@pytest.mark.parametrize("name", ["float32", "float64", "int16", "bool", "complex128"])
+def test_asarray_copies_transposed_planes_in_tiles(name):
+    # Planes wider and taller than a tile (32), not multiples of it, whose
+    # rows step far in memory: copied tile by tile.
+    a = (np.arange(3 * 70 * 45) % 251).astype(name).reshape(3, 70, 45)
+    for v in (a.transpose(0, 2, 1), a.transpose(2, 1, 0)[::-1], a[:, ::3, ::-2].transpose(1, 2, 0), a.T[5:, ::2]):
+        assert_same(xp.asarray(v), v)
+
+
+def test_asarray_normalizes_bools_and_keeps_complex():
+    raw = np.array([0, 1, 2, 255, 0, 7], dtype=np.uint8)
+    b = raw.view(np.bool_)[::-1]
+    x = xp.asarray(b)
+    assert x.dtype == xp.bool
+    assert np.asarray(x).view(np.uint8).tolist() == [1, 0, 1, 1, 1, 0]
+    c = (np.arange(12.0) + 1j * np.arange(12.0)[::-1]).reshape(3, 4)
+    for v in (c, c[:, ::2], c.T, c.astype(np.complex64)[::-1]):
+        assert_same(xp.asarray(v), v)
+    for v in (np.float32(2.5), np.zeros((0, 3)), np.zeros((3, 0))[::-1]):
+        assert_same(xp.asarray(v), v)
+
+
 @given(a=np_arrays(REAL_NAMES, shape=shapes(max_dims=3, min_side=1)))
 def test_asarray_from_nested_lists_infers_like_numpy(a):
     lst = a.tolist()
