@@ -14,10 +14,13 @@ pub fn asarray<T: Element>(data: &[T], shape: &[usize]) -> Result<Array> {
     Ok(Array { node: Node::leaf(buffer, T::DTYPE, Shape::from_slice(shape)) })
 }
 
-/// An array over `buffer`, which holds `shape`'s elements of `dtype`
-/// (bools as 0 or 1): for data written straight into a fresh buffer, so
-/// it is not copied again.
-pub fn from_buffer(buffer: Buffer, dtype: DType, shape: &[usize]) -> Result<Array> {
+/// An array over `buffer`, which holds `shape`'s elements of `dtype`: for
+/// data written straight into a fresh buffer, so it is not copied again.
+///
+/// # Safety
+/// Every byte of `buffer` has been written, and bools are 0 or 1: readers
+/// (`to_vec::<bool>`, kernels) take the bytes as valid elements.
+pub unsafe fn from_buffer(buffer: Buffer, dtype: DType, shape: &[usize]) -> Result<Array> {
     let bytes = byte_size(shape, dtype)?;
     if buffer.len() != bytes {
         return Err(Error::Shape(format!("a buffer of {} bytes cannot hold shape {shape:?} of {dtype} ({bytes} bytes)", buffer.len())));

@@ -227,8 +227,9 @@ unsafe fn import_tensor(t: &DLTensor) -> PyResult<lazyxp::Array> {
     let w = dt.size() as isize;
     // DLPack strides count elements; none means row-major.
     let strides: Option<Vec<isize>> = (!t.strides.is_null() && nd > 0)
-        .then(|| unsafe { std::slice::from_raw_parts(t.strides, nd) }.iter().map(|&s| s as isize * w).collect());
-    let base = unsafe { (t.data as *const u8).add(t.byte_offset as usize) };
+        .then(|| unsafe { std::slice::from_raw_parts(t.strides, nd) }.iter().map(|&s| (s as isize).wrapping_mul(w)).collect());
+    // Wrapping: an empty tensor's data may be null, and is never read.
+    let base = (t.data as *const u8).wrapping_add(t.byte_offset as usize);
     // SAFETY: the producer guarantees every in-range index is valid memory
     // while the capsule is held, which the caller does across this call.
     unsafe { from_strided(base, dt, &shape, strides.as_deref()) }

@@ -1,10 +1,10 @@
 //! Arrays from host data of a dtype known only at run time, and back.
 //!
 //! The Rust frontend's `asarray` is generic over the element type; Python
-//! hands us memory plus a dtype, which is copied once, byte for byte,
-//! into the new array's buffer (`lazyxp::from_buffer`).
+//! hands us memory plus a dtype, which is copied into the new array's
+//! buffer (`lazyxp::from_buffer`) without a typed copy in between.
 
-use crate::errors::{guard, value_error};
+use crate::errors::guard;
 use lazyxp::{Array, DType, Scalar};
 use lazyxp_runtime::Buffer;
 use pyo3::PyResult;
@@ -13,34 +13,33 @@ use pyo3::PyResult;
 /// laid out with `shape` and byte `strides` (any signs and order; `None`:
 /// row-major), as the buffer protocol and DLPack describe memory they
 /// export. One copy, straight into the array's buffer: row-major memory
-/// in one `memcpy`, rows of adjacent elements in one each, anything else
-/// element by element in tiles (`copy_plane`). Bools come out as 0 or 1
-/// whatever bytes the source held.
+/// in one `memcpy`, rows of adjacent elements in one each, other rows by
+/// typed moves, in tiles where elements are over a cache line apart
+/// (`copy_plane`). Bools come out as 0 or 1 whatever bytes the source held.
 ///
 /// # Safety
 /// Every element at an in-range index must be readable memory of `dtype`
 /// until this returns.
 pub unsafe fn from_strided(base: *const u8, dtype: DType, shape: &[usize], strides: Option<&[isize]>) -> PyResult<Array> {
+    debug_assert!(strides.is_none_or(|s| s.len() == shape.len()), "a stride per dim");
     let w = dtype.size();
-    let n = shape
-        .iter()
-        .try_fold(1usize, |n, &d| n.checked_mul(d))
-        .filter(|n| n.checked_mul(w).is_some())
-        .ok_or_else(|| value_error(format!("an array of shape {shape:?} is too large")))?;
-    let buffer = guard(|| Buffer::uninit(n * w))?;
+    let buffer = guard(|| Buffer::uninit(lazyxp_runtime::shape::byte_size(shape, dtype)?))?;
+    let n = buffer.len() / w;
     let dst = buffer.as_mut_ptr();
-    let mut row_major = w as isize;
-    let contiguous = strides.is_none_or(|strides| {
+    // Tested only for data that fits the buffer, so the strides a packed
+    // layout would have cannot overflow.
+    let packed = |strides: &[isize]| {
+        let mut packed_stride = w as isize;
         shape.iter().zip(strides).rev().all(|(&d, &s)| {
-            let fits = d <= 1 || s == row_major;
-            row_major *= d as isize;
+            let fits = d <= 1 || s == packed_stride;
+            packed_stride *= d as isize;
             fits
         })
-    });
+    };
     // SAFETY (all copies): the caller vouches for the source elements;
     // `dst` holds n elements, written each exactly once, in row-major order.
     if n == 0 {
-    } else if contiguous {
+    } else if strides.is_none_or(packed) {
         unsafe { std::ptr::copy_nonoverlapping(base, dst, n * w) };
     } else if let Some(strides) = strides {
         // Planes of the last two dims (a 1-d source is one row), one after
@@ -66,8 +65,13 @@ pub unsafe fn from_strided(base: *const u8, dtype: DType, shape: &[usize], strid
         let bytes = unsafe { std::slice::from_raw_parts_mut(dst, n) };
         bytes.iter_mut().for_each(|b| *b = (*b != 0) as u8);
     }
-    guard(|| lazyxp::from_buffer(buffer, dtype, shape))
+    // SAFETY: every element was written above, bools as 0 or 1.
+    guard(|| unsafe { lazyxp::from_buffer(buffer, dtype, shape) })
 }
+
+/// Elements further apart than this (bytes) sit on different cache lines,
+/// so walking them is worth tiling (`copy_plane`).
+const CACHE_LINE: usize = 64;
 
 /// Side of the square tiles a plane whose rows step more than a cache line
 /// from element to element is copied in: a transposed source, walked row
@@ -82,13 +86,17 @@ const TILE: usize = 32;
 /// As `from_strided`'s, for this plane; `dst` has room for it.
 unsafe fn copy_plane(src: *const u8, (rows, cols): (usize, usize), (row_step, col_step): (isize, isize), dst: *mut u8, w: usize) {
     // SAFETY (all copies): the caller's.
-    if cols == 1 || col_step == w as isize {
+    if cols == 1 {
+        unsafe { copy_row(src, row_step, dst, rows, w) };
+        return;
+    }
+    if col_step == w as isize {
         for r in 0..rows {
             unsafe { std::ptr::copy_nonoverlapping(src.offset(r as isize * row_step), dst.add(r * cols * w), cols * w) };
         }
         return;
     }
-    if col_step.unsigned_abs() <= 64 {
+    if col_step.unsigned_abs() <= CACHE_LINE {
         // Reversed or stepped rows still read cache line after cache line.
         for r in 0..rows {
             unsafe { copy_row(src.offset(r as isize * row_step), col_step, dst.add(r * cols * w), cols, w) };
@@ -136,7 +144,8 @@ unsafe fn copy_row(src: *const u8, step: isize, dst: *mut u8, count: usize, w: u
 /// Copies `bytes` (little-endian elements of `dtype`, row-major, bools 0
 /// or 1) into a new realized array.
 fn from_bytes(bytes: &[u8], dtype: DType, shape: &[usize]) -> PyResult<Array> {
-    guard(|| lazyxp::from_buffer(Buffer::from_bytes(bytes)?, dtype, shape))
+    // SAFETY: the buffer is a copy of `bytes`, valid elements (above).
+    guard(|| unsafe { lazyxp::from_buffer(Buffer::from_bytes(bytes)?, dtype, shape) })
 }
 
 /// An array of `dtype` holding `values` (already of that dtype).

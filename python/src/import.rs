@@ -45,7 +45,8 @@ fn dtype_of_format(format: &str, itemsize: usize) -> Option<DType> {
 }
 
 /// A copy of the data of an object with the buffer protocol, as a realized
-/// array of its dtype and shape (whatever the exporter's strides).
+/// array of its dtype and shape (whatever the exporter's strides); `None`
+/// for an object without the protocol.
 pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<Array>> {
     // SAFETY: PyObject_CheckBuffer only inspects the type.
     if unsafe { ffi::PyObject_CheckBuffer(obj.as_ptr()) } == 0 {
@@ -84,7 +85,9 @@ pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<Array>> {
         // SAFETY: shape has ndim entries.
         unsafe { std::slice::from_raw_parts(v.shape, ndim) }.iter().map(|&d| d as usize).collect()
     };
-    // No strides: the exporter's memory is row-major. Else ndim entries.
+    debug_assert_eq!(itemsize, dtype.size(), "formats map to dtypes of their item size");
+    // No strides: the exporter's memory is row-major.
+    // SAFETY: else strides has ndim entries.
     let strides = (!v.strides.is_null() && ndim > 0).then(|| unsafe { std::slice::from_raw_parts(v.strides, ndim) });
     // SAFETY: the exporter guarantees every in-range index lies in its
     // memory, which the view keeps alive until `view` is released.

@@ -46,6 +46,20 @@ def test_asarray_copies_transposed_planes_in_tiles(name):
         assert_same(xp.asarray(v), v)
 
 
+def test_asarray_copies_unusual_layouts():
+    a = (np.arange(2 * 3 * 40 * 50) % 113).astype(np.float32).reshape(2, 3, 40, 50)
+    as_strided = np.lib.stride_tricks.as_strided
+    views = [
+        a[:, ::-1, ::2].transpose(1, 0, 3, 2),  # 4-d, planes over two outer dims
+        a.ravel()[::100],  # 1-d, steps past a cache line
+        np.broadcast_to(a[0, 0, 0], (5, 50)),  # stride 0
+        as_strided(a, shape=(3, 1, 4), strides=(8, 12345, 4)),  # a size-1 dim's odd stride
+        a[:, :, ::2, None, 7],  # columns of one element
+    ]
+    for v in views:
+        assert_same(xp.asarray(v), v)
+
+
 def test_asarray_normalizes_bools_and_keeps_complex():
     raw = np.array([0, 1, 2, 255, 0, 7], dtype=np.uint8)
     b = raw.view(np.bool_)[::-1]

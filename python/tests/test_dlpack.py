@@ -26,6 +26,14 @@ def test_from_dlpack_reads_numpy_including_strided_views(a):
         assert_same(xp.from_dlpack(v), v)
 
 
+def test_from_dlpack_reads_transposes_and_normalizes_bools():
+    a = (np.arange(4 * 70 * 45) % 97).astype(np.float64).reshape(4, 70, 45)
+    for v in (a.T, a.transpose(0, 2, 1)[:, ::-3], a[1]):
+        assert_same(xp.from_dlpack(v), v)
+    raw = np.array([0, 3, 1, 255], dtype=np.uint8).view(np.bool_)
+    assert np.asarray(xp.from_dlpack(raw)).view(np.uint8).tolist() == [0, 1, 1, 1]
+
+
 def test_dlpack_capsules_and_flags():
     x = xp.asarray([1.0, 2.0])
     assert x.__dlpack_device__() == (1, 0)
