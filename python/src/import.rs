@@ -44,54 +44,89 @@ fn dtype_of_format(format: &str, itemsize: usize) -> Option<DType> {
     }
 }
 
+/// An object's memory through the buffer protocol, held until dropped.
+struct View {
+    /// Boxed, and filled where it stays: an exporter may point the view's
+    /// own fields at each other (`array.array` points `strides` at
+    /// `itemsize`), so a moved `Py_buffer` can dangle.
+    view: Box<ffi::Py_buffer>,
+    dtype: DType,
+    shape: Vec<usize>,
+}
+
+impl Drop for View {
+    fn drop(&mut self) {
+        // SAFETY: the view was filled by a successful PyObject_GetBuffer.
+        unsafe { ffi::PyBuffer_Release(&mut *self.view) }
+    }
+}
+
+impl View {
+    /// The object's buffer with its dtype and shape; `None` for an object
+    /// without the protocol.
+    fn of(obj: &Bound<'_, PyAny>) -> PyResult<Option<View>> {
+        // SAFETY: PyObject_CheckBuffer only inspects the type.
+        if unsafe { ffi::PyObject_CheckBuffer(obj.as_ptr()) } == 0 {
+            return Ok(None);
+        }
+        // SAFETY: an all-zero Py_buffer is a valid empty one.
+        let mut view: Box<ffi::Py_buffer> = Box::new(unsafe { std::mem::zeroed() });
+        // SAFETY: `view` is ours; on success `View` releases it.
+        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut *view, ffi::PyBUF_RECORDS_RO) } != 0 {
+            return Err(PyErr::fetch(obj.py()));
+        }
+        let mut held = View { view, dtype: DType::UInt8, shape: Vec::new() };
+        let v = &held.view;
+        let itemsize = v.itemsize as usize;
+        let format = if v.format.is_null() {
+            "B".to_string()
+        } else {
+            // SAFETY: a non-null format is a NUL-terminated C string.
+            unsafe { CStr::from_ptr(v.format) }.to_string_lossy().into_owned()
+        };
+        held.dtype = dtype_of_format(&format, itemsize).ok_or_else(|| {
+            type_error(format!("lazyxp has no dtype for buffer format {format:?} (item size {itemsize})"))
+        })?;
+        debug_assert_eq!(itemsize, held.dtype.size(), "formats map to dtypes of their item size");
+        let ndim = v.ndim as usize;
+        held.shape = if ndim == 0 {
+            Vec::new()
+        } else if v.shape.is_null() {
+            vec![v.len as usize / itemsize.max(1)]
+        } else {
+            // SAFETY: shape has ndim entries.
+            unsafe { std::slice::from_raw_parts(v.shape, ndim) }.iter().map(|&d| d as usize).collect()
+        };
+        Ok(Some(held))
+    }
+}
+
 /// A copy of the data of an object with the buffer protocol, as a realized
 /// array of its dtype and shape (whatever the exporter's strides); `None`
 /// for an object without the protocol.
 pub fn read_buffer(obj: &Bound<'_, PyAny>) -> PyResult<Option<Array>> {
-    // SAFETY: PyObject_CheckBuffer only inspects the type.
-    if unsafe { ffi::PyObject_CheckBuffer(obj.as_ptr()) } == 0 {
-        return Ok(None);
-    }
-    let mut view: ffi::Py_buffer = unsafe { std::mem::zeroed() };
-    // SAFETY: `view` is ours; on success it is released below.
-    if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_RECORDS_RO) } != 0 {
-        return Err(PyErr::fetch(obj.py()));
-    }
-    struct Release(ffi::Py_buffer);
-    impl Drop for Release {
-        fn drop(&mut self) {
-            // SAFETY: the view was filled by a successful PyObject_GetBuffer.
-            unsafe { ffi::PyBuffer_Release(&mut self.0) }
-        }
-    }
-    let view = Release(view);
-    let v = &view.0;
-    let itemsize = v.itemsize as usize;
-    let format = if v.format.is_null() {
-        "B".to_string()
-    } else {
-        // SAFETY: a non-null format is a NUL-terminated C string.
-        unsafe { CStr::from_ptr(v.format) }.to_string_lossy().into_owned()
-    };
-    let dtype = dtype_of_format(&format, itemsize).ok_or_else(|| {
-        type_error(format!("lazyxp has no dtype for buffer format {format:?} (item size {itemsize})"))
-    })?;
-    let ndim = v.ndim as usize;
-    let shape: Vec<usize> = if ndim == 0 {
-        Vec::new()
-    } else if v.shape.is_null() {
-        vec![v.len as usize / itemsize.max(1)]
-    } else {
-        // SAFETY: shape has ndim entries.
-        unsafe { std::slice::from_raw_parts(v.shape, ndim) }.iter().map(|&d| d as usize).collect()
-    };
-    debug_assert_eq!(itemsize, dtype.size(), "formats map to dtypes of their item size");
+    let Some(held) = View::of(obj)? else { return Ok(None) };
+    let v = &held.view;
     // No strides: the exporter's memory is row-major.
     // SAFETY: else strides has ndim entries.
-    let strides = (!v.strides.is_null() && ndim > 0).then(|| unsafe { std::slice::from_raw_parts(v.strides, ndim) });
+    let strides = (!v.strides.is_null() && !held.shape.is_empty()).then(|| unsafe { std::slice::from_raw_parts(v.strides, held.shape.len()) });
     // SAFETY: the exporter guarantees every in-range index lies in its
-    // memory, which the view keeps alive until `view` is released.
-    unsafe { from_strided(v.buf as *const u8, dtype, &shape, strides) }.map(Some)
+    // memory, which `held` keeps until the copy is done.
+    unsafe { from_strided(v.buf as *const u8, held.dtype, &held.shape, strides) }.map(Some)
+}
+
+/// The value of a 0-d buffer (a NumPy scalar), read in place; `None` for
+/// anything else.
+fn read_buffer_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
+    let Some(held) = View::of(obj)? else { return Ok(None) };
+    if !held.shape.is_empty() {
+        return Ok(None);
+    }
+    // SAFETY: a 0-d buffer holds one element of its item size.
+    let bytes = unsafe { std::slice::from_raw_parts(held.view.buf as *const u8, held.dtype.size()) };
+    let s = Scalar::read(held.dtype, bytes);
+    // Bools as NumPy reads them: any nonzero byte is true.
+    Ok(Some(if held.dtype == DType::Bool { Scalar::Bool(bytes[0] != 0) } else { s }))
 }
 
 /// One leaf of a nested sequence.
@@ -143,11 +178,9 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &mut Vec<usize>, out: &mut 
         return Ok(());
     }
     // NumPy scalars and other number-likes.
-    if let Ok(Some(a)) = read_buffer(obj) {
-        if a.ndim() == 0 {
-            out.push(Leaf::Typed(crate::errors::guard(|| a.item())?));
-            return Ok(());
-        }
+    if let Ok(Some(s)) = read_buffer_scalar(obj) {
+        out.push(Leaf::Typed(s));
+        return Ok(());
     }
     Err(type_error(format!(
         "asarray: cannot convert an element of type {} to a lazyxp array element",
