@@ -3,7 +3,7 @@
 
 use crate::array::PyArray;
 use crate::errors::guard;
-use crate::host::to_scalars;
+use std::collections::HashMap;
 use lazyxp::Scalar;
 use pyo3::prelude::*;
 
@@ -35,21 +35,37 @@ fn fmt_scalar(s: Scalar) -> String {
     }
 }
 
-/// Nested-bracket text of `items` (row-major, of `shape`), right-aligned.
-fn nest(items: &[String], shape: &[usize], indent: usize, summarize: bool) -> String {
-    let width = items.iter().map(|s| s.len()).max().unwrap_or(0);
-    fn rec(items: &[String], shape: &[usize], offset: usize, depth: usize, indent: usize, width: usize, summarize: bool) -> String {
+/// The indices along an axis of length `n` that print, `None` standing for
+/// the elided middle.
+fn shown_along(n: usize, summarize: bool) -> Vec<Option<usize>> {
+    if summarize && n > 2 * EDGE {
+        (0..EDGE).map(Some).chain(std::iter::once(None)).chain((n - EDGE..n).map(Some)).collect()
+    } else {
+        (0..n).map(Some).collect()
+    }
+}
+
+/// The row-major offsets of the elements that print.
+fn shown_offsets(shape: &[usize], summarize: bool) -> Vec<usize> {
+    let mut offsets = vec![0usize];
+    for (d, &n) in shape.iter().enumerate() {
+        let stride: usize = shape[d + 1..].iter().product();
+        let along: Vec<usize> = shown_along(n, summarize).into_iter().flatten().collect();
+        offsets = offsets.iter().flat_map(|&o| along.iter().map(move |&i| o + i * stride)).collect();
+    }
+    offsets
+}
+
+/// Nested-bracket text of the array of `shape` whose printed elements'
+/// texts are `items` (by row-major offset), right-aligned.
+fn nest(items: &HashMap<usize, String>, shape: &[usize], indent: usize, summarize: bool) -> String {
+    let width = items.values().map(|s| s.len()).max().unwrap_or(0);
+    fn rec(items: &HashMap<usize, String>, shape: &[usize], offset: usize, depth: usize, indent: usize, width: usize, summarize: bool) -> String {
         if shape.is_empty() {
-            return format!("{:>width$}", items[offset]);
+            return format!("{:>width$}", items[&offset]);
         }
-        let n = shape[0];
         let stride: usize = shape[1..].iter().product();
-        let idx: Vec<Option<usize>> = if summarize && n > 2 * EDGE {
-            (0..EDGE).map(Some).chain(std::iter::once(None)).chain((n - EDGE..n).map(Some)).collect()
-        } else {
-            (0..n).map(Some).collect()
-        };
-        let parts: Vec<String> = idx
+        let parts: Vec<String> = shown_along(shape[0], summarize)
             .into_iter()
             .map(|i| match i {
                 Some(i) => rec(items, &shape[1..], offset + i * stride, depth + 1, indent, width, summarize),
@@ -68,22 +84,32 @@ fn nest(items: &[String], shape: &[usize], indent: usize, summarize: bool) -> St
 
 pub fn array_text(py: Python<'_>, a: &lazyxp::Array, prefix: &str) -> String {
     let arr = a.clone();
-    let values = py.detach(move || guard(|| to_scalars(&arr)));
+    // The data itself, not a copy (a GPU array's comes to the host).
+    let data = py.detach(move || {
+        guard(|| {
+            arr.eval()?;
+            arr.node().host_buffer()?.ok_or_else(|| lazyxp::Error::Value("array has no buffer after eval".into()))
+        })
+    });
     let shape = a.shape().to_vec();
-    let values = match values {
-        Ok(v) => v,
+    let data = match data {
+        Ok(b) => b,
         Err(e) => return format!("<lazyxp.Array {} shape={:?}: evaluation failed: {e}>", a.dtype(), shape),
     };
-    let items: Vec<String> = values.into_iter().map(fmt_scalar).collect();
-    let summarize = items.len() > SUMMARIZE_ABOVE;
+    let bytes = data.as_bytes();
+    let summarize = a.size() > SUMMARIZE_ABOVE;
+    // Only the printed elements are formatted: a large array prints a few
+    // dozen of its millions.
+    let (dtype, w) = (a.dtype(), a.dtype().size());
+    let items: HashMap<usize, String> = shown_offsets(&shape, summarize).into_iter().map(|o| (o, fmt_scalar(Scalar::read(dtype, &bytes[o * w..])))).collect();
     let body = if shape.is_empty() {
-        items.first().cloned().unwrap_or_default()
-    } else if items.is_empty() {
+        items.get(&0).cloned().unwrap_or_default()
+    } else if a.size() == 0 {
         "[]".to_string()
     } else {
         nest(&items, &shape, prefix.len(), summarize)
     };
-    let shape_note = if items.is_empty() && shape.len() > 1 {
+    let shape_note = if a.size() == 0 && shape.len() > 1 {
         let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
         format!(", shape=({})", dims.join(", "))
     } else {

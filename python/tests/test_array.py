@@ -172,6 +172,16 @@ def test_repr_shows_values():
     assert str(xp.asarray([1])) == repr(xp.asarray([1]))
 
 
+def test_repr_of_a_long_array_pads_to_the_elements_it_prints():
+    # As NumPy: only the printed edges are formatted, so a long value in
+    # the elided middle widens nothing.
+    a = np.ones(2000)
+    a[1000] = -1.2345678901234567e-300
+    assert repr(xp.asarray(a)) == "Array([1.0, 1.0, 1.0, ..., 1.0, 1.0, 1.0], dtype=lazyxp.float64)"
+    m = np.arange(7000).reshape(7, 1000)
+    assert repr(xp.asarray(m)).splitlines()[:2] == ["Array([[   0,    1,    2, ...,  997,  998,  999],", "       [1000, 1001, 1002, ..., 1997, 1998, 1999],"]
+
+
 @given(a=np_arrays(NUMERIC_NAMES + ["bool"]))
 def test_numpy_conversion(a):
     x = xp.asarray(a)
