@@ -100,7 +100,7 @@ impl Array {
     /// The evaluated elements in host memory: the node's own buffer, or a
     /// copy when the data lives on a GPU (the only reads that move device
     /// data to the host are the ones that go through here).
-    pub(crate) fn host_data(&self) -> Result<Buffer> {
+    pub fn host_data(&self) -> Result<Buffer> {
         self.eval()?;
         Ok(self.node.host_buffer()?.expect("evaluated"))
     }

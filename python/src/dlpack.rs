@@ -176,8 +176,7 @@ impl PyArray {
         let must_copy = copy == Some(true) || !on_host || (!versioned && copy != Some(false));
         let buffer = py.detach(|| {
             guard(|| {
-                a.eval()?;
-                let b = a.node().host_buffer()?.ok_or_else(|| lazyxp::Error::Value("evaluated array without a buffer".into()))?;
+                let b = a.host_data()?;
                 if must_copy {
                     Buffer::from_bytes(&b.as_bytes()[..a.size() * dt.size()])
                 } else {

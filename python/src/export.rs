@@ -53,12 +53,7 @@ impl PyArray {
         }
         let a = slf.borrow().inner.clone();
         let dt = a.dtype();
-        let buffer = slf.py().detach(|| {
-            guard(|| {
-                a.eval()?;
-                a.node().host_buffer()?.ok_or_else(|| lazyxp::Error::Value("evaluated array without a buffer (a lazyxp bug)".into()))
-            })
-        })?;
+        let buffer = slf.py().detach(|| guard(|| a.host_data()))?;
         let nbytes = a.size() * dt.size();
         if buffer.len() < nbytes {
             return Err(PyBufferError::new_err(format!(

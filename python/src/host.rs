@@ -162,11 +162,7 @@ pub fn from_scalars(values: &[Scalar], dtype: DType, shape: &[usize]) -> PyResul
 /// The array's elements, row-major, as bytes (evaluates it). The caller
 /// releases the GIL around this when it may compute.
 pub fn to_bytes(a: &Array) -> lazyxp::Result<Vec<u8>> {
-    a.eval()?;
-    let buf = a
-        .node()
-        .host_buffer()?
-        .ok_or_else(|| lazyxp::Error::Value("array has no buffer after eval".into()))?;
+    let buf = a.host_data()?;
     let n = a.size() * a.dtype().size();
     if buf.len() < n {
         return Err(lazyxp::Error::Value(format!(

@@ -124,9 +124,8 @@ fn read_buffer_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
     }
     // SAFETY: a 0-d buffer holds one element of its item size.
     let bytes = unsafe { std::slice::from_raw_parts(held.view.buf as *const u8, held.dtype.size()) };
-    let s = Scalar::read(held.dtype, bytes);
     // Bools as NumPy reads them: any nonzero byte is true.
-    Ok(Some(if held.dtype == DType::Bool { Scalar::Bool(bytes[0] != 0) } else { s }))
+    Ok(Some(if held.dtype == DType::Bool { Scalar::Bool(bytes[0] != 0) } else { Scalar::read(held.dtype, bytes) }))
 }
 
 /// One leaf of a nested sequence.

@@ -85,12 +85,7 @@ fn nest(items: &HashMap<usize, String>, shape: &[usize], indent: usize, summariz
 pub fn array_text(py: Python<'_>, a: &lazyxp::Array, prefix: &str) -> String {
     let arr = a.clone();
     // The data itself, not a copy (a GPU array's comes to the host).
-    let data = py.detach(move || {
-        guard(|| {
-            arr.eval()?;
-            arr.node().host_buffer()?.ok_or_else(|| lazyxp::Error::Value("array has no buffer after eval".into()))
-        })
-    });
+    let data = py.detach(move || guard(|| arr.host_data()));
     let shape = a.shape().to_vec();
     let data = match data {
         Ok(b) => b,

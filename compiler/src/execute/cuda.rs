@@ -208,7 +208,7 @@ fn constant_on(dev: &CudaDevice, c: Scalar, host: &Buffer) -> Result<DevBuf> {
 /// and copies device-resident nodes itself (`Node::host_buffer`).
 fn host_copies(dev: &CudaDevice, s: &Schedule, sources: impl Iterator<Item = usize>, on_dev: &Produced<DevBuf>, host: &mut Produced<Buffer>) -> Result<()> {
     for j in sources {
-        if host.contains(j) || s.nodes[j].0.buffer().is_some() {
+        if host.contains(j) || s.nodes[j].0.host_extent().is_some() {
             continue;
         }
         if let Some(d) = on_dev.get(j) {
