@@ -834,6 +834,68 @@ fn short_rows_match_the_interpreter() {
     assert!(!report.contains("column path"), "{report}");
 }
 
+/// Short rows whose results leave the column path as whole vectors (a row
+/// of one block, what follows the reductions computed and stored four or
+/// two outputs at a time) give the bits of the per-output path and of the
+/// interpreter: a row of -0.0 sums to -0.0 in f32 and to +0.0 in f64 (the
+/// compensated total), infinities and NaN pass through, products too; what
+/// follows may be arithmetic with constants, a mean, several outputs, or
+/// (taking the per-output path) a cast to a wider type or a function with
+/// a cold region; a per-row input keeps the kernel off the column path.
+#[test]
+fn short_rows_stored_as_vectors_match_the_interpreter() {
+    use common::bits;
+    let (n, k) = (37usize, 6usize);
+    let mut v = common::data_in(n * k, 29, -2.0, 2.0);
+    for (row, special) in [(0, -0.0), (1, 0.0), (2, f64::INFINITY), (3, f64::NEG_INFINITY), (4, f64::NAN), (9, -0.0)] {
+        for x in &mut v[row * k..(row + 1) * k] {
+            *x = special;
+        }
+    }
+    v[5 * k + 2] = f64::NAN;
+    v[6 * k + 1] = f64::INFINITY;
+    v[6 * k + 4] = f64::NEG_INFINITY;
+    for dtype in [xp::DType::Float32, xp::DType::Float64] {
+        let build = || -> Vec<xp::Array> {
+            let x = xp::astype(&xp::asarray(&v, &[n, k]).unwrap(), dtype).unwrap();
+            let per_row = xp::astype(&xp::asarray(&v[..n], &[n]).unwrap(), dtype).unwrap();
+            xp::eval(&[&x, &per_row]).unwrap();
+            let last = Some(&[-1isize][..]);
+            // Each output's own sum, so that none reads another's result.
+            let sum_of = |scale: f64| xp::sum(&(&x * scale).unwrap(), last, false).unwrap();
+            let s = xp::sum(&x, last, false).unwrap();
+            vec![
+                s.clone(),
+                xp::prod(&x, last, false).unwrap(),
+                (&(&xp::sum(&(&x * &x).unwrap(), last, false).unwrap() * 2.0).unwrap() + 1.0).unwrap(),
+                xp::mean(&(&x * 3.0).unwrap(), last, false).unwrap(),
+                xp::sqrt(&s).unwrap(),
+                (&sum_of(0.5) + &per_row).unwrap(),
+                xp::astype(&sum_of(0.25), xp::DType::Float64).unwrap(),
+                xp::exp(&sum_of(0.125)).unwrap(),
+            ]
+        };
+        let (got, want) = (build(), build());
+        // The sum with its square root: one kernel of two outputs. Then
+        // the others, a kernel each.
+        xp::eval_with(&[&got[0], &got[4]], xp::Engine::Cranelift).unwrap();
+        xp::eval_with(&[&want[0], &want[4]], xp::Engine::Interpreter).unwrap();
+        for (g, w) in got.iter().zip(&want) {
+            xp::eval_with(&[g], xp::Engine::Cranelift).unwrap();
+            xp::eval_with(&[w], xp::Engine::Interpreter).unwrap();
+        }
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(bits(g), bits(w), "{dtype:?} output {i}");
+            // A per-row input keeps the kernel off the column path.
+            let report = g.explain().unwrap();
+            assert_eq!(report.contains("column path"), i != 5, "{dtype:?} output {i}: {report}");
+        }
+        let zero_sums = bits(&got[0]);
+        let sign = if dtype == xp::DType::Float32 { 1u64 << 31 } else { 0 };
+        assert_eq!(zero_sums[0], sign, "{dtype:?}: a row of -0.0 sums to -0.0 in f32, +0.0 in f64");
+    }
+}
+
 #[test]
 fn reductions_with_a_wider_tail_match_the_interpreter() {
     // The inner loops run in 4-lane vectors while each row's result is

@@ -192,6 +192,58 @@ impl<'a> ColumnOutputs<'a> {
         self.live[i] && self.vem.kernel.is_row_value(i, l, self.inner, self.level)
     }
 
+    /// Whether `store_lanes` can take the group's outputs: what follows
+    /// the reductions is computed from their results and from values the
+    /// same in every lane only (no per-row load, no cold region), in
+    /// vectors of the group's lanes, and stored into outputs whose
+    /// elements are side by side.
+    pub(super) fn lanes_fit(&self, reds: &[Red]) -> bool {
+        let (k, vem) = (self.vem.kernel, self.vem);
+        if !reds.iter().all(|r| r.fills_lanes(vem)) {
+            return false;
+        }
+        let mut known: Vec<bool> = self.vector_vals.iter().map(Option::is_some).collect();
+        for r in reds {
+            known[r.inst] = true;
+        }
+        let mut in_cold_region = false;
+        for (i, inst) in k.insts.iter().enumerate() {
+            in_cold_region |= matches!(inst.op, Op::ColdBegin(..));
+            if !self.per_row(i, 1) {
+                in_cold_region &= !matches!(inst.op, Op::ColdEnd(..));
+                continue;
+            }
+            let mut operands_known = true;
+            inst.op.for_each_operand(|v| operands_known &= known[v.0 as usize]);
+            let lanes_wide = !inst.ty.is_bool() && inst.ty.size() * vem.lanes as usize == 16;
+            if in_cold_region || matches!(inst.op, Op::Load(_) | Op::ColdBegin(..) | Op::ColdEnd(..)) || !operands_known || !lanes_wide {
+                return false;
+            }
+            known[i] = true;
+        }
+        k.outputs.iter().enumerate().all(|(n, v)| known[v.0 as usize] && k.output_step(n) == 1 && !k.ty(*v).is_bool())
+    }
+
+    /// The outputs from `o` on, `values[i]` holding reduction `i`'s value
+    /// of each in a lane (where `lanes_fit`): what follows the
+    /// reductions, in vectors, and one vector store per output.
+    pub(super) fn store_lanes(&self, fb: &mut FunctionBuilder, reds: &[Red], o: CValue, values: &[CValue]) {
+        let k = self.vem.kernel;
+        let mut vals = self.vector_vals.clone();
+        for (r, &v) in reds.iter().zip(values) {
+            vals[r.inst] = Some(v);
+        }
+        for i in 0..k.insts.len() {
+            if self.per_row(i, 1) {
+                let v = self.vem.emit(fb, i, &|a| vals[a.0 as usize].expect("lanes_fit found every operand"));
+                vals[i] = Some(v);
+            }
+        }
+        for (n, v) in k.outputs.iter().enumerate() {
+            store_output(fb, k, n, self.out_bases[n], o, vals[v.0 as usize].expect("lanes_fit found every output"));
+        }
+    }
+
     /// Output `ol`, given its value of each of `reds`: what follows the
     /// reductions, and the stores.
     pub(super) fn store(&self, fb: &mut FunctionBuilder, reds: &[Red], ol: CValue, values: &[CValue]) {
@@ -215,10 +267,19 @@ pub(super) fn emit_column_group(fb: &mut FunctionBuilder, outs: &ColumnOutputs, 
     let vem = outs.vem;
     let steps: Vec<LaneStep> = inputs.iter().map(|c| c.step).collect();
     let groups = column_groups(&steps);
-    let results = emit_columns(fb, vem, outs.sem, outs.plans, reds, needed, &outs.vector_vals, inputs, inner_len, groups);
+    let lanes_out = groups == 1 && steps.iter().any(|s| s.is_row()) && outs.lanes_fit(reds);
+    let results = emit_columns(fb, vem, outs.sem, outs.plans, reds, needed, &outs.vector_vals, inputs, inner_len, groups, lanes_out);
     for l in 0..vem.lanes as usize * groups {
         let ol = fb.ins().iadd_imm_s(o, l as i64);
-        let values: Vec<CValue> = results.iter().map(|per_lane| per_lane[l]).collect();
+        let values: Vec<CValue> = results.per_output.iter().map(|per_lane| per_lane[l]).collect();
         outs.store(fb, reds, ol, &values);
+    }
+    if let Some((single, values)) = results.only {
+        let stored = fb.create_block();
+        fb.ins().jump(stored, &[]);
+        fb.switch_to_block(single);
+        outs.store_lanes(fb, reds, o, &values);
+        fb.ins().jump(stored, &[]);
+        fb.switch_to_block(stored);
     }
 }

@@ -26,11 +26,11 @@ use super::column_order_free::{emit_order_free_block, pure_load, OrderFreeBlock}
 use super::column_spilled::{emit_spilled_block, inputs_of_group, SpilledBlock};
 use super::emit::Emitter;
 use super::reduce_loop::emit_inner_body;
-use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, pairwise_lanes, Red};
+use super::reduce_pass::{finish_total, initial_totals, join_block, join_total, only_block_value, pairwise_lanes, Red};
 use super::skeleton::{args_of, element_addr, emit_tail_loop, enter_loop, load_lanes, mem, pick_lanes, InputPlan};
 use super::types::scalar_type;
 use crate::kernel_ir::{REDUCE_BLOCK, REDUCE_LANES};
-use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, BlockCall, InstBuilder, JumpTableData, MemFlagsData, Type, Value as CValue};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, BlockArg, BlockCall, InstBuilder, JumpTableData, MemFlagsData, Type, Value as CValue};
 use cranelift_frontend::FunctionBuilder;
 
 /// How a column input's elements for adjacent outputs lie in memory, which
@@ -145,7 +145,8 @@ pub(super) fn load_across(fb: &mut FunctionBuilder, vem: &Emitter, inputs: &[Col
 /// Folds `reds` over `inner_len` reduced elements for `groups * vem.lanes`
 /// adjacent outputs (`groups` vectors side by side: a whole cache line of
 /// each row per step); returns, per reduction, its value for each output
-/// (scalar), in output order.
+/// (scalar), in output order, and with `lanes_out` (short rows, one group,
+/// reductions that `fill_lanes`) also as vectors for rows of one block.
 /// `needed` are the inner instructions the reductions' operands need and
 /// `outer_vals` the vector forms of the values that are the same for all
 /// outputs (constants and invariant inputs).
@@ -161,7 +162,8 @@ pub(super) fn emit_columns(
     inputs: &[ColumnInput],
     inner_len: CValue,
     groups: usize,
-) -> Vec<Vec<CValue>> {
+    lanes_out: bool,
+) -> ColumnResults {
     let k = vem.kernel;
     let lanes = vem.lanes as usize;
     let order: Vec<usize> = inputs.iter().map(|c| c.input).collect();
@@ -380,6 +382,34 @@ pub(super) fn emit_columns(
     // block_end(accs...): the block's end, output by output.
     let next: Vec<CValue> = state_types.iter().map(|&t| fb.append_block_param(block_end, t)).collect();
     fb.switch_to_block(block_end);
+    // Lane `l` of every accumulator is output `o + l`'s, so the pairwise
+    // tree on whole vectors is each output's tree, in a lane each: 7
+    // vector ops for the group instead of 7 scalar ones per output (what
+    // short rows spend most on).
+    let vector_block = |fb: &mut FunctionBuilder, ri: usize, g: usize| {
+        let (base, _) = slots[ri];
+        let accs: Vec<CValue> = (0..REDUCE_LANES).map(|u| next[base + u * groups + g]).collect();
+        pairwise_lanes(fb, vem, &reds[ri], &accs)
+    };
+    let mut blocks: Vec<Option<CValue>> = vec![None; reds.len() * groups];
+    let mut only = None;
+    if lanes_out {
+        // A row of one block (every short row) is done here: its results
+        // leave as vectors, with no running total (`only_block_value`).
+        debug_assert!(groups == 1 && reds.iter().all(|r| r.fills_lanes(vem)));
+        for (ri, block) in blocks.iter_mut().enumerate() {
+            *block = Some(vector_block(fb, ri, 0));
+        }
+        // Computed before the branch (they cost an add at most), so that
+        // the caller fills `single`, which they dominate, from scratch.
+        let values = reds.iter().zip(&blocks).map(|(r, b)| only_block_value(fb, vem, r, b.expect("computed above"))).collect();
+        let single = fb.create_block();
+        let joins = fb.create_block();
+        let one_block = fb.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, inner_len, REDUCE_BLOCK as i64);
+        fb.ins().brif(one_block, single, &[], joins, &[]);
+        only = Some((single, values));
+        fb.switch_to_block(joins);
+    }
     let mut new_totals = Vec::new();
     let mut t = 0;
     for (ri, r) in reds.iter().enumerate() {
@@ -387,12 +417,10 @@ pub(super) fn emit_columns(
         for g in 0..groups {
             let acc = |u: usize| base + (u * groups + g) * w;
             if w == 1 && lanes > 1 {
-                // Lane `l` of every accumulator is output `o + l`'s, so the
-                // pairwise tree on whole vectors is each output's tree, in
-                // a lane each: 7 vector ops for the group instead of 7
-                // scalar ones per output (what short rows spend most on).
-                let accs: Vec<CValue> = (0..REDUCE_LANES).map(|u| next[acc(u)]).collect();
-                let block = pairwise_lanes(fb, vem, r, &accs);
+                let block = match blocks[ri * groups + g] {
+                    Some(b) => b,
+                    None => vector_block(fb, ri, g),
+                };
                 for v in r.lane_values(fb, vem, &[block]) {
                     new_totals.extend(join_total(fb, sem, r, v, &totals[t..t + r.total_width()]));
                     t += r.total_width();
@@ -425,7 +453,8 @@ pub(super) fn emit_columns(
     fb.switch_to_block(done);
     let empty = fb.ins().icmp_imm_s(IntCC::Equal, inner_len, 0);
     let mut t = 0;
-    reds.iter()
+    let per_output = reds
+        .iter()
         .map(|r| {
             (0..groups * lanes)
                 .map(|_| {
@@ -435,7 +464,19 @@ pub(super) fn emit_columns(
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    ColumnResults { per_output, only }
+}
+
+/// What `emit_columns` leaves to store. The builder is in the block where
+/// `per_output` are known; `only`, where asked for, is another block that
+/// knows every output of a row of one block at once.
+pub(super) struct ColumnResults {
+    /// Per reduction, its value for each output (scalar), in output order.
+    pub per_output: Vec<Vec<CValue>>,
+    /// The block, and per reduction one vector whose lane `l` is output
+    /// `o + l`'s value.
+    pub only: Option<(Block, Vec<CValue>)>,
 }
 
 /// Inner instructions above which a body is heavy (exp's takes ~54 with

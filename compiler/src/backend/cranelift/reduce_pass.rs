@@ -112,6 +112,14 @@ impl Red {
         if self.split() { 2 } else { 1 }
     }
 
+    /// Whether the column path can hand this reduction's results on as
+    /// one vector of `vem.lanes` outputs (`only_block_value`): one
+    /// accumulator of whole lanes, and not a bool mask (stored as bytes).
+    pub(super) fn fills_lanes(&self, vem: &Emitter) -> bool {
+        let t = vem.vty(self.ty);
+        self.width() == 1 && !self.ty.is_bool() && vem.lanes > 1 && t.bits() == 128 && t.lane_count() == vem.lanes
+    }
+
     /// Values of the running total: total and compensation, or the total.
     pub(super) fn total_width(&self) -> usize {
         if self.compensated { 2 } else { 1 }
@@ -582,6 +590,31 @@ pub(super) fn finish_total(fb: &mut FunctionBuilder, sem: &Emitter, r: &Red, tot
         v = fb.ins().select(empty, zero, v);
     }
     v
+}
+
+/// `finish_total(join_total(initial_totals, block))` for a row of one
+/// non-empty block, on a vector whose lanes are separate outputs (the
+/// column path's short rows, `reduce_columns.rs`), in one instruction or
+/// none instead of a widening, a join and a narrowing per lane:
+/// * an f32 sum or product: the block itself. `-0.0 + b` and `1.0 * b` in
+///   f64 are `b` exactly, and narrowing gives `b` back; a NaN here comes
+///   out of arithmetic, so it is quiet already and keeps its bits.
+/// * an f64 sum: `block + 0.0`. One Neumaier join from `(-0.0, 0.0)`
+///   leaves the compensation at +0 whatever the block (`(x - x) + -0` is
+///   +0; an infinite or NaN total keeps the initial one), and the finish
+///   adds it: a block of -0.0 ends as +0.0, as in the scalar path.
+/// * anything else: the join's own operation on the identity and the
+///   block.
+pub(super) fn only_block_value(fb: &mut FunctionBuilder, vem: &Emitter, r: &Red, block: CValue) -> CValue {
+    if r.total_ty == types::F64 && r.ty == DType::Float32 {
+        block
+    } else if r.compensated {
+        let zero = vem.zero(fb, r.ty);
+        fb.ins().fadd(block, zero)
+    } else {
+        let identity = vem.constant(fb, r.op.identity(r.ty));
+        vem.binary(fb, r.op.binary(), r.ty, identity, block)
+    }
 }
 
 /// Writes each stashed value at flat element `at` (`row_base + r`) of its output.
