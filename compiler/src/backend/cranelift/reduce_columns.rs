@@ -186,7 +186,10 @@ pub(super) fn emit_columns(
                     at = fb.ins().iadd(at, lane);
                 }
                 let addr = element_addr(fb, c.base, at, dtype.size() as i64);
-                let v = fb.ins().load(vem.vty(dtype), mem(), addr, 0);
+                // Pure (see `pure_load`; the group loop stores nothing and
+                // every address moves with `r`): loaded next to their use,
+                // not all of a trip's first, where ten rows spilled.
+                let v = fb.ins().load(vem.vty(dtype), pure_load(), addr, 0);
                 if c.step == LaneStep::SharedRow {
                     *kept = Some(v);
                 }

@@ -11,7 +11,7 @@ use super::column_group::{column_groups, column_inputs, emit_column_group, Colum
 use super::column_strip::{emit_column_strip, strip_capacity, STRIP_MIN_VECTORS};
 use super::reduce_columns::{is_heavy, rows_fit, ColumnInput, LaneStep};
 use super::reduce_pass::{emit_pass, Red};
-use super::skeleton::{args_of, element_addr, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
+use super::skeleton::{args_of, element_addr, enter_loop, load_input_ahead, splat, store_output, load_lanes, mem, strided_offset, unpack_launch_words, InputPlan, LaunchWords};
 use super::types::scalar_type;
 use crate::kernel_ir::{Kernel, Op, Space, Value};
 use cranelift_codegen::ir::{condcodes::IntCC, types, BlockArg, Function, InstBuilder, Value as CValue};
@@ -219,6 +219,22 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             let ok = layout.group_fits(&mut fb, o, col, end, dims[rank - 1], lanes);
             fb.ins().brif(ok, columns, &[], row_block, &[]);
             fb.switch_to_block(columns);
+            let needed = needed_for(k, &inner, first_level.iter().map(|r| r.operand(k)), &[]);
+            let most = strip_capacity(vem, &first_level);
+            let strips = steps.iter().all(|s| !s.is_row()) && most >= STRIP_MIN_VECTORS;
+            // Without strips, groups follow one another in a loop of their
+            // own while the next one fits inside the same run of the last
+            // outer coordinate: back through the outer loop, each group
+            // paid its fit test, the step to the next output and the run's
+            // bookkeeping (a third of a short-row group's instructions).
+            let (o, col, offsets) = if strips {
+                (o, col, offsets.clone())
+            } else {
+                let groups_head = fb.create_block();
+                let (o, mut state) = enter_loop(&mut fb, groups_head, o, &[vec![col], offsets.clone()].concat());
+                let offsets = state.split_off(1);
+                (o, state[0], offsets)
+            };
             // A strided column input is a row input, its offset at `o` at
             // hand; a contiguous one starts at `o`'s row.
             let inputs: Vec<ColumnInput> = cols
@@ -240,9 +256,6 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
             // memory, so there the strip serves every run (at least one
             // group wide, or the row loop would have it) and no group is
             // emitted: a quarter of the copies of the body.
-            let needed = needed_for(k, &inner, first_level.iter().map(|r| r.operand(k)), &[]);
-            let most = strip_capacity(vem, &first_level);
-            let strips = steps.iter().all(|s| !s.is_row()) && most >= STRIP_MIN_VECTORS;
             let strips_only = strips && is_heavy(&needed);
             if strips {
                 let strip = fb.create_block();
@@ -270,6 +283,28 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                 let outs = ColumnOutputs::new(&mut fb, vem, sem, &plans, &dims[..rank], &bases[n_in..], &inner, &live, &level, o);
                 emit_column_group(&mut fb, &outs, &inputs, &first_level, &needed, o, inner_len);
                 let by = fb.ins().iconst(types::I64, lanes);
+                if !strips {
+                    // The next group fits where it ends inside this run
+                    // and inside the launch's range.
+                    let (next_o, next_col) = (fb.ins().iadd(o, by), fb.ins().iadd(col, by));
+                    let o_end = fb.ins().iadd(next_o, by);
+                    let col_end = fb.ins().iadd(next_col, by);
+                    let in_range = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, o_end, end);
+                    let in_run = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, col_end, dims[rank - 1]);
+                    let again = fb.ins().band(in_range, in_run);
+                    let next_group = fb.create_block();
+                    let leave = fb.create_block();
+                    fb.ins().brif(again, next_group, &[], leave, &[]);
+                    fb.switch_to_block(next_group);
+                    let mut a = vec![BlockArg::Value(next_o), BlockArg::Value(next_col)];
+                    for (p, &n) in row_inputs.iter().enumerate() {
+                        let step = fb.ins().imul(row_strides(n)[rank - 1], by);
+                        a.push(BlockArg::Value(fb.ins().iadd(offsets[p], step)));
+                    }
+                    let groups_head = fb.func.dfg.value_def(o).unwrap_block();
+                    fb.ins().jump(groups_head, &a);
+                    fb.switch_to_block(leave);
+                }
                 advance(&mut fb, o, col, &offsets, by, false);
             }
         }
