@@ -896,6 +896,39 @@ fn short_rows_stored_as_vectors_match_the_interpreter() {
     }
 }
 
+/// Short rows begin each block with their first eight values in place of
+/// the identities: a signalling NaN taken in unfolded comes out quieted
+/// with its payload, as folding it into -0.0 (or 1.0) does, alone or
+/// beside another NaN, in rows of 8, 16 and 21.
+#[test]
+fn short_rows_starting_without_the_identity_quiet_signalling_nans() {
+    use common::bits;
+    for k in [8usize, 16, 21] {
+        let n = 13;
+        let mut v32: Vec<f32> = common::data_in(n * k, k as u64, -2.0, 2.0).into_iter().map(|x| x as f32).collect();
+        let mut v64: Vec<f64> = common::data_in(n * k, k as u64 + 1, -2.0, 2.0);
+        for (row, at) in [(0usize, 0usize), (1, 3), (2, 7), (3, 0), (5, k - 1)] {
+            v32[row * k + at] = f32::from_bits(0x7fa0_0001 + row as u32);
+            v64[row * k + at] = f64::from_bits(0x7ff4_0000_0000_0001 + row as u64);
+        }
+        // A second NaN beside the first, in the same canonical lane and in another.
+        v32[3 * k + (8 % k)] = f32::from_bits(0xffa0_0002);
+        v64[3 * k + 1] = f64::from_bits(0xfff4_0000_0000_0002);
+        let build = || {
+            let (a, b) = (xp::asarray(&v32, &[n, k]).unwrap(), xp::asarray(&v64, &[n, k]).unwrap());
+            let last = Some(&[-1isize][..]);
+            vec![xp::sum(&a, last, false).unwrap(), xp::prod(&a, last, false).unwrap(), xp::sum(&b, last, false).unwrap(), xp::prod(&b, last, false).unwrap()]
+        };
+        let (got, want) = (build(), build());
+        for (g, w) in got.iter().zip(&want) {
+            xp::eval_with(&[g], xp::Engine::Cranelift).unwrap();
+            xp::eval_with(&[w], xp::Engine::Interpreter).unwrap();
+            assert_eq!(bits(g), bits(w), "rows of {k}");
+            assert!(g.explain().unwrap().contains("column path"));
+        }
+    }
+}
+
 #[test]
 fn reductions_with_a_wider_tail_match_the_interpreter() {
     // The inner loops run in 4-lane vectors while each row's result is

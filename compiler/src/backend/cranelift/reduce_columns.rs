@@ -289,6 +289,49 @@ pub(super) fn emit_columns(
                 idents.extend_from_slice(&s);
             }
         }
+        // Slot `l * unroll + h` is output `l`'s accumulator of canonical
+        // lanes `h * lanes ..`: the row loop's order, output by output.
+        // `first`: the block's first eight, whose values are the
+        // accumulators (what folding them into the identities gives).
+        let along_trip = |fb: &mut FunctionBuilder, gr: CValue, accs: &mut Vec<CValue>, first: bool| {
+            let unroll = REDUCE_LANES / lanes;
+            for h in 0..unroll {
+                let r = fb.ins().iadd_imm_s(gr, (h * lanes) as i64);
+                let mut shared = vec![None; inputs.len()];
+                for l in 0..lanes {
+                    let loaded = load_along(fb, r, l, &mut shared);
+                    let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
+                    if first {
+                        for (ri, r) in reds.iter().enumerate() {
+                            accs[slots[ri].0 + l * unroll + h] = vals[r.operand(k).0 as usize].expect("reduced values are computed");
+                        }
+                    } else {
+                        fold(fb, accs, l * unroll + h, 0, &vals);
+                    }
+                }
+            }
+        };
+        // Short rows start with their first eight in place of the
+        // identities: `-0.0 + v`, `1 * v`, `min(MAX, v)`... are `v` (a
+        // NaN that the fold would quiet here is quieted by the next
+        // fold or the block's tree, keeping its payload), so a trip's
+        // eight folds per output are saved, of some thirty instructions.
+        let peel = along && reds.iter().all(|r| r.width() == 1);
+        if peel {
+            let first = fb.create_block();
+            let rest = fb.create_block();
+            let first_end = fb.ins().iadd_imm_s(r0, REDUCE_LANES as i64);
+            let whole = fb.ins().icmp(IntCC::UnsignedLessThanOrEqual, first_end, blk_end);
+            fb.ins().brif(whole, first, &[], rest, &[]);
+            fb.switch_to_block(first);
+            let mut accs = idents.clone();
+            along_trip(fb, r0, &mut accs, true);
+            let mut a = vec![BlockArg::Value(first_end)];
+            a.extend(args_of(&accs));
+            // `group`'s parameters come with `enter_loop` below.
+            fb.ins().jump(group, &a);
+            fb.switch_to_block(rest);
+        }
         // group(r, accs...): eight reduced indices, one per accumulator.
         let (gr, accs) = enter_loop(fb, group, r0, &idents);
         let group_end = fb.ins().iadd_imm_s(gr, REDUCE_LANES as i64);
@@ -302,18 +345,7 @@ pub(super) fn emit_columns(
         fb.switch_to_block(group_body);
         let mut next = accs.clone();
         if along {
-            // Slot `l * unroll + h` is output `l`'s accumulator of canonical
-            // lanes `h * lanes ..`: the row loop's order, output by output.
-            let unroll = REDUCE_LANES / lanes;
-            for h in 0..unroll {
-                let r = fb.ins().iadd_imm_s(gr, (h * lanes) as i64);
-                let mut shared = vec![None; inputs.len()];
-                for l in 0..lanes {
-                    let loaded = load_along(fb, r, l, &mut shared);
-                    let vals = emit_inner_body(fb, vem, plans, needed, outer_vals, &order, &loaded);
-                    fold(fb, &mut next, l * unroll + h, 0, &vals);
-                }
-            }
+            along_trip(fb, gr, &mut next, false);
         } else {
             for u in 0..REDUCE_LANES {
                 let r = fb.ins().iadd_imm_s(gr, u as i64);
