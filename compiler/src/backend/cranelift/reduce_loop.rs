@@ -135,6 +135,16 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
     // step by its stride; only a wrap unravels the index again.
     // `by` is a value (a strip's width is known at run time); `one` says
     // it is 1.
+    // The outer loop's state at output `no` = `o + by` in the same run.
+    let in_run_state = |fb: &mut FunctionBuilder, no: CValue, next_col: CValue, offsets: &[CValue], by: CValue, one: bool| -> Vec<BlockArg> {
+        let mut a = vec![BlockArg::Value(no), BlockArg::Value(next_col)];
+        for (p, &n) in row_inputs.iter().enumerate() {
+            let stride = row_strides(n)[rank - 1];
+            let by_stride = if one { stride } else { fb.ins().imul(stride, by) };
+            a.push(BlockArg::Value(fb.ins().iadd(offsets[p], by_stride)));
+        }
+        a
+    };
     let advance = |fb: &mut FunctionBuilder, o: CValue, col: CValue, offsets: &[CValue], by: CValue, one: bool| {
         let no = fb.ins().iadd(o, by);
         let next_col = fb.ins().iadd(col, by);
@@ -143,12 +153,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
         let wrap = fb.create_block();
         fb.ins().brif(same_run, step, &[], wrap, &[]);
         fb.switch_to_block(step);
-        let mut a = vec![BlockArg::Value(no), BlockArg::Value(next_col)];
-        for (p, &n) in row_inputs.iter().enumerate() {
-            let stride = row_strides(n)[rank - 1];
-            let by_stride = if one { stride } else { fb.ins().imul(stride, by) };
-            a.push(BlockArg::Value(fb.ins().iadd(offsets[p], by_stride)));
-        }
+        let a = in_run_state(fb, no, next_col, offsets, by, one);
         fb.ins().jump(outer_head, &a);
         fb.switch_to_block(wrap);
         // One step past a run's end starts the next run; a group may end
@@ -296,11 +301,7 @@ pub fn build_function(func: &mut Function, vem: &Emitter, sem: &Emitter, target:
                     let leave = fb.create_block();
                     fb.ins().brif(again, next_group, &[], leave, &[]);
                     fb.switch_to_block(next_group);
-                    let mut a = vec![BlockArg::Value(next_o), BlockArg::Value(next_col)];
-                    for (p, &n) in row_inputs.iter().enumerate() {
-                        let step = fb.ins().imul(row_strides(n)[rank - 1], by);
-                        a.push(BlockArg::Value(fb.ins().iadd(offsets[p], step)));
-                    }
+                    let a = in_run_state(&mut fb, next_o, next_col, &offsets, by, false);
                     let groups_head = fb.func.dfg.value_def(o).unwrap_block();
                     fb.ins().jump(groups_head, &a);
                     fb.switch_to_block(leave);
