@@ -378,3 +378,21 @@ fn promotion_with_real_arrays_and_python_scalars() {
     let s = xp::scalar_like(&f32s, xp::PyScalar::Complex(0.0, 2.0)).unwrap();
     assert_eq!(s.dtype(), DType::Complex64);
 }
+
+/// A function whose expansion has a cold region working in f64 (complex64
+/// `tanh`), applied to each output of a reduction: the region runs once per
+/// row, one element at a time, and must not be compiled as a vector of the
+/// kernel's four f32 lanes (an f64x4 Cranelift has no registers for; the
+/// kernel failed to compile). The interpreter's bits, for every function
+/// of the unary list.
+#[test]
+fn functions_after_complex64_reductions_compile_and_match_the_interpreter() {
+    let v = values(6 * 9, 21, 0.3)[..6 * 9].to_vec();
+    for &(name, f) in UNARY {
+        let make = || f(&xp::sum(&xp::asarray(&c64(&v), &[6, 9]).unwrap(), Some(&[0]), false).unwrap()).unwrap();
+        let (x, y) = (make(), make());
+        xp::eval_with(&[&x], Engine::Interpreter).unwrap();
+        xp::eval_with(&[&y], Engine::Cranelift).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(bits(&x), bits(&y), "{name}");
+    }
+}

@@ -39,7 +39,12 @@ pub(super) type Callees = HashMap<(String, u32, u32), FuncId>;
 pub(super) fn outline_regions(jit: &mut Jit, k: &Kernel, lanes: u32, lane_bytes: u32, func: &mut Function) -> Result<Vec<Outlined>> {
     let regions = cold_regions(k).map_err(|message| Error::Compile { kernel: k.name.clone(), message })?;
     let mut out = Vec::with_capacity(regions.len());
-    for (begin, end) in regions.into_iter().filter(|&(b, e)| e - b > SMALL_REGION) {
+    // A region with values of another element size than a vector path's
+    // lanes (complex64 `tanh` works in f64) only ever runs one element at a
+    // time, per row of a reduction kernel (`lanes::vector_part`): its
+    // vector callee would not even compile (an f64x4).
+    let fits = |b: usize, e: usize| lanes == 1 || k.insts[b..=e].iter().all(|i| i.ty.is_bool() || i.ty.size() * lanes as usize == 16);
+    for (begin, end) in regions.into_iter().filter(|&(b, e)| e - b > SMALL_REGION && fits(b, e)) {
         let (sub, live_ins) = region_kernel(k, begin, end);
         let key = (sub.to_string(), lanes, lane_bytes);
         let em = Emitter::new(&sub, lanes, lane_bytes, Vec::new());
