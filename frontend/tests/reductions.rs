@@ -1229,3 +1229,25 @@ fn order_free_column_blocks_match_the_interpreter() {
         assert_eq!(m[7].to_bits(), 0.0f64.to_bits(), "{dtype:?}");
     }
 }
+
+/// A reduction kernel whose only sized values are per-row ones of 8 bytes
+/// (a bool array of one element reduced, and the same array cast to int64
+/// beside it, fused into one kernel): its bool masks take the width of the
+/// vector lanes, not of the per-row cast (4 lanes with i64x4 masks failed
+/// to compile). Found by a differential fuzzer against NumPy.
+#[test]
+fn reductions_beside_wider_per_row_casts_compile() {
+    for (data, shape) in [(vec![true], vec![1usize]), (vec![false], vec![1]), (vec![true, false, false, true, true, false], vec![6])] {
+        let x = xp::asarray(&data, &shape).unwrap();
+        x.eval().unwrap();
+        let any = xp::any(&x, Some(&[0]), true).unwrap();
+        let all = xp::all(&x, Some(&[0]), true).unwrap();
+        let cast = xp::astype(&xp::flip(&x, Some(&[0])).unwrap(), xp::DType::Int64).unwrap();
+        let wide = xp::astype(&x, xp::DType::Float64).unwrap();
+        xp::eval(&[&any, &all, &cast, &wide]).unwrap();
+        assert_eq!(any.to_vec::<bool>().unwrap(), vec![data.iter().any(|&b| b)]);
+        assert_eq!(all.to_vec::<bool>().unwrap(), vec![data.iter().all(|&b| b)]);
+        assert_eq!(cast.to_vec::<i64>().unwrap(), data.iter().rev().map(|&b| b as i64).collect::<Vec<_>>());
+        assert_eq!(wide.to_vec::<f64>().unwrap(), data.iter().map(|&b| b as u8 as f64).collect::<Vec<_>>());
+    }
+}

@@ -149,13 +149,14 @@ fn compile_variant(kernel: &Kernel, want_text: bool, force_lanes: Option<u32>, c
     }
     let has_fma = host_has_fma();
     let lanes = force_lanes.unwrap_or_else(|| choose_lanes(kernel, has_fma));
-    let lane_bytes = kernel
-        .insts
-        .iter()
-        .map(|i| i.ty)
-        .chain(kernel.inputs.iter().map(|i| i.dtype))
-        .find(|t| !t.is_bool())
-        .map_or(4, |t| t.size() as u32);
+    // Bool masks fill a vector's lanes; a per-row value of another size
+    // (a reduction kernel's `cast` to int64 of a bool) does not decide
+    // their width, or a 4-lane kernel got i64x4 masks.
+    let lane_bytes = if lanes > 1 {
+        16 / lanes
+    } else {
+        kernel.insts.iter().map(|i| i.ty).chain(kernel.inputs.iter().map(|i| i.dtype)).find(|t| !t.is_bool()).map_or(4, |t| t.size() as u32)
+    };
     let fail = |message: String| Error::Compile { kernel: kernel.name.clone(), message };
 
     let mut guard = jit()?.lock().unwrap_or_else(|e| e.into_inner());
