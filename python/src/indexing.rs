@@ -240,8 +240,12 @@ impl PyArray {
     }
 
     /// Rebinds this array to a copy with `self[key]` replaced by `value`.
-    fn __setitem__(&mut self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.inner = set(key.py(), &self.inner, key, value)?;
+    /// Holds no borrow of the array while the key and value are read: either
+    /// may be the array itself (`b[...] = b`, `m[m] = False`).
+    fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let current = slf.borrow().inner.clone();
+        let updated = set(key.py(), &current, key, value)?;
+        slf.borrow_mut().inner = updated;
         Ok(())
     }
 

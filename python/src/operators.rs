@@ -30,8 +30,11 @@ fn forward(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, f: BinaryFn, refl
     Ok(Bound::new(py, PyArray::new(out))?.into_any().unbind())
 }
 
-fn in_place(slf: &mut PyArray, other: &Bound<'_, PyAny>, f: BinaryFn, op: &str) -> PyResult<()> {
-    let lhs = slf.inner.clone();
+/// No borrow of `slf` is held while the other operand is read: it may be
+/// `slf` itself (`a += a`), whose borrow would then fail (a PyO3 panic
+/// that `except Exception` does not catch), or run Python code.
+fn in_place(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, f: BinaryFn, op: &str) -> PyResult<()> {
+    let lhs = slf.borrow().inner.clone();
     let Some(rhs) = other_operand(&lhs, other)? else {
         return Err(type_error(format!("unsupported operand type for {op}=: {}", type_name(other))));
     };
@@ -50,7 +53,7 @@ fn in_place(slf: &mut PyArray, other: &Bound<'_, PyAny>, f: BinaryFn, op: &str) 
             out.shape()
         )));
     }
-    slf.inner = out;
+    slf.borrow_mut().inner = out;
     Ok(())
 }
 
@@ -65,27 +68,27 @@ macro_rules! unary_op {
 impl PyArray {
     fn __add__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::add, false) }
     fn __radd__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::add, true) }
-    fn __iadd__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::add, "+") }
+    fn __iadd__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::add, "+") }
 
     fn __sub__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::subtract, false) }
     fn __rsub__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::subtract, true) }
-    fn __isub__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::subtract, "-") }
+    fn __isub__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::subtract, "-") }
 
     fn __mul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::multiply, false) }
     fn __rmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::multiply, true) }
-    fn __imul__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::multiply, "*") }
+    fn __imul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::multiply, "*") }
 
     fn __truediv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::divide, false) }
     fn __rtruediv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::divide, true) }
-    fn __itruediv__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::divide, "/") }
+    fn __itruediv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::divide, "/") }
 
     fn __floordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::floor_divide, false) }
     fn __rfloordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::floor_divide, true) }
-    fn __ifloordiv__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::floor_divide, "//") }
+    fn __ifloordiv__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::floor_divide, "//") }
 
     fn __mod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::remainder, false) }
     fn __rmod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::remainder, true) }
-    fn __imod__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::remainder, "%") }
+    fn __imod__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::remainder, "%") }
 
     fn __pow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         if modulo.is_some_and(|m| !m.is_none()) {
@@ -97,31 +100,31 @@ impl PyArray {
         let _ = modulo;
         forward(slf, other, lazyxp::pow, true)
     }
-    fn __ipow__(&mut self, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<()> { in_place(self, other, lazyxp::pow, "**") }
+    fn __ipow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<()> { in_place(slf, other, lazyxp::pow, "**") }
 
     fn __matmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::matmul, false) }
     fn __rmatmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::matmul, true) }
-    fn __imatmul__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::matmul, "@") }
+    fn __imatmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::matmul, "@") }
 
     fn __and__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_and, false) }
     fn __rand__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_and, true) }
-    fn __iand__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_and, "&") }
+    fn __iand__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::bitwise_and, "&") }
 
     fn __or__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_or, false) }
     fn __ror__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_or, true) }
-    fn __ior__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_or, "|") }
+    fn __ior__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::bitwise_or, "|") }
 
     fn __xor__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_xor, false) }
     fn __rxor__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_xor, true) }
-    fn __ixor__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_xor, "^") }
+    fn __ixor__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::bitwise_xor, "^") }
 
     fn __lshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_left_shift, false) }
     fn __rlshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_left_shift, true) }
-    fn __ilshift__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_left_shift, "<<") }
+    fn __ilshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::bitwise_left_shift, "<<") }
 
     fn __rshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_right_shift, false) }
     fn __rrshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::bitwise_right_shift, true) }
-    fn __irshift__(&mut self, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(self, other, lazyxp::bitwise_right_shift, ">>") }
+    fn __irshift__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> { in_place(slf, other, lazyxp::bitwise_right_shift, ">>") }
 
     fn __lt__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::less, false) }
     fn __le__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> { forward(slf, other, lazyxp::less_equal, false) }

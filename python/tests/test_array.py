@@ -105,6 +105,32 @@ def test_in_place_operators_rebind_and_keep_dtype():
     assert_same(b, np.array([False, True]))
 
 
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>"])
+def test_in_place_operators_take_the_array_itself(op):
+    # `a op= a` read the right side while the left was borrowed for the
+    # update: a PyO3 panic that `except Exception` cannot catch.
+    float_op = op in ("+", "-", "*", "/", "//", "%", "**", "@")
+    v = np.array([[1.0, 2.0], [3.0, 4.0]]) if float_op else np.array([[1, 2], [3, 4]])
+    a = xp.asarray(v)
+    scope = {"a": a, "v": v}
+    exec(f"a {op}= a", scope)
+    assert_same(scope["a"], eval(f"v {op} v"))
+
+
+def test_setitem_takes_the_array_itself_as_key_or_value():
+    b = xp.asarray([1.0, 2.0])
+    b[...] = b
+    assert_same(b, np.array([1.0, 2.0]))
+    m = xp.asarray([True, False, True])
+    m[m] = False
+    assert_same(m, np.array([False, False, False]))
+    i = xp.asarray([2, 0, 1])
+    i[i] = i
+    want = np.array([2, 0, 1])
+    want[want.copy()] = want.copy()
+    assert_same(i, want)
+
+
 def test_in_place_rebinding_does_not_disturb_exported_buffers():
     x = xp.asarray([1.0, 2.0])
     view = memoryview(x)
