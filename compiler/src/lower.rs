@@ -298,7 +298,20 @@ impl Lowering<'_> {
                             }
                         })
                         .collect();
-                    match self.emit(input(0), Ctx::Map(ViewMap { dims }), true, loads)? {
+                    let operand = self.emit(input(0), Ctx::Map(ViewMap { dims }), true, loads)?;
+                    // An operand the same all along the reduced dims (the
+                    // zero imaginary part of a real array cast to complex,
+                    // another reduction's result over a length-1 axis) is
+                    // not a loop value; read from memory, it is. Known only
+                    // once reads are real loads (the second pass).
+                    let parts = match operand {
+                        Lv::Real(a) => [a, a],
+                        Lv::Complex(re, im) => [re, im],
+                    };
+                    if !loads.is_empty() && !parts.iter().all(|&v| self.b.is_inner(v)) {
+                        return Err(NeedsCopy { node: input(0), reason: crate::schedule::REASON_UNIFORM_REDUCE_INPUT });
+                    }
+                    match operand {
                         Lv::Real(a) => Lv::Real(self.b.reduce(*op, a)),
                         // Only sums reach here: a complex product is not a
                         // per-part fold (the frontend refuses it).

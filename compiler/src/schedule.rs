@@ -289,6 +289,7 @@ pub const REASON_REQUESTED: &str = "requested by eval";
 pub const REASON_BROADCAST: &str = "computed value broadcast to a larger shape: materialized once instead of recomputed per element";
 pub const REASON_SHARED: &str = "needed by kernels of different index spaces: materialized once and shared";
 pub const REASON_REDUCE_INPUT: &str = "reduction result read inside another reduction's loop";
+pub const REASON_UNIFORM_REDUCE_INPUT: &str = "reduced value the same all along the reduced axes (a constant part, another reduction's result): materialized for the reduction to read";
 pub const REASON_REDUCE_SPACE: &str = "a second reduction over a different space cannot share the kernel's loop";
 pub const REASON_LIBRARY: &str = "library kernel: runs on its own, outside generated loops";
 pub const REASON_LIBRARY_INPUT: &str = "operand of a library kernel: materialized in memory for it";

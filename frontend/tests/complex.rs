@@ -396,3 +396,18 @@ fn functions_after_complex64_reductions_compile_and_match_the_interpreter() {
         assert_eq!(bits(&x), bits(&y), "{name}");
     }
 }
+
+/// Sums of real arrays cast to complex: the imaginary part is a constant
+/// zero, which the reduction reads from memory (it failed to compile as a
+/// reduction of no loop value). Found by a differential fuzzer.
+#[test]
+fn sums_of_real_arrays_cast_to_complex() {
+    let x = xp::asarray(&[1.0f64, 2.0, 4.5], &[3]).unwrap();
+    for dtype in [DType::Complex64, DType::Complex128] {
+        let c = xp::astype(&x, dtype).unwrap();
+        let s: Vec<[f64; 2]> = xp::astype(&xp::sum(&c, None, false).unwrap(), DType::Complex128).unwrap().to_vec().unwrap();
+        assert_eq!(s, vec![[7.5, 0.0]], "{dtype}");
+        let m: Vec<[f64; 2]> = xp::astype(&xp::mean(&c, None, false).unwrap(), DType::Complex128).unwrap().to_vec().unwrap();
+        assert_eq!(m, vec![[2.5, 0.0]], "{dtype}");
+    }
+}

@@ -1251,3 +1251,22 @@ fn reductions_beside_wider_per_row_casts_compile() {
         assert_eq!(wide.to_vec::<f64>().unwrap(), data.iter().map(|&b| b as u8 as f64).collect::<Vec<_>>());
     }
 }
+
+/// A reduction whose operand is the same all along the reduced axes —
+/// another reduction's result seen over a length-1 axis — reads it from
+/// memory (the plan says why) instead of failing to compile with an
+/// operand that is no loop value. Found by a differential fuzzer.
+#[test]
+fn reductions_of_reductions_over_length_one_axes() {
+    let x = xp::asarray(&[3i64], &[1]).unwrap();
+    let s = xp::sum(&xp::expand_dims(&xp::sum(&x, None, false).unwrap(), 0).unwrap(), None, false).unwrap();
+    assert_eq!(s.to_vec::<i64>().unwrap(), vec![3]);
+    assert!(s.explain().unwrap().contains("the same all along the reduced axes"), "{}", s.explain().unwrap());
+    let f = xp::asarray(&[1.5f64], &[1]).unwrap();
+    assert_eq!(xp::argmax(&xp::max(&f, None, true).unwrap(), None, false).unwrap().to_vec::<i64>().unwrap(), vec![0]);
+    let v = xp::asarray(&[3i32, 1, 2], &[3, 1]).unwrap();
+    let am = xp::argmin(&xp::argmax(&v, Some(-1), true).unwrap(), Some(1), true).unwrap();
+    assert_eq!((am.to_vec::<i64>().unwrap(), am.shape().to_vec()), (vec![0, 0, 0], vec![3, 1]));
+    let p = xp::prod(&xp::argmin(&xp::asarray(&[1.0f64, 2.0], &[2, 1]).unwrap(), Some(1), true).unwrap(), Some(&[1]), false).unwrap();
+    assert_eq!(p.to_vec::<i64>().unwrap(), vec![0, 0]);
+}

@@ -149,6 +149,12 @@ impl KernelBuilder {
         self.binary(BinaryOp::Div, a, b)
     }
 
+    /// Whether `v` changes along the reduced dims (depends on an inner
+    /// load), as a reduction's operand must (`Kernel::inner_insts`).
+    pub fn is_inner(&self, v: Value) -> bool {
+        self.kernel.inner_insts()[v.0 as usize]
+    }
+
     pub fn reduce(&mut self, op: ReduceOp, a: Value) -> Value {
         let ty = self.ty(a);
         self.push(Op::Reduce(op, a), ty)
